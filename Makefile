@@ -1,0 +1,64 @@
+# 浦东新区人社局 法治政府建设年度报告 — reproducible build.
+# Every target documents itself with a `## ` comment; `make help` lists them.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+
+YEAR ?= 2021
+YEARS ?= 2020 2021 2022
+DATA_DIR ?= data/raw
+OUT_DIR ?= reports
+PARAMS ?= params/$(YEAR).yaml
+
+.DEFAULT_GOAL := help
+.PHONY: help setup validate figures report reports new-year data lab test lint bench clean
+
+help: ## 列出所有命令 / list every target
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+$(READY): pyproject.toml scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(READY) ## 安装环境（系统字体与 Python 包）/ install system fonts and Python packages
+
+validate: $(READY) ## 校验台账 / validate the ledgers in DATA_DIR
+	$(BIN)/python -m helpers validate --data-dir $(DATA_DIR)
+
+figures: $(READY) ## 输出年度数据 JSON / print the year's figures as JSON
+	$(BIN)/python -m helpers figures --year $(YEAR) --data-dir $(DATA_DIR)
+
+report: $(READY) ## 生成年度报告 / build the report: make report YEAR=2021 [DATA_DIR=] [OUT_DIR=] [PARAMS=]
+	$(BIN)/python -m helpers report --year $(YEAR) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR) --params $(PARAMS)
+
+reports: $(READY) ## 生成多年报告与索引页 / build several years: make reports YEARS="2020 2021 2022"
+	$(BIN)/python -m helpers reports --years $(YEARS) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR)
+
+new-year: $(READY) ## 新建下一年度参数文件 / scaffold params/YEAR.yaml from the last year
+	$(BIN)/python -m helpers new-year --year $(YEAR)
+
+data: $(READY) ## 重新生成样例台账 / regenerate the synthetic sample ledgers in data/raw
+	$(BIN)/python -m helpers generate --out-dir data/raw
+
+lab: $(READY) ## 打开 JupyterLab / open JupyterLab on the project's kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: $(READY) ## 代码检查 / run ruff
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+test: $(READY) lint ## 运行全部测试 / run ruff and the test suite
+	$(BIN)/python -m pytest
+
+bench: $(READY) ## 性能基准 / run the benchmark and write bench/results.json
+	$(BIN)/python bench/run.py
+
+clean: ## 删除生成的报告 / remove generated reports
+	rm -rf $(OUT_DIR)

@@ -1,0 +1,1 @@
+"""Annual rule-of-law report pipeline: ledgers → validation → metrics → narrative → charts → render."""

@@ -1,0 +1,48 @@
+"""Paths and defaults in one place. Nothing here depends on the working directory,
+because papermill starts kernels with their own cwd."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parents[1]
+
+DATA_DIR = PROJECT_ROOT / "data" / "raw"
+PARAMS_DIR = PROJECT_ROOT / "params"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STYLES_DIR = PACKAGE_DIR / "styles"
+
+REPORT_NOTEBOOK = NOTEBOOKS_DIR / "report.ipynb"
+QUALITY_NOTEBOOK = NOTEBOOKS_DIR / "data_quality.ipynb"
+
+FIRST_SAMPLE_YEAR = 2019
+LAST_SAMPLE_YEAR = 2022
+
+
+def params_path(year: int) -> Path:
+    return PARAMS_DIR / f"{year}.yaml"
+
+
+def font_families() -> dict[str, list[str]]:
+    """Font families per role, first available wins.
+
+    The GB/T 9704 faces (仿宋_GB2312, 方正小标宋, 黑体, 楷体_GB2312) are licensed; bureaus that
+    have them set REPORT_FONT_<ROLE> (comma-separated families) and they take precedence over
+    the free stand-ins Debian ships.
+    """
+    defaults = {
+        "body": ["FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "Noto Serif CJK SC"],
+        "title": ["FZXiaoBiaoSong-B05S", "方正小标宋简体", "Noto Serif CJK SC"],
+        "heading": ["SimHei", "黑体", "Noto Sans CJK SC"],
+        "kai": ["KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体", "LXGW WenKai", "AR PL KaitiM GB"],
+    }
+    families = {}
+    for role, stack in defaults.items():
+        override = os.environ.get(f"REPORT_FONT_{role.upper()}", "")
+        extra = [f.strip() for f in override.split(",") if f.strip()]
+        families[role] = extra + stack
+    return families
