@@ -1,0 +1,85 @@
+"""Render docs/data-contract.md from the contract and the metric catalogue, so they never drift."""
+
+from __future__ import annotations
+
+from . import contract as c
+from .metrics import CATALOGUE
+
+KIND_ZH = {"id": "编号 id", "text": "文本 text", "enum": "枚举 enum", "date": "日期 date",
+           "int": "整数 integer", "amount": "金额 amount", "flag": "是/否 flag"}  # fmt: skip
+
+HEADER = """# 数据合同 / Data contract
+
+> 本文件由 `python -m helpers contract-doc --out docs/data-contract.md` 从代码生成，请勿手工修改；
+> 测试会检查它与代码一致。This file is generated from `src/helpers/contract.py` and
+> `src/helpers/metrics.py`; a test keeps it in sync.
+
+## 通用约定 / General rules
+
+- 每个台账一个文件，放在台账目录（默认 `data/raw`，可用 `DATA_DIR` 指定）中，文件名为
+  `<台账名>.csv` 或 `<台账名>.xlsx`。One file per ledger in DATA_DIR: `<ledger>.csv` or `<ledger>.xlsx`.
+- 台账是**累计**的：按案件系统导出的方式包含历年数据，每年的数字按日期筛选（受理、开庭、审结、办结日期在当年），
+  因此上年结转的案件会在应计的年份计入。Ledgers are cumulative; each year's figures select rows by date.
+- 编码：UTF-8（带或不带 BOM）、GB18030/GBK 均可；换行 CRLF 或 LF 均可；Excel `.xlsx` 读取第一个工作表。
+  Encodings: UTF-8 with or without BOM, GB18030/GBK; CRLF or LF; `.xlsx` reads the first sheet.
+- 第一行为表头，列名须与下表一致（顺序不限）；不允许多余的列。The first row is the header; names as below,
+  any order; no extra columns.
+- 日期格式：`YYYY-MM-DD`，也接受 `YYYY/M/D`、`YYYY.M.D` 和 Excel 的 `YYYY-MM-DD 00:00:00`。
+  Dates: `YYYY-MM-DD`; `YYYY/M/D`, `YYYY.M.D` and Excel's datetime text are accepted.
+- 是/否 列只能填“是”或“否”。Flag columns hold 是 or 否.
+- 标记为“个人信息”的列（姓名、身份证号、电话）在读取校验后立即丢弃，不进入任何输出。
+  Columns marked personal are dropped right after validation and never reach any output.
+- 校验不通过时，程序列出每个问题的文件、行号、列名、错误值和应填内容，并以非零状态退出。
+  A failed validation lists every problem with file, line, column, value and what was expected.
+"""
+
+
+def _ledger_section(spec: c.LedgerSpec) -> list[str]:
+    out = [f"## `{spec.name}` — {spec.zh} / {spec.en}", ""]
+    year = spec.year_column or "（见说明）"
+    out.append(f"主键 key: `{spec.key}`；归年日期 year column: `{year}`")
+    out.append("")
+    out.append(
+        "| 列 column | 类型 type | 含义 | meaning | 必填 required | 允许值 allowed | 个人信息 personal |"
+    )
+    out.append("|---|---|---|---|---|---|---|")
+    for col in spec.columns:
+        allowed = "、".join(col.allowed) if col.allowed else (
+            f"≥ {col.minimum}" if col.kind in ("int", "amount") else "")  # fmt: skip
+        out.append(f"| `{col.name}` | {KIND_ZH[col.kind]} | {col.zh} | {col.en} | "
+                   f"{'是' if col.required else '否'} | {allowed} | {'**是**' if col.personal else ''} |")  # fmt: skip
+    rules = [
+        f"`{o.later}` 不早于 `{o.earlier}` / `{o.later}` ≥ `{o.earlier}`" for o in spec.date_orders
+    ]
+    if spec.notes_zh:
+        rules.append(f"{spec.notes_zh} / {spec.notes_en}")
+    if rules:
+        out += ["", "行内规则 / row rules:", ""] + [f"- {r}" for r in rules]
+    out.append("")
+    return out
+
+
+def _metrics_section() -> list[str]:
+    out = ["## 指标口径 / Metric definitions", "",
+           "报告中每个数字的编号、名称、单位、来源台账和计算口径。比率以百分数保留两位小数（四舍五入），"
+           "比值保留一位小数，写作“X 比 1”。Every figure of the report; rates are percentages rounded "
+           "half-up to two decimals, ratios to one decimal.", "",
+           "| 编号 id | 名称 name | 单位 unit | 来源 source | 口径 definition |", "|---|---|---|---|---|"]  # fmt: skip
+    for m in CATALOGUE.values():
+        source = (
+            "人工填报 manual（params）" if m.is_manual else " + ".join(f"`{s}`" for s in m.ledgers)
+        )
+        out.append(f"| `{m.id}` | {m.name} | {m.unit} | {source} | {m.definition} |")
+    out.append("")
+    return out
+
+
+def render_contract() -> str:
+    lines = [HEADER]
+    lines.append("## 台账一览 / Ledgers\n")
+    lines += [f"- `{s.name}` — {s.zh} / {s.en}" for s in c.LEDGERS.values()]
+    lines.append("")
+    for spec in c.LEDGERS.values():
+        lines += _ledger_section(spec)
+    lines += _metrics_section()
+    return "\n".join(lines)

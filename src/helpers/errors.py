@@ -1,0 +1,62 @@
+"""Named errors. The CLI turns each into one readable message without a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ReportError(Exception):
+    """Base of every error a user can fix without touching the code."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a ledger file, located as precisely as the input allows."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"第 {self.line} 行 (line {self.line})")
+        if self.column:
+            where.append(f"列 {self.column} (column)")
+        shown = "" if self.value is None else f"值 “{self.value}”: "
+        return f"{', '.join(where)}: {shown}{self.expected}"
+
+
+class LedgerError(ReportError):
+    """Raised when one or more ledger files are missing, unreadable or break the data contract."""
+
+    MAX_SHOWN_PER_FILE = 30
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [f"台账校验失败，共 {len(self.problems)} 个问题 / ledger validation failed "
+                 f"with {len(self.problems)} problem(s):"]  # fmt: skip
+        shown: dict[str, int] = {}
+        for problem in self.problems:
+            count = shown.get(problem.file, 0)
+            shown[problem.file] = count + 1
+            if count < self.MAX_SHOWN_PER_FILE:
+                lines.append(f"  - {problem}")
+        for file, count in shown.items():
+            if count > self.MAX_SHOWN_PER_FILE:
+                hidden = count - self.MAX_SHOWN_PER_FILE
+                lines.append(f"  - {file}: 另有 {hidden} 个问题未列出 / {hidden} more not shown")
+        return "\n".join(lines)
+
+
+class ParamsError(ReportError):
+    """Raised when a year's params file is missing, malformed or has unknown or missing keys."""
+
+
+class RenderError(ReportError):
+    """Raised when a report notebook fails to execute or render; names the failing cell."""

@@ -1,0 +1,871 @@
+"""The metric catalogue: every figure of the report, by stable id, with its definition (口径).
+
+A reviewer finds any number of the report here by its id: its Chinese name, unit, source ledger,
+the exact counting rule, and the function that computes it from raw rows. Manual figures have no
+function; their values come from the year's params file and are marked as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from . import contract as c
+from .load import Ledgers
+
+Value = int | float | None
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str
+    unit: str
+    source: str  # a ledger name, several joined by "+", or "manual"
+    definition: str
+    compute: Callable[[Ledgers, int], Value] | None = None
+
+    @property
+    def is_manual(self) -> bool:
+        return self.compute is None
+
+    @property
+    def ledgers(self) -> list[str]:
+        return [] if self.is_manual else self.source.split("+")
+
+
+CATALOGUE: dict[str, Metric] = {}
+
+
+def _register(id, name, unit, source, definition):
+    def wrap(fn):
+        CATALOGUE[id] = Metric(id, name, unit, source, definition, fn)
+        return fn
+
+    return wrap
+
+
+def manual(id, name, unit, definition):
+    CATALOGUE[id] = Metric(id, name, unit, "manual", definition)
+
+
+def round_half_up(value: float, places: int) -> float:
+    """Round as the report does (96.245 → 96.25), not banker's rounding."""
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """Percentage to two decimals; None when there is nothing to divide by."""
+    if denominator == 0:
+        return None
+    return round_half_up(100 * numerator / denominator, 2)
+
+
+def in_year(dates: pd.Series, year: int) -> pd.Series:
+    return dates.dt.year == year
+
+
+def by_year(frame: pd.DataFrame, column: str, year: int) -> pd.DataFrame:
+    return frame[in_year(frame[column], year)]
+
+
+def _count(frame: pd.DataFrame) -> int:
+    return int(len(frame))
+
+
+# -- 一(三) 政府职能转变 -----------------------------------------------------------------------
+
+
+def _approved(L: Ledgers, year: int, ownership: str) -> int:
+    a = by_year(L["training_approvals"], "decision_date", year)
+    hit = a[(a["ownership"] == ownership) & (a["item"] == "设立") & (a["decision"] == "准予")]
+    return int(hit["institution_name"].nunique())
+
+
+@_register("licensing.private_training_institutions_approved", "民办职业培训机构设立审批发证数", "家",
+           "training_approvals",
+           "决定日期在当年、审批事项为“设立”、决定为“准予”的民办机构数（按机构名称去重）")  # fmt: skip
+def _private_approved(L, year):
+    return _approved(L, year, "民办")
+
+
+@_register("licensing.foreign_training_institutions_approved", "外资职业培训机构设立审批发证数", "家",
+           "training_approvals",
+           "决定日期在当年、审批事项为“设立”、决定为“准予”的外资机构数（按机构名称去重）")  # fmt: skip
+def _foreign_approved(L, year):
+    return _approved(L, year, "外资")
+
+
+manual(
+    "service.window_items_moved",
+    "“科室代窗口”事项下沉窗口数",
+    "个",
+    "人工填报：当年统一下沉至政务服务窗口办理的“科室代窗口”事项数（见年度参数文件）",
+)
+manual(
+    "service.windows_reformed",
+    "完成统一预约服务改造的窗口数",
+    "个",
+    "人工填报：当年完成统一预约服务改造的政务服务窗口数（见年度参数文件）",
+)
+
+
+def _disclosure_answered(L: Ledgers, year: int) -> pd.DataFrame:
+    return by_year(L["disclosure_requests"], "reply_date", year)
+
+
+@_register(
+    "disclosure.requests_received",
+    "收到政府信息公开申请数",
+    "件",
+    "disclosure_requests",
+    "收到申请日期在当年的申请数（本年新收，不含上年结转）",
+)
+def _disclosure_received(L, year):
+    return _count(by_year(L["disclosure_requests"], "received_date", year))
+
+
+@_register(
+    "disclosure.requests_answered",
+    "答复政府信息公开申请数",
+    "件",
+    "disclosure_requests",
+    "答复日期在当年的申请数（含上年结转至本年答复的申请）",
+)
+def _disclosure_answered_count(L, year):
+    return _count(_disclosure_answered(L, year))
+
+
+@_register(
+    "disclosure.carried_in",
+    "上年结转的信息公开申请数",
+    "件",
+    "disclosure_requests",
+    "上一年收到、截至上年 12 月 31 日尚未答复的申请数",
+)
+def _disclosure_carried_in(L, year):
+    d = L["disclosure_requests"]
+    before = d["received_date"].dt.year < year
+    open_at_start = d["reply_date"].isna() | (d["reply_date"].dt.year >= year)
+    return _count(d[before & open_at_start])
+
+
+@_register(
+    "disclosure.carried_out",
+    "结转下年度继续办理的信息公开申请数",
+    "件",
+    "disclosure_requests",
+    "当年及以前收到、截至当年 12 月 31 日尚未答复的申请数",
+)
+def _disclosure_carried_out(L, year):
+    d = L["disclosure_requests"]
+    upto = d["received_date"].dt.year <= year
+    still_open = d["reply_date"].isna() | (d["reply_date"].dt.year > year)
+    return _count(d[upto & still_open])
+
+
+@_register(
+    "disclosure.reconsideration_or_litigation",
+    "信息公开答复被申请复议或被起诉数",
+    "件",
+    "disclosure_requests",
+    "当年答复的申请中，被申请行政复议或被提起行政诉讼的件数",
+)
+def _disclosure_challenged(L, year):
+    d = _disclosure_answered(L, year)
+    return _count(d[d["reconsideration_filed"] | d["litigation_filed"]])
+
+
+# -- 一(四) 行政决策 --------------------------------------------------------------------------
+
+
+def _bureau_meetings(L: Ledgers, year: int) -> pd.DataFrame:
+    m = by_year(L["meetings"], "meeting_date", year)
+    return m[m["meeting_type"] == "局务会"]
+
+
+@_register(
+    "decisions.bureau_meetings",
+    "召开局务会次数",
+    "次",
+    "meetings",
+    "会议类型为“局务会”、会议日期在当年的会议数",
+)
+def _meetings(L, year):
+    return _count(_bureau_meetings(L, year))
+
+
+@_register(
+    "decisions.meeting_topics",
+    "局务会研究议题数",
+    "个",
+    "meetings+meeting_topics",
+    "当年局务会上研究的议题数（议题按所属会议的日期归年）",
+)
+def _topics(L, year):
+    ids = _bureau_meetings(L, year)["meeting_id"]
+    return int(L["meeting_topics"]["meeting_id"].isin(ids).sum())
+
+
+@_register(
+    "decisions.fair_competition_reviews",
+    "公平竞争审查文件数",
+    "个",
+    "fair_competition_reviews",
+    "审查日期在当年的公平竞争审查件数",
+)
+def _fair(L, year):
+    return _count(by_year(L["fair_competition_reviews"], "review_date", year))
+
+
+# -- 一(五) 规范性文件 ------------------------------------------------------------------------
+
+
+def _issued(L: Ledgers, year: int) -> pd.DataFrame:
+    return by_year(L["normative_documents"], "issued_date", year)
+
+
+@_register(
+    "normative_docs.issued",
+    "出台行政规范性文件数",
+    "个",
+    "normative_documents",
+    "印发日期在当年的规范性文件数",
+)
+def _docs_issued(L, year):
+    return _count(_issued(L, year))
+
+
+@_register(
+    "normative_docs.legal_review_rate",
+    "规范性文件法制审核率",
+    "%",
+    "normative_documents",
+    "当年印发且经法制审核的文件数 ÷ 当年印发的文件数 × 100%，保留两位小数",
+)
+def _docs_reviewed(L, year):
+    d = _issued(L, year)
+    return rate(int(d["legal_review"].sum()), len(d))
+
+
+@_register(
+    "normative_docs.filed_for_record_rate",
+    "规范性文件报备率",
+    "%",
+    "normative_documents",
+    "当年印发且已报送备案的文件数 ÷ 当年印发的文件数 × 100%，保留两位小数",
+)
+def _docs_filed(L, year):
+    d = _issued(L, year)
+    return rate(int(d["filed_for_record"].sum()), len(d))
+
+
+# -- 一(六) 行政执法 --------------------------------------------------------------------------
+
+
+@_register(
+    "enforcement.new_officers_trained",
+    "参加执法资格培训考试的新上岗人员数",
+    "名",
+    "enforcement_officers",
+    "执法资格培训考试日期在当年的人员数",
+)
+def _new_officers(L, year):
+    return _count(by_year(L["enforcement_officers"], "exam_date", year))
+
+
+@_register("enforcement.cases_corrected_or_lost", "行政执法案件被纠错或败诉数", "件",
+           "litigation_cases+reconsideration_cases",
+           "当年审结的行政诉讼（各审级）和行政复议案件中，被诉（被申请）行为属行政执法"
+           "（行政处罚、行政检查、行政强制、投诉举报处理），且结果为撤销、变更、确认违法或责令履行的件数")  # fmt: skip
+def _enforcement_lost(L, year):
+    lit = by_year(L["litigation_cases"], "concluded_date", year)
+    rec = by_year(L["reconsideration_cases"], "concluded_date", year)
+    lost = lit["action_type"].isin(c.ENFORCEMENT_ACTIONS) & lit["result"].isin(c.LITIGATION_LOST)
+    corrected = rec["action_type"].isin(c.ENFORCEMENT_ACTIONS) & rec["result"].isin(
+        c.RECONSIDERATION_CORRECTED
+    )
+    return int(lost.sum() + corrected.sum())
+
+
+# -- 一(七) 治理能力：调解组织、劳动人事争议、欠薪 -----------------------------------------------
+
+
+def _active_orgs(L: Ledgers, year: int, org_type: str) -> pd.DataFrame:
+    o = L["mediation_orgs"]
+    end = pd.Timestamp(year=year, month=12, day=31)
+    alive = (o["established_date"] <= end) & (
+        o["dissolved_date"].isna() | (o["dissolved_date"] > end)
+    )
+    return o[alive & (o["org_type"] == org_type)]
+
+
+@_register(
+    "mediation.new_subcenters",
+    "新设联调分中心数",
+    "家",
+    "mediation_orgs",
+    "组织类型为“联调分中心”、设立日期在当年的组织数",
+)
+def _new_subcenters(L, year):
+    o = by_year(L["mediation_orgs"], "established_date", year)
+    return _count(o[o["org_type"] == "联调分中心"])
+
+
+@_register(
+    "mediation.street_town_orgs",
+    "街镇调解组织数",
+    "个",
+    "mediation_orgs",
+    "截至当年 12 月 31 日已设立且未撤销的街镇调解组织数",
+)
+def _street_orgs(L, year):
+    return _count(_active_orgs(L, year, "街镇调解组织"))
+
+
+@_register(
+    "mediation.development_zone_orgs",
+    "开发区调解组织数",
+    "个",
+    "mediation_orgs",
+    "截至当年 12 月 31 日已设立且未撤销的开发区调解组织数",
+)
+def _zone_orgs(L, year):
+    return _count(_active_orgs(L, year, "开发区调解组织"))
+
+
+def _disputes_received(L: Ledgers, year: int) -> pd.DataFrame:
+    return by_year(L["disputes"], "received_date", year)
+
+
+def _disputes_closed(L: Ledgers, year: int) -> pd.DataFrame:
+    """Cases concluded in the year. A failed mediation is not a conclusion: the dispute moves on to
+    the arbitration court, where it is counted when that case closes."""
+    d = by_year(L["disputes"], "closed_date", year)
+    mediation = d["body_type"] == "调解组织"
+    return d[~mediation | (d["outcome"] == "调解成功")]
+
+
+@_register(
+    "disputes.accepted_total",
+    "受理劳动人事争议案件数",
+    "件",
+    "disputes",
+    "受理日期在当年的案件数，调解组织与仲裁院合计",
+)
+def _accepted(L, year):
+    return _count(_disputes_received(L, year))
+
+
+@_register(
+    "disputes.accepted_by_arbitration",
+    "仲裁院受理案件数",
+    "件",
+    "disputes",
+    "受理机构为仲裁院、受理日期在当年的案件数",
+)
+def _accepted_arbitration(L, year):
+    d = _disputes_received(L, year)
+    return _count(d[d["body_type"] == "仲裁院"])
+
+
+@_register(
+    "disputes.accepted_by_mediation_orgs",
+    "各级调解组织受理案件数",
+    "件",
+    "disputes",
+    "受理机构为调解组织、受理日期在当年的案件数",
+)
+def _accepted_mediation(L, year):
+    d = _disputes_received(L, year)
+    return _count(d[d["body_type"] == "调解组织"])
+
+
+@_register("disputes.closed_total", "办结劳动人事争议案件数", "件", "disputes",
+           "结案日期在当年的办结案件数（含上年结转）：调解组织调解成功的案件 + 仲裁院结案的案件；"
+           "调解不成的案件转入仲裁，不重复计为办结")  # fmt: skip
+def _closed(L, year):
+    return _count(_disputes_closed(L, year))
+
+
+@_register(
+    "disputes.mediated_successfully",
+    "调解组织调解成功案件数",
+    "件",
+    "disputes",
+    "受理机构为调解组织、结果为“调解成功”、结案日期在当年的案件数（含上年结转）",
+)
+def _mediated(L, year):
+    d = _disputes_closed(L, year)
+    return _count(d[d["body_type"] == "调解组织"])
+
+
+@_register(
+    "disputes.closed_by_arbitration",
+    "仲裁院结案数",
+    "件",
+    "disputes",
+    "受理机构为仲裁院、结案日期在当年的案件数（含上年结转，各类结案方式）",
+)
+def _closed_arbitration(L, year):
+    d = _disputes_closed(L, year)
+    return _count(d[d["body_type"] == "仲裁院"])
+
+
+@_register("disputes.mediation_to_arbitration_closure_ratio", "调解、仲裁结案比", "比 1", "disputes",
+           "调解组织调解成功结案数 ÷ 仲裁院结案数（均按结案日期在当年计），四舍五入保留一位小数，"
+           "写作“X 比 1”")  # fmt: skip
+def _ratio(L, year):
+    arbitration = _closed_arbitration(L, year)
+    if arbitration == 0:
+        return None
+    return round_half_up(_mediated(L, year) / arbitration, 1)
+
+
+def _wage_cohort(L: Ledgers, year: int) -> pd.DataFrame:
+    return by_year(L["wage_arrears_leads"], "received_date", year)
+
+
+def _closed_by_year_end(leads: pd.DataFrame, year: int) -> pd.Series:
+    return leads["closed_date"].notna() & (leads["closed_date"].dt.year <= year)
+
+
+@_register(
+    "wage_arrears.leads_received",
+    "接收欠薪线索数",
+    "起",
+    "wage_arrears_leads",
+    "接收日期在当年的线索数",
+)
+def _leads(L, year):
+    return _count(_wage_cohort(L, year))
+
+
+@_register(
+    "wage_arrears.leads_closed",
+    "欠薪线索办结数",
+    "起",
+    "wage_arrears_leads",
+    "当年接收、截至 12 月 31 日已办结的线索数",
+)
+def _leads_closed(L, year):
+    w = _wage_cohort(L, year)
+    return int(_closed_by_year_end(w, year).sum())
+
+
+@_register(
+    "wage_arrears.leads_resolved",
+    "欠薪线索解决数",
+    "起",
+    "wage_arrears_leads",
+    "当年接收、截至 12 月 31 日已办结且结果为“已解决”的线索数",
+)
+def _leads_resolved(L, year):
+    w = _wage_cohort(L, year)
+    return int((_closed_by_year_end(w, year) & (w["result"] == "已解决")).sum())
+
+
+@_register(
+    "wage_arrears.closure_rate",
+    "欠薪线索办结率",
+    "%",
+    "wage_arrears_leads",
+    "当年接收、截至 12 月 31 日已办结的线索数 ÷ 当年接收的线索数 × 100%，保留两位小数",
+)
+def _closure_rate(L, year):
+    return rate(_leads_closed(L, year), _leads(L, year))
+
+
+@_register(
+    "wage_arrears.resolution_rate",
+    "欠薪线索解决率",
+    "%",
+    "wage_arrears_leads",
+    "当年接收、截至 12 月 31 日已办结且已解决的线索数 ÷ 当年接收的线索数 × 100%，保留两位小数",
+)
+def _resolution_rate(L, year):
+    return rate(_leads_resolved(L, year), _leads(L, year))
+
+
+@_register(
+    "wage_arrears.amount_recovered",
+    "追回欠薪金额",
+    "万元",
+    "wage_arrears_leads",
+    "当年接收、截至 12 月 31 日已解决线索的追回金额合计，以万元计，保留两位小数",
+)
+def _amount_recovered(L, year):
+    w = _wage_cohort(L, year)
+    done = _closed_by_year_end(w, year) & (w["result"] == "已解决")
+    return round_half_up(float(w.loc[done, "amount_recovered"].sum()) / 10000, 2)
+
+
+# -- 一(八) 监督 ---------------------------------------------------------------------------------
+
+
+def _proposals_closed(L: Ledgers, year: int) -> pd.DataFrame:
+    return by_year(L["proposals"], "closed_date", year)
+
+
+@_register(
+    "proposals.closed_total",
+    "办结人大代表建议和政协提案数",
+    "件",
+    "proposals",
+    "办结日期在当年的建议、提案数（主办与会办合计）",
+)
+def _proposals_total(L, year):
+    return _count(_proposals_closed(L, year))
+
+
+@_register(
+    "proposals.lead", "主办建议提案数", "件", "proposals", "当年办结、承办方式为“主办”的件数"
+)
+def _proposals_lead(L, year):
+    p = _proposals_closed(L, year)
+    return _count(p[p["role"] == "主办"])
+
+
+@_register(
+    "proposals.co_handled", "会办建议提案数", "件", "proposals", "当年办结、承办方式为“会办”的件数"
+)
+def _proposals_co(L, year):
+    p = _proposals_closed(L, year)
+    return _count(p[p["role"] == "会办"])
+
+
+@_register(
+    "proposals.revisits",
+    "人大建议“回头看”件数",
+    "件",
+    "proposals",
+    "当年办结、标记为“回头看”的人大代表建议件数",
+)
+def _revisits(L, year):
+    p = _proposals_closed(L, year)
+    return _count(p[p["is_revisit"] & (p["kind"] == "人大代表建议")])
+
+
+@_register(
+    "proposals.double_satisfaction_rate",
+    "建议提案“双满意”率",
+    "%",
+    "proposals",
+    "当年办结且已反馈评价的件数中，办理态度与办理结果均为“满意”的比例，保留两位小数",
+)
+def _double_satisfaction(L, year):
+    p = _proposals_closed(L, year)
+    rated = p[(p["attitude_satisfaction"] != "未反馈") & (p["result_satisfaction"] != "未反馈")]
+    both = (rated["attitude_satisfaction"] == "满意") & (rated["result_satisfaction"] == "满意")
+    return rate(int(both.sum()), len(rated))
+
+
+@_register(
+    "proposals.answers_published",
+    "主动公开主办答复文书数",
+    "件",
+    "proposals",
+    "当年办结、承办方式为“主办”且答复已主动公开的件数",
+)
+def _answers_published(L, year):
+    p = _proposals_closed(L, year)
+    return _count(p[(p["role"] == "主办") & p["answer_published"]])
+
+
+def _stage(L: Ledgers, stage: str) -> pd.DataFrame:
+    lit = L["litigation_cases"]
+    return lit[lit["stage"] == stage]
+
+
+@_register(
+    "litigation.first_instance_cases",
+    "一审行政诉讼案件数",
+    "件",
+    "litigation_cases",
+    "审级为一审、收到应诉通知日期在当年的案件数",
+)
+def _first_cases(L, year):
+    return _count(by_year(_stage(L, "一审"), "received_date", year))
+
+
+@_register(
+    "litigation.first_instance_heard",
+    "一审开庭审理案件数",
+    "件",
+    "litigation_cases",
+    "审级为一审、开庭日期在当年的案件数（含上年受理）",
+)
+def _first_heard(L, year):
+    return _count(by_year(_stage(L, "一审"), "hearing_date", year))
+
+
+@_register(
+    "litigation.first_instance_concluded",
+    "一审审结案件数",
+    "件",
+    "litigation_cases",
+    "审级为一审、审结日期在当年的案件数（含上年受理）",
+)
+def _first_concluded(L, year):
+    return _count(by_year(_stage(L, "一审"), "concluded_date", year))
+
+
+@_register(
+    "litigation.leader_appearances",
+    "行政负责人出庭应诉案件数",
+    "件",
+    "litigation_cases",
+    "当年开庭审理的一审案件中，行政负责人出庭应诉的件数",
+)
+def _appearances(L, year):
+    heard = by_year(_stage(L, "一审"), "hearing_date", year)
+    return int(heard["leader_appeared"].fillna(False).sum())
+
+
+@_register(
+    "litigation.leader_appearance_rate",
+    "行政负责人出庭应诉率",
+    "%",
+    "litigation_cases",
+    "行政负责人出庭应诉的一审案件数 ÷ 当年开庭审理的一审案件数 × 100%，保留两位小数",
+)
+def _appearance_rate(L, year):
+    return rate(_appearances(L, year), _first_heard(L, year))
+
+
+@_register(
+    "litigation.second_instance_cases",
+    "二审行政诉讼案件数",
+    "件",
+    "litigation_cases",
+    "审级为二审、收到应诉通知日期在当年的案件数",
+)
+def _second(L, year):
+    return _count(by_year(_stage(L, "二审"), "received_date", year))
+
+
+@_register(
+    "litigation.retrial_cases",
+    "再审行政案件数",
+    "件",
+    "litigation_cases",
+    "审级为再审、收到应诉通知日期在当年的案件数",
+)
+def _retrial(L, year):
+    return _count(by_year(_stage(L, "再审"), "received_date", year))
+
+
+@_register(
+    "litigation.supervision_cases",
+    "行政案件监督数",
+    "件",
+    "litigation_cases",
+    "审级为行政案件监督、收到通知日期在当年的案件数",
+)
+def _supervision(L, year):
+    return _count(by_year(_stage(L, "行政案件监督"), "received_date", year))
+
+
+@_register(
+    "litigation.lost_or_corrected",
+    "行政诉讼败诉和纠错案件数",
+    "件",
+    "litigation_cases",
+    "审结日期在当年的各审级案件中，结果为撤销、确认违法、变更或责令履行的件数",
+)
+def _lost(L, year):
+    lit = by_year(L["litigation_cases"], "concluded_date", year)
+    return _count(lit[lit["result"].isin(c.LITIGATION_LOST)])
+
+
+def _suggestions(L: Ledgers, year: int, kind: str) -> int:
+    s = by_year(L["suggestions"], "received_date", year)
+    return _count(s[s["kind"] == kind])
+
+
+@_register(
+    "litigation.procuratorial_suggestions",
+    "收到检察建议书数",
+    "件",
+    "suggestions",
+    "类别为检察建议、收到日期在当年的件数",
+)
+def _procuratorial(L, year):
+    return _suggestions(L, year, "检察建议")
+
+
+@_register(
+    "litigation.judicial_suggestions",
+    "收到司法建议书数",
+    "件",
+    "suggestions",
+    "类别为司法建议、收到日期在当年的件数",
+)
+def _judicial(L, year):
+    return _suggestions(L, year, "司法建议")
+
+
+@_register(
+    "reconsideration.received",
+    "收到行政复议案件数",
+    "件",
+    "reconsideration_cases",
+    "收到答复通知日期在当年的案件数",
+)
+def _rec_received(L, year):
+    return _count(by_year(L["reconsideration_cases"], "received_date", year))
+
+
+@_register(
+    "reconsideration.concluded",
+    "行政复议审结案件数",
+    "件",
+    "reconsideration_cases",
+    "审结日期在当年的案件数（含上年收到）",
+)
+def _rec_concluded(L, year):
+    return _count(by_year(L["reconsideration_cases"], "concluded_date", year))
+
+
+@_register(
+    "reconsideration.corrected",
+    "行政复议纠错案件数",
+    "件",
+    "reconsideration_cases",
+    "审结日期在当年、结果为撤销、变更、确认违法或责令履行的件数",
+)
+def _rec_corrected(L, year):
+    r = by_year(L["reconsideration_cases"], "concluded_date", year)
+    return _count(r[r["result"].isin(c.RECONSIDERATION_CORRECTED)])
+
+
+# -- 一(十) 普法 ---------------------------------------------------------------------------------
+
+
+def _enforcement_trainings(L: Ledgers, year: int) -> pd.DataFrame:
+    e = by_year(L["outreach_events"], "event_date", year)
+    return e[(e["organiser"] == "劳动保障监察执法大队") & (e["event_type"] == "企业普法培训")]
+
+
+@_register(
+    "outreach.enforcement_trainings",
+    "执法大队面向企业普法培训场次",
+    "场",
+    "outreach_events",
+    "组织单位为劳动保障监察执法大队、类型为“企业普法培训”、活动日期在当年的场次",
+)
+def _trainings(L, year):
+    return _count(_enforcement_trainings(L, year))
+
+
+@_register(
+    "outreach.enforcement_training_units",
+    "参加普法培训的单位数（累计）",
+    "家",
+    "outreach_events",
+    "上述培训各场参加单位数之和（按场次累计，不去重）",
+)
+def _training_units(L, year):
+    return int(_enforcement_trainings(L, year)["units"].sum())
+
+
+@_register(
+    "outreach.enforcement_training_participants",
+    "参加普法培训的企业人事人数（累计）",
+    "位",
+    "outreach_events",
+    "上述培训各场参加人数之和（按场次累计，不去重）",
+)
+def _training_people(L, year):
+    return int(_enforcement_trainings(L, year)["participants"].sum())
+
+
+@_register(
+    "outreach.policy_video_episodes",
+    "“秒懂政策”推出期数",
+    "期",
+    "publicity_posts",
+    "栏目为“秒懂政策”、发布日期在当年的推送数",
+)
+def _videos(L, year):
+    p = by_year(L["publicity_posts"], "publish_date", year)
+    return _count(p[p["column_name"] == "秒懂政策"])
+
+
+@_register(
+    "outreach.lecture_hall_offline_sessions",
+    "“浦东人社大讲堂”线下培训场次",
+    "场",
+    "outreach_events",
+    "组织单位为浦东人社大讲堂、类型为“线下培训”、活动日期在当年的场次",
+)
+def _lectures(L, year):
+    e = by_year(L["outreach_events"], "event_date", year)
+    return _count(e[(e["organiser"] == "浦东人社大讲堂") & (e["event_type"] == "线下培训")])
+
+
+manual(
+    "leadership.accountability_assessment_score",
+    "全区法治责任制考核得分",
+    "分",
+    "人工填报：区法治建设责任制考核中本局的得分（见年度参数文件）",
+)
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+
+def ledger_years(L: Ledgers, name: str) -> range:
+    """The calendar years a ledger covers, from its first to its last dated row."""
+    spec = c.LEDGERS[name]
+    if name == "meeting_topics":
+        return ledger_years(L, "meetings")
+    dates = L[name][spec.date_columns].stack()
+    if dates.empty:
+        return range(0)
+    return range(int(dates.min().year), int(dates.max().year) + 1)
+
+
+def covers(L: Ledgers, metric: Metric, year: int) -> bool:
+    return all(year in ledger_years(L, name) for name in metric.ledgers)
+
+
+def compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None,
+            previous_manual: dict[str, Value] | None = None) -> dict[str, dict]:  # fmt: skip
+    """Every metric of the catalogue for `year`, with last year's value where the data hold it."""
+    manual_values = manual_values or {}
+    previous_manual = previous_manual or {}
+    results: dict[str, dict] = {}
+    for metric in CATALOGUE.values():
+        if metric.is_manual:
+            value = manual_values.get(metric.id)
+            previous = previous_manual.get(metric.id)
+        else:
+            value = metric.compute(L, year)  # type: ignore[misc]
+            previous = metric.compute(L, year - 1) if covers(L, metric, year - 1) else None  # type: ignore[misc]
+        results[metric.id] = {
+            "value": value,
+            "unit": metric.unit,
+            "name": metric.name,
+            "source": metric.source,
+            "definition": metric.definition,
+            "previous": previous,
+            "change": _change(value, previous),
+        }
+    return results
+
+
+def _change(value: Value, previous: Value) -> float | int | None:
+    if value is None or previous is None:
+        return None
+    diff = value - previous
+    return round_half_up(diff, 2) if isinstance(diff, float) else diff
+
+
+def figures_document(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None,
+                     previous_manual: dict[str, Value] | None = None) -> dict:  # fmt: skip
+    return {"year": year, "metrics": compute(L, year, manual_values, previous_manual)}

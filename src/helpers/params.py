@@ -1,0 +1,148 @@
+"""The year's params file (params/<YEAR>.yaml): everything of a report that no ledger holds.
+
+Validated on load by a typed model, so a misspelt or missing key stops the run with the key and
+the file named, instead of a blank paragraph in a public document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ParamsError
+from .metrics import CATALOGUE
+
+# Analyst-written passages, one per key, in the order they appear in the report.
+PASSAGE_KEYS: dict[str, str] = {
+    "intro_basis": "引言：编制依据（列出所依据的文件）",
+    "intro_overview": "引言：年度总体情况",
+    "overall_planning": "（一）统筹推进法治政府建设",
+    "key_tasks": "（二）贯彻落实重点任务",
+    "approval_reform": "（三）一是：涉企审批服务（数字之后的做法）",
+    "online_services": "（三）二是：“一网通办”政务服务",
+    "city_governance": "（三）三是：“一网统管”",
+    "open_government": "（三）四是：政务公开（申请数字之前的做法）",
+    "collective_decisions": "（四）一是：集体决策制度",
+    "fair_competition": "（四）二是：公平竞争审查制度",
+    "document_procedure": "（五）一是：规范性文件制定程序",
+    "document_interpretation": "（五）二是：政策解读和评估清理",
+    "officer_management": "（六）一是：执法人员管理",
+    "enforcement_systems": "（六）二是：行政执法“三项制度”",
+    "mediation": "（七）一是：调解体系建设（数字之前）",
+    "labour_supervision": "（七）二是：劳动用工智能监管",
+    "wage_arrears": "（七）三是：根治欠薪（数字之前的做法）",
+    "wage_arrears_after": "（七）三是：根治欠薪（数字之后的做法）",
+    "congress_supervision": "（八）一是：接受人大、政协监督",
+    "judicial_supervision": "（八）二是：接受司法监督（整改反馈）",
+    "audit_supervision": "（八）四是：审计监督",
+    "staff_capacity": "（九）工作人员依法行政意识和能力",
+    "outreach_responsibility": "（十）一是：落实普法责任制（数字之前的做法）",
+    "outreach_responsibility_after": "（十）一是：落实普法责任制（数字之后的做法）",
+    "outreach_brand": "（十）二是：普法品牌（数字之前的做法）",
+    "outreach_plan": "（十）三是：普法规划",
+    "problems": "二、存在的主要问题",
+    "leader_intro": "三、主要负责人履职：总述",
+    "leader_coordination": "三、一是：统筹协调（得分之前）",
+    "leader_legislation": "三、二是：带头研究立法",
+    "leader_example": "三、三是：率先垂范（败诉纠错情况之后）",
+    "plan_intro": "四、下一年度工作计划：总述",
+    "plan_items": "四、下一年度工作计划：各项安排（每段一项，空行分段）",
+}
+
+TO_REWRITE = "【待改写】"
+
+
+class Bureau(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(description="机关全称，如 浦东新区人力资源和社会保障局（医疗保障局）")
+    short_name: str = Field(description="简称，如 区人社局")
+    signature: str = Field(description="落款机关名称")
+
+
+class Letter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    document_number: str
+    index_number: str
+    addressee: str
+    date: dt.date
+    publish_date: dt.date
+    publisher: str
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    year: int
+    bureau: Bureau
+    letter: Letter
+    manual_figures: dict[str, float | int]
+    passages: dict[str, str]
+
+    @field_validator("manual_figures")
+    @classmethod
+    def _known_manual_figures(cls, value: dict[str, float | int]) -> dict[str, float | int]:
+        expected = {m.id for m in CATALOGUE.values() if m.is_manual}
+        unknown = sorted(set(value) - expected)
+        missing = sorted(expected - set(value))
+        if unknown:
+            raise ValueError(f"未知的人工填报指标 / unknown manual figure: {', '.join(unknown)}")
+        if missing:
+            raise ValueError(f"缺少人工填报指标 / missing manual figure: {', '.join(missing)}")
+        return value
+
+    @field_validator("passages")
+    @classmethod
+    def _known_passages(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(PASSAGE_KEYS))
+        missing = [k for k in PASSAGE_KEYS if k not in value]
+        if unknown:
+            raise ValueError(f"未知的段落键 / unknown passage key: {', '.join(unknown)}")
+        if missing:
+            raise ValueError(f"缺少段落键 / missing passage key: {', '.join(missing)}")
+        empty = [k for k, v in value.items() if not str(v).strip()]
+        if empty:
+            raise ValueError(f"段落不能为空 / empty passage: {', '.join(empty)}")
+        return {k: str(v).strip() for k, v in value.items()}
+
+
+def _location(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc) or "(顶层 / top level)"
+
+
+def load_params(path: Path, year: int | None = None) -> Params:
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"{path}: 参数文件不存在 / params file not found"
+                          + (f"（可运行 make new-year YEAR={year} 生成）" if year else ""))  # fmt: skip
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ParamsError(f"{path}: 不是有效的 YAML / not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: 应为键值映射 / expected a mapping of keys")
+    try:
+        params = Params.model_validate(raw)
+    except ValidationError as error:
+        lines = [f"{path}: 参数文件有误 / invalid params file:"]
+        for item in error.errors():
+            key = _location(item["loc"])
+            if item["type"] == "extra_forbidden":
+                lines.append(f"  - 键 {key}: 未知的键 / unknown key")
+            elif item["type"] == "missing":
+                lines.append(f"  - 键 {key}: 缺少必填键 / missing key")
+            else:
+                lines.append(f"  - 键 {key}: {item['msg']}")
+        raise ParamsError("\n".join(lines)) from None
+    if year is not None and params.year != year:
+        raise ParamsError(f"{path}: 键 year 为 {params.year}，但报告年度为 {year} / "
+                          f"year is {params.year}, the report is for {year}")  # fmt: skip
+    return params
+
+
+def manual_values(path: Path | None) -> dict[str, float | int]:
+    """Manual figures of a params file, or none when there is no such file."""
+    if path is None or not Path(path).is_file():
+        return {}
+    return load_params(path).manual_figures
