@@ -26,6 +26,9 @@ HEADER = """# 数据合同 / Data contract
   any order; no extra columns.
 - 日期格式：`YYYY-MM-DD`，也接受 `YYYY/M/D`、`YYYY.M.D` 和 Excel 的 `YYYY-MM-DD 00:00:00`。
   Dates: `YYYY-MM-DD`; `YYYY/M/D`, `YYYY.M.D` and Excel's datetime text are accepted.
+- 同比：某年的上年数字仅在台账完整覆盖上年时给出；台账最早一年若没有 7 月以前的记录，视为仅含结转案件，不作比较。
+  Year-on-year: a previous-year value is given only when the ledger covers that year in full; a first
+  year with no row dated before July holds only carried-over cases and is not compared against.
 - 是/否 列只能填“是”或“否”。Flag columns hold 是 or 否.
 - 标记为“个人信息”的列（姓名、身份证号、电话）在读取校验后立即丢弃，不进入任何输出。
   Columns marked personal are dropped right after validation and never reach any output.

@@ -820,14 +820,22 @@ manual(
 
 
 def ledger_years(L: Ledgers, name: str) -> range:
-    """The calendar years a ledger covers, from its first to its last dated row."""
+    """The calendar years a ledger covers in full.
+
+    A cumulative export also holds cases received late in the year before its period that were
+    still open when the period began; a first year with no row dated before July is such a stub
+    and is not compared against.
+    """
     spec = c.LEDGERS[name]
     if name == "meeting_topics":
         return ledger_years(L, "meetings")
-    dates = L[name][spec.date_columns].stack()
+    dates = L[name][spec.year_column].dropna()
     if dates.empty:
         return range(0)
-    return range(int(dates.min().year), int(dates.max().year) + 1)
+    first, last = int(dates.min().year), int(dates.max().year)
+    if not (dates[dates.dt.year == first].dt.month <= 6).any():
+        first += 1
+    return range(first, last + 1)
 
 
 def covers(L: Ledgers, metric: Metric, year: int) -> bool:
