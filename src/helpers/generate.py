@@ -136,7 +136,7 @@ class _Maker:
         """Dates in `year` (from `start_month`), weighted by month, uniform within a month."""
         days = pd.date_range(f"{year}-{start_month:02d}-01", f"{year}-12-31", freq="D")
         weights = np.array([month_weights[d.month - 1] for d in days], dtype=float)
-        weights[days.dayofweek >= 5] *= 0.15  # offices close at weekends
+        weights[days.day_of_week >= 5] *= 0.15  # offices close at weekends
         return np.sort(self.rng.choice(days.values, size=n, p=weights / weights.sum()))
 
     def split(self, total: int, parts: int, low: int) -> np.ndarray:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import copy
 import os
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -24,26 +26,25 @@ NBCONVERT_TEMPLATES = config.TEMPLATES_DIR / "nbconvert"
 REPORT_CSS = config.STYLES_DIR / "report.css"
 REVIEW_CSS = config.STYLES_DIR / "review.css"
 
-# nbconvert's standard tags, so authors can keep helper output out of the published edition.
+# nbconvert's usual tags, so authors can keep helper output out of the reader's edition. The
+# reviewer's edition ignores them: reviewers see everything that ran.
 REMOVE_CELL_TAGS = {"remove_cell", "remove-cell"}
 REMOVE_OUTPUT_TAGS = {"remove_output", "remove-output"}
-REMOVE_INPUT_TAGS = {"remove_input", "remove-input"}
 
 _GENERIC = {"body": "serif", "title": "serif", "heading": "sans-serif", "kai": "serif"}
-
-_COVER_LETTER = re.compile(r"""class\s*=\s*["'][^"']*\bcover-letter\b""")
-_SAMPLE_NOTICE = re.compile(r"""class\s*=\s*["'][^"']*\bsample-notice\b""")
 
 # Anything that would make a browser or WeasyPrint reach the network.
 _SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
 _REMOTE_ATTR = re.compile(
-    r"""\b(?:src|href|srcset|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I
+    r"""\b(?:src|href|srcset|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE
 )
 _REMOTE_RESOURCE_ATTR = re.compile(
     r"""<(?:img|script|link|iframe|source|video|audio|embed|object|input)\b[^>]*?"""
     r"""\b(?:src|href|srcset|poster|data)\s*=\s*["']?\s*(?:https?:)?//""",
     re.IGNORECASE,
 )
+_STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
+_CSS_COMMENT_WITH_URL = re.compile(r"/\*(?:(?!\*/).)*?://.*?\*/", re.DOTALL)
 _REMOTE_CSS = re.compile(r"""(?:url\(\s*["']?\s*(?:https?:)?//|@import\b)""", re.IGNORECASE)
 
 
@@ -55,7 +56,6 @@ def report_css(fonts: dict[str, ResolvedFont] | None = None) -> str:
 def reader_html(nb: nbformat.NotebookNode, title: str) -> str:
     """The published edition: narrative and charts only, no code, no scripts, no network."""
     exporter = _exporter("reader")
-    exporter.exclude_anchor_links = True
     fonts = resolve_fonts()
     marked, has_front_matter = _mark_front_matter(_without_tagged(nb))
     html, _ = exporter.from_notebook_node(
@@ -81,6 +81,7 @@ def review_html(nb: nbformat.NotebookNode, title: str) -> str:
             "review_css": _font_properties(fonts) + REVIEW_CSS.read_text(encoding="utf-8"),
         },
     )
+    html = _STYLE_BLOCK.sub(_drop_url_comments, html)
     _check_offline(html, edition="review", strict=False)
     return html
 
@@ -93,11 +94,11 @@ def write_pdf(html: str, path: Path) -> None:
     prefixes in WeasyPrint 70 are already derived from the font description, not random.
     """
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
-    fetcher, refused = _offline_fetcher()
     try:
-        document = HTML(string=html, url_fetcher=fetcher).render()
-    except refused as exc:
+        document = HTML(string=html, url_fetcher=_offline_fetcher()).render()
+    except FatalURLFetchingError as exc:
         raise RenderError(
             f"PDF 渲染不允许访问外部资源：{str(exc)[:100]} / "
             f"PDF rendering refused an external resource: {str(exc)[:100]}"
@@ -109,13 +110,14 @@ def write_pdf(html: str, path: Path) -> None:
 
 
 def _font_properties(fonts: dict[str, ResolvedFont]) -> str:
+    """CSS custom properties: the resolved family first, then the rest of its configured stack,
+    so the free stand-ins cover characters a licensed GB 2312 face lacks (rare names)."""
     stacks = config.font_families()
     lines = [":root {"]
     for role, font in fonts.items():
-        families = [font.family]
-        # The free stand-in behind a licensed face covers characters outside GB 2312.
-        standin = stacks.get(role, [])[-1:] or []
-        families += [f for f in standin if f != font.family]
+        stack = stacks.get(role, [])
+        rest = stack[stack.index(font.family) + 1 :] if font.family in stack else []
+        families = [font.family, *rest]
         quoted = ", ".join(_css_string(f) for f in families)
         lines.append(f"  --font-{role}: {quoted}, {_GENERIC.get(role, 'serif')};")
     title = fonts.get("title")
@@ -134,6 +136,7 @@ def _exporter(template: str):
     return HTMLExporter(
         template_name=template,
         extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+        exclude_anchor_links=True,
     )
 
 
@@ -153,28 +156,101 @@ def _without_tagged(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def _mark_front_matter(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, bool]:
-    """Flag the cover letter's output as the end of the front matter.
+    """Flag the output that ends the cover letter, so the template can close the front matter.
 
     The letter gets its own unnumbered page group only when nothing but sample notices comes
-    before it; a letter placed later is left in the body (it still breaks the page after).
+    before it; a letter placed later stays in the body (its section still breaks the page).
+    When the letter shares an HTML output with the report that follows, that output is split
+    at the end of the letter's <section>.
     """
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        for output in cell.get("outputs", []):
+        outputs = cell.get("outputs", [])
+        for position, output in enumerate(outputs):
             if output.get("output_type") not in ("display_data", "execute_result"):
                 continue
             data = output.get("data", {})
-            html = _as_text(data.get("text/html", ""))
-            if _COVER_LETTER.search(html):
+            if "text/html" not in data:
+                if any(k in data for k in _SHOWN_WITHOUT_HTML):
+                    return nb, False
+                continue
+            html = _as_text(data["text/html"])
+            for block in _top_level_blocks(html):
+                if "sample-notice" in block.classes:
+                    continue
+                if "cover-letter" not in block.classes:
+                    return nb, False
+                head, tail = html[: block.end], html[block.end :]
+                if tail.strip():
+                    rest = copy.deepcopy(output)
+                    rest.data["text/html"] = tail
+                    outputs.insert(position + 1, rest)
+                    data["text/html"] = head
                 output.setdefault("metadata", {})["helpers.front_matter_end"] = True
                 return nb, True
-            if html and _SAMPLE_NOTICE.search(html):
-                continue
-            if any(k in data for k in ("text/html", "text/markdown", "image/png", "image/jpeg",
-                                       "image/svg+xml")):  # fmt: skip
-                return nb, False
     return nb, False
+
+
+_SHOWN_WITHOUT_HTML = ("text/markdown", "image/png", "image/jpeg", "image/svg+xml")
+_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+              "source", "track", "wbr"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Block:
+    end: int
+    classes: tuple[str, ...]
+
+
+def _top_level_blocks(html: str) -> list[_Block]:
+    """Top-level elements (and loose text) of an HTML fragment, with where each ends."""
+    parser = _BlockParser(html)
+    return parser.blocks
+
+
+class _BlockParser(HTMLParser):
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self._html = html
+        self._line_starts = [0] + [i + 1 for i, c in enumerate(html) if c == "\n"]
+        self._depth = 0
+        self._classes: tuple[str, ...] = ()
+        self.blocks: list[_Block] = []
+        self.feed(html)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def _tag_end(self) -> int:
+        return self._html.index(">", self._offset()) + 1
+
+    def handle_starttag(self, tag, attrs):
+        if self._depth == 0:
+            self._classes = tuple((dict(attrs).get("class") or "").split())
+            if tag in _VOID_TAGS:
+                self.blocks.append(_Block(self._tag_end(), self._classes))
+                return
+        if tag not in _VOID_TAGS:
+            self._depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        if self._depth == 0:
+            classes = tuple((dict(attrs).get("class") or "").split())
+            self.blocks.append(_Block(self._tag_end(), classes))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID_TAGS or self._depth == 0:
+            return
+        self._depth -= 1
+        if self._depth == 0:
+            self.blocks.append(_Block(self._tag_end(), self._classes))
+
+    def handle_data(self, data):
+        if self._depth == 0 and data.strip():
+            self.blocks.append(_Block(self._offset() + len(data), ()))
 
 
 def _as_text(value: str | list[str]) -> str:
@@ -203,6 +279,12 @@ def _check_offline(html: str, *, edition: str, strict: bool) -> None:
         )
 
 
+def _drop_url_comments(match: re.Match[str]) -> str:
+    """JupyterLab's CSS credits its sources by URL in comments; harmless, but it would make
+    every 'no external URL' check on the file noisy."""
+    return match.group(1) + _CSS_COMMENT_WITH_URL.sub("", match.group(2)) + match.group(3)
+
+
 def _pdf_timestamp() -> str:
     """W3C date for the PDF info dictionary, from SOURCE_DATE_EPOCH when set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -229,4 +311,4 @@ def _offline_fetcher():
                 raise FatalURLFetchingError(url)
             return super().fetch(url, headers)
 
-    return OfflineFetcher(allowed_protocols=("data",)), FatalURLFetchingError
+    return OfflineFetcher(allowed_protocols=("data",))
