@@ -55,6 +55,35 @@ def _contract_doc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .build import ReportRequest, build_report
+
+    params = args.params or config.params_path(args.year)
+    request = ReportRequest(
+        args.year, args.data_dir.resolve(), args.out_dir.resolve(), params.resolve()
+    )
+    started = time.perf_counter()
+    timings = build_report(request)
+    stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.stages.items())
+    print(f"{args.year} 年报告已生成 / report written: {request.final_dir} "
+          f"({time.perf_counter() - started:.1f} s: {stages})")  # fmt: skip
+    return 0
+
+
+def _reports(args: argparse.Namespace) -> int:
+    from .batch import build_years
+
+    return build_years(args.years, args.data_dir.resolve(), args.out_dir.resolve(), jobs=args.jobs)
+
+
+def _new_year(args: argparse.Namespace) -> int:
+    from .scaffold import scaffold
+
+    target = scaffold(args.year)
+    print(f"已生成 / written: {target}；请改写标有“【待改写】”的内容 / rewrite the marked passages")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,6 +108,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, default=config.DATA_DIR)
     p.add_argument("--scale", type=int, default=1)
     p.set_defaults(run=_generate)
+
+    p = sub.add_parser("report", help="生成一个年度的报告 / build one year's report")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--data-dir", type=Path, default=config.DATA_DIR)
+    p.add_argument("--out-dir", type=Path, default=config.REPORTS_DIR)
+    p.add_argument("--params", type=Path, default=None)
+    p.set_defaults(run=_report)
+
+    p = sub.add_parser("reports", help="生成多个年度的报告和索引页 / several years and an index")
+    p.add_argument("--years", type=int, nargs="+", required=True)
+    p.add_argument("--data-dir", type=Path, default=config.DATA_DIR)
+    p.add_argument("--out-dir", type=Path, default=config.REPORTS_DIR)
+    p.add_argument("--jobs", type=int, default=None)
+    p.set_defaults(run=_reports)
+
+    p = sub.add_parser("new-year", help="从上一年复制新年度参数文件 / scaffold a params file")
+    p.add_argument("--year", type=int, required=True)
+    p.set_defaults(run=_new_year)
 
     p = sub.add_parser("contract-doc", help="输出数据合同文档 / print docs/data-contract.md")
     p.add_argument("--out", type=Path, default=None)

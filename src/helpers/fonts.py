@@ -157,17 +157,14 @@ def configure_matplotlib() -> str:
     from matplotlib import font_manager
 
     heading = resolve_fonts()["heading"]
-    known = {entry.name for entry in font_manager.fontManager.ttflist}
-    if heading.family not in known:
-        # The matplotlib cache may predate the font install, or the family may be an alias.
-        font_manager.fontManager.addfont(str(heading.file))
-        face_names = {
-            e.name for e in font_manager.fontManager.ttflist if Path(e.fname) == heading.file
-        }
-        family = heading.family if heading.family in face_names else _mpl_name(heading)
-    else:
-        family = heading.family
-    fallbacks = [f for f in _MPL_FALLBACKS if f != family]
+    manager = font_manager.fontManager
+    if not any(Path(entry.fname) == heading.file for entry in manager.ttflist):
+        # matplotlib's font cache may predate the font install.
+        manager.addfont(str(heading.file))
+    known = {entry.name for entry in manager.ttflist}
+    # A fontconfig alias (e.g. a Chinese family name) is not a matplotlib name.
+    family = heading.family if heading.family in known else _mpl_name(heading)
+    fallbacks = [f for f in _MPL_FALLBACKS if f != family and f in known]
     matplotlib.rcParams.update(
         {
             "font.family": "sans-serif",
@@ -175,7 +172,6 @@ def configure_matplotlib() -> str:
             "axes.unicode_minus": False,
             "svg.hashsalt": SVG_HASHSALT,
             "svg.fonttype": "path",
-            "pdf.fonttype": 42,
         }
     )
     return family

@@ -755,4 +755,8 @@ def write_all(out_dir: Path, scale: int = 1, seed: int = SEED) -> dict[str, int]
         frame.to_csv(out_dir / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
         counts[name] = len(frame)
     (out_dir / "README.md").write_text(README, encoding="utf-8")
+    (out_dir / "SYNTHETIC").write_text(
+        "本目录为合成样例数据，据此生成的报告会标注样例提示。/ Synthetic sample data.\n",
+        encoding="utf-8",
+    )
     return counts

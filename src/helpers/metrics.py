@@ -743,6 +743,17 @@ def _rec_corrected(L, year):
     return _count(r[r["result"].isin(c.RECONSIDERATION_CORRECTED)])
 
 
+@_register(
+    "supervision.lost_or_corrected_total",
+    "行政诉讼败诉与行政复议纠错合计",
+    "件",
+    "litigation_cases+reconsideration_cases",
+    "当年审结的行政诉讼败诉和纠错案件数 + 当年审结的行政复议纠错案件数",
+)
+def _lost_total(L, year):
+    return _lost(L, year) + _rec_corrected(L, year)
+
+
 # -- 一(十) 普法 ---------------------------------------------------------------------------------
 
 

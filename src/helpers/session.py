@@ -1,0 +1,74 @@
+"""What the report notebook calls: one object holding the year's ledgers, figures and narrative.
+
+The notebook's parameters cell holds literals only (papermill injects them); everything derived
+from them — default paths, the params file for the year — is resolved here, after injection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from . import config
+from .figures import year_figures
+from .load import Ledgers, load_ledgers
+from .narrative import Narrative
+from .params import Params, load_params
+
+SYNTHETIC_MARKER = "SYNTHETIC"
+
+
+def resolve_inputs(year: int, data_dir: str = "", params_file: str = "") -> tuple[Path, Path]:
+    """Empty means the project default; relative paths are taken from the current directory."""
+    data = Path(data_dir).resolve() if data_dir else config.DATA_DIR
+    params = Path(params_file).resolve() if params_file else config.params_path(year)
+    return data, params
+
+
+def is_synthetic(data_dir: Path) -> bool:
+    """Sample ledgers carry a marker file; reports built from them say so on the first page."""
+    return (Path(data_dir) / SYNTHETIC_MARKER).exists()
+
+
+@dataclass
+class ReportSession:
+    year: int
+    data_dir: Path
+    params_file: Path
+
+    @cached_property
+    def params(self) -> Params:
+        return load_params(self.params_file, self.year)
+
+    @cached_property
+    def ledgers(self) -> Ledgers:
+        return load_ledgers(self.data_dir)
+
+    @cached_property
+    def stats(self) -> dict:
+        return year_figures(self.year, self.data_dir, self.params_file, self.ledgers)
+
+    @cached_property
+    def narrative(self) -> Narrative:
+        return Narrative(self.stats, self.params, synthetic=is_synthetic(self.data_dir))
+
+    def section(self, name: str) -> HTML:
+        return HTML(self.narrative.section(name))
+
+    def figures_table(self) -> pd.DataFrame:
+        """Every figure with its id, definition and source, for reviewers tracing a number."""
+        rows = [
+            {"编号": id, "名称": e["name"], "数值": e["value"], "单位": e["unit"],
+             "上年": e["previous"], "变化": e["change"], "来源": e["source"], "口径": e["definition"]}
+            for id, e in self.stats["metrics"].items()
+        ]  # fmt: skip
+        return pd.DataFrame(rows).set_index("编号")
+
+
+def open_report(year: int, data_dir: str = "", params_file: str = "") -> ReportSession:
+    data, params = resolve_inputs(year, data_dir, params_file)
+    return ReportSession(year, data, params)

@@ -1,0 +1,337 @@
+"""Reader/reviewer HTML and the PDF, from a notebook built in memory (no kernel)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import matplotlib
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
+from helpers import fonts, render  # noqa: E402
+from helpers.errors import RenderError  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures" / "render"
+TITLE = "2021年度法治政府建设情况报告"
+SENTENCE = "共受理劳动人事争议案件 32014 件"
+EPOCH = "1642636800"  # 2022-01-20T00:00:00Z
+
+CODE_MARKER = "SECRET_CODE_MARKER"
+MARKDOWN_MARKER = "开发说明MARKDOWN"
+A4_POINTS = (595.28, 841.89)
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdffonts") is None or shutil.which("pdftotext") is None,
+    reason="poppler-utils not installed (apt-get install poppler-utils)",
+)
+
+
+def _html_output(html: str) -> nbformat.NotebookNode:
+    return new_output(
+        "display_data", data={"text/html": html, "text/plain": "<IPython.core.display.HTML>"}
+    )
+
+
+def _chart_png() -> str:
+    with matplotlib.rc_context():
+        fonts.configure_matplotlib()
+        fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
+        ax.bar(["2019年", "2020年", "2021年"], [27310, 29876, 32014])
+        ax.set_title("图1 劳动人事争议案件受理量")
+        ax.set_ylabel("案件数（件）")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def build_notebook() -> nbformat.NotebookNode:
+    letter = (FIXTURES / "cover_letter.html").read_text(encoding="utf-8")
+    opening = (FIXTURES / "report_opening.html").read_text(encoding="utf-8")
+    figure = (
+        '<figure class="chart"><img alt="图2" src="data:image/png;base64,'
+        f'{_chart_png()}"><figcaption>图2 各年度案件数量</figcaption></figure>'
+    )
+    cells = [
+        new_markdown_cell(f"# 报告笔记本\n{MARKDOWN_MARKER}"),
+        new_code_cell(
+            f"{CODE_MARKER} = 1\nprint('DEBUG-STDOUT')",
+            execution_count=1,
+            outputs=[
+                new_output("stream", name="stdout", text="DEBUG-STDOUT\n"),
+                new_output("stream", name="stderr", text="DEBUG-STDERR\n"),
+            ],
+        ),
+        new_code_cell("show(letter)", execution_count=2, outputs=[_html_output(letter)]),
+        new_code_cell("show(opening)", execution_count=3, outputs=[_html_output(opening)]),
+        new_code_cell(
+            "figure",
+            execution_count=4,
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={"image/png": _chart_png(), "text/plain": "<Figure size 600x300>"},
+                )
+            ],
+        ),
+        new_code_cell("show(figure)", execution_count=5, outputs=[_html_output(figure)]),
+        new_code_cell(
+            "len(df)",
+            execution_count=6,
+            outputs=[
+                new_output(
+                    "execute_result", data={"text/plain": "PLAIN_REPR_MARKER"}, execution_count=6
+                )
+            ],
+        ),
+        new_code_cell(
+            "debug_table",
+            execution_count=7,
+            metadata={"tags": ["remove_cell"]},
+            outputs=[_html_output("<p>TAGGED_REMOVED_MARKER</p>")],
+        ),
+        new_code_cell(
+            "1/0",
+            execution_count=8,
+            outputs=[
+                new_output(
+                    "error",
+                    ename="ZeroDivisionError",
+                    evalue="TRACEBACK_MARKER",
+                    traceback=["TRACEBACK_MARKER"],
+                )
+            ],
+        ),
+    ]
+    return new_notebook(cells=cells, metadata={"language_info": {"name": "python"}})
+
+
+def _pdftext(path: Path, *args: str) -> str:
+    return subprocess.run(
+        ["pdftotext", *args, str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def notebook() -> nbformat.NotebookNode:
+    return build_notebook()
+
+
+@pytest.fixture(scope="module")
+def reader(notebook) -> str:
+    return render.reader_html(notebook, TITLE)
+
+
+@pytest.fixture(scope="module")
+def review(notebook) -> str:
+    return render.review_html(notebook, TITLE)
+
+
+@pytest.fixture(scope="module")
+def pdf(reader, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        render.write_pdf(reader, path)
+    return path
+
+
+# ---------- reader's HTML ----------
+
+
+def test_reader_is_offline(reader):
+    assert "<script" not in reader.lower()
+    assert "http://" not in reader and "https://" not in reader
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*//""", reader)
+    assert "@import" not in reader
+
+
+def test_reader_declares_simplified_chinese(reader):
+    assert '<html lang="zh-CN">' in reader
+    assert re.search(r'<meta charset="utf-8"\s*/?>', reader)
+    assert f"<title>{TITLE}</title>" in reader
+
+
+def test_reader_has_no_code_streams_prompts_or_notes(reader):
+    for marker in (
+        CODE_MARKER,
+        "DEBUG-STDOUT",
+        "DEBUG-STDERR",
+        "PLAIN_REPR_MARKER",
+        "TAGGED_REMOVED_MARKER",
+        "TRACEBACK_MARKER",
+        MARKDOWN_MARKER,
+        "In&nbsp;[",
+        "Out[",
+    ):
+        assert marker not in reader, marker
+
+
+def test_reader_keeps_narrative_and_embeds_images(reader):
+    assert SENTENCE in reader
+    for convention in (
+        'class="sample-notice"',
+        'class="cover-letter"',
+        'class="doc-title"',
+        'class="lead"',
+        'class="data"',
+        'class="chart"',
+    ):
+        assert convention in reader
+    assert reader.count("data:image/png;base64,") == 2
+    assert re.search(r'<img alt="[^"]+"', reader)
+
+
+def test_reader_puts_cover_letter_in_front_matter(reader):
+    front = reader.index('class="front-matter"')
+    letter_end = reader.index('class="date"')
+    body = reader.index('class="report-body"')
+    assert front < letter_end < body < reader.index('class="doc-title"')
+
+
+def test_reader_injects_resolved_fonts(reader):
+    for font in fonts.resolve_fonts().values():
+        assert f'"{font.family}"' in reader
+
+
+def test_reader_is_deterministic(notebook, reader):
+    assert render.reader_html(notebook, TITLE) == reader
+    assert render.reader_html(build_notebook(), TITLE) == reader
+
+
+def test_reader_does_not_modify_the_notebook(notebook):
+    before = nbformat.writes(notebook)
+    render.reader_html(notebook, TITLE)
+    assert nbformat.writes(notebook) == before
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>正文</p><script>alert(1)</script>",
+        '<img src="https://cdn.example.com/chart.png" alt="图">',
+        '<p style="background: url(http://example.com/x.png)">正文</p>',
+    ],
+)
+def test_reader_refuses_scripts_and_remote_resources(html):
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[_html_output(html)])])
+    with pytest.raises(RenderError, match="离线"):
+        render.reader_html(nb, TITLE)
+
+
+def test_letter_sharing_an_output_with_the_report_is_split():
+    letter = (FIXTURES / "cover_letter.html").read_text(encoding="utf-8")
+    opening = (FIXTURES / "report_opening.html").read_text(encoding="utf-8")
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[_html_output(letter + opening)])])
+    html = render.reader_html(nb, TITLE)
+    assert html.index('class="date"') < html.index('class="report-body"')
+    assert html.index('class="report-body"') < html.index('class="doc-title"')
+
+
+def test_letter_after_report_content_is_not_front_matter():
+    letter = (FIXTURES / "cover_letter.html").read_text(encoding="utf-8")
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[_html_output("<p>正文</p>" + letter)])])
+    html = render.reader_html(nb, TITLE)
+    assert 'class="front-matter"' not in html.split("</style>", 1)[1]
+
+
+# ---------- reviewer's HTML ----------
+
+
+def test_review_shows_code_and_all_outputs(review):
+    assert CODE_MARKER in review
+    assert "DEBUG-STDOUT" in review and "DEBUG-STDERR" in review
+    assert "PLAIN_REPR_MARKER" in review
+    assert SENTENCE in review
+
+
+def test_review_is_offline(review):
+    assert '<html lang="zh-CN">' in review
+    assert "<script" not in review.lower()
+    assert "http://" not in review and "https://" not in review
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", review)
+
+
+# ---------- PDF ----------
+
+
+@needs_poppler
+def test_pdf_embeds_simplified_chinese_fonts(pdf):
+    lines = subprocess.run(
+        ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    assert lines
+    names = []
+    for line in lines:
+        columns = line.split()
+        emb = columns[-5]  # name type… encoding emb sub uni objID gen
+        assert emb == "yes", line
+        names.append(columns[0])
+    joined = " ".join(names)
+    assert "CJK-SC" in joined
+    assert "CJK-JP" not in joined
+    for role in ("body", "heading"):
+        family = fonts.resolve_fonts()[role].family.replace(" ", "-")
+        assert family in joined
+
+
+@needs_poppler
+def test_pdf_text_is_extractable_in_order(pdf):
+    text = _pdftext(pdf)
+    flat = re.sub(r"\s+", "", text)
+    assert re.sub(r"\s+", "", SENTENCE) in flat
+    assert re.search(r"(?<!\d)32014(?!\d)", text)  # the number is not split or garbled
+    assert "区人力资源和社会保障局" in flat
+    assert "推进法治政府建设的主要举措和成效" in flat
+
+
+@needs_poppler
+def test_pdf_page_numbers_skip_the_cover_letter(pdf):
+    number = re.compile(r"—\s*(\d+)\s*—")
+    assert not number.search(_pdftext(pdf, "-f", "1", "-l", "1"))
+    assert number.search(_pdftext(pdf, "-f", "2", "-l", "2")).group(1) == "1"
+
+
+def test_pdf_is_a4(pdf):
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 2
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - A4_POINTS[0]) < 0.5 and abs(height - A4_POINTS[1]) < 0.5
+
+
+def test_pdf_dates_come_from_source_date_epoch(pdf):
+    info = PdfReader(pdf).metadata
+    assert info["/CreationDate"].startswith("D:20220120000000")
+    assert info["/ModDate"] == info["/CreationDate"]
+    assert info["/Title"] == TITLE
+
+
+def test_pdf_is_byte_identical_between_runs(reader, pdf, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    again = tmp_path / "again.pdf"
+    render.write_pdf(reader, again)
+    assert again.read_bytes() == pdf.read_bytes()
+
+
+def test_pdf_refuses_remote_resources(tmp_path):
+    html = '<html lang="zh-CN"><body><img src="http://127.0.0.1:9/x.png"></body></html>'
+    with pytest.raises(RenderError):
+        render.write_pdf(html, tmp_path / "x.pdf")
+
+
+def test_bad_source_date_epoch_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(RenderError, match="SOURCE_DATE_EPOCH"):
+        render.write_pdf('<html lang="zh-CN"><p>正文</p></html>', tmp_path / "x.pdf")
