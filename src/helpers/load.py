@@ -17,12 +17,14 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .contract import KIND_EXPECTED, LEDGERS, YES, LedgerSpec, schema_for
+from .contract import DATE_FORMAT, KIND_EXPECTED, LEDGERS, YES, LedgerSpec, schema_for
 from .errors import LedgerError, Problem
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 _DATE_SEPARATORS = re.compile(r"[/.]")
 _TIME_SUFFIX = re.compile(r"[ T]00:00(:00)?$")
+# Cells with surrounding blanks are rare in exports; stripping every cell costs more than reading.
+_NEEDS_STRIP = re.compile(r"[ \t\u3000]+(?:,|\r?\n|$)|(?:^|,|\n)[ \t\u3000]+")
 
 
 @dataclass
@@ -31,6 +33,7 @@ class RawLedger:
 
     path: Path
     frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
 
     def line_of(self, index: object) -> int | None:
         """The frame's index is the file line, so later checks can still name it."""
@@ -113,22 +116,29 @@ def _read_csv(path: Path) -> RawLedger:
     header = [cell.strip().lstrip("\ufeff") for cell in rows[0]]
     width = len(header)
     ends_cleanly = text.endswith(("\n", "\r"))
+    good_rows, good_lines = [], []
     for row, line in zip(rows[1:], lines[1:], strict=True):
-        if len(row) != width:
-            truncated = line == lines[-1] and len(row) < width and not ends_cleanly
-            expected = (
-                f"末行不完整，文件可能被截断：有 {len(row)} 个字段，应为 {width} 个 / "
-                f"last row is incomplete, the file looks truncated: {len(row)} fields, "
-                f"expected {width}"
-                if truncated
-                else f"字段数为 {len(row)}，应为 {width}（与表头一致）/ "
-                f"{len(row)} fields, expected {width} as in the header"
-            )
-            problems.append(Problem(name, line, None, None, expected))
-    if problems:
-        raise LedgerError(problems)
-    frame = pd.DataFrame(rows[1:], columns=header, index=lines[1:], dtype=object)
-    return RawLedger(path, frame)
+        if len(row) == width:
+            good_rows.append(row)
+            good_lines.append(line)
+            continue
+        if line == lines[-1] and len(row) < width and not ends_cleanly:
+            column = header[len(row) - 1] if row else header[0]
+            problems.append(Problem(
+                name, line, column, row[-1] if row else "",
+                f"末行不完整，文件可能被截断：有 {len(row)} 个字段，应为 {width} 个 / last row is "
+                f"incomplete, the file looks truncated: {len(row)} fields, expected {width}",
+            ))  # fmt: skip
+        else:
+            problems.append(Problem(
+                name, line, None, None,
+                f"字段数为 {len(row)}，应为 {width}（与表头一致）/ {len(row)} fields, expected "
+                f"{width} as in the header",
+            ))  # fmt: skip
+    frame = pd.DataFrame(good_rows, columns=header, index=good_lines, dtype=object)
+    if _NEEDS_STRIP.search(text):
+        frame = frame.apply(lambda s: s.str.strip())
+    return RawLedger(path, frame.mask(frame == ""), problems)
 
 
 def _read_xlsx(path: Path) -> RawLedger:
@@ -149,17 +159,15 @@ def _read_xlsx(path: Path) -> RawLedger:
     if frame.empty and not len(frame.columns):
         raise LedgerError([Problem(str(path), None, None, None, "文件为空 / the file is empty")])
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.astype(object).where(frame.notna(), "")
-    frame.index = range(2, len(frame) + 2)
+    frame.index = range(2, len(frame) + 2)  # workbook row numbers, header on row 1
+    frame = frame.astype(object).apply(lambda s: s.str.strip())
+    frame = frame.mask(frame == "").dropna(how="all")  # blank rows, as the CSV reader skips them
     return RawLedger(path, frame)
 
 
 def read_raw(path: Path) -> RawLedger:
     """Cells as stripped text, empty cells as NA; the shape every encoding must agree on."""
-    raw = _read_xlsx(path) if path.suffix == ".xlsx" else _read_csv(path)
-    frame = raw.frame.apply(lambda s: s.str.strip())
-    raw.frame = frame.mask(frame == "")
-    return raw
+    return _read_xlsx(path) if path.suffix == ".xlsx" else _read_csv(path)
 
 
 def normalise_dates(frame: pd.DataFrame, spec: LedgerSpec) -> pd.DataFrame:
@@ -238,13 +246,16 @@ def _schema_problems(
         if check in ("column_in_dataframe", "column_in_schema") or check.startswith("dtype("):
             continue
         index = case.index
-        if check.startswith(("date_order:", "paired:", "dispute_outcome:")):
-            if index is None or pd.isna(index):
-                continue
+        if index is None or pd.isna(index):
+            # A check that could not point at a row still must not vanish.
+            column = None if pd.isna(case.column) else str(case.column)
+            problem = Problem(name, None, column, str(case.failure_case),
+                              _expected(spec, column or "", check))  # fmt: skip
+        elif check.startswith(("date_order:", "paired:", "dispute_outcome:")):
             problem = _frame_check_problem(raw, check, index)
         else:
             column = str(case.column)
-            if index is None or pd.isna(index) or (column, index) in seen:
+            if (column, index) in seen:
                 continue
             value = raw.frame.at[index, column] if column in raw.frame else case.failure_case
             problem = Problem(name, raw.line_of(index), column,
@@ -266,13 +277,45 @@ def _to_typed(frame: pd.DataFrame, spec: LedgerSpec) -> pd.DataFrame:
     return frame
 
 
+def _convert(raw: RawLedger, spec: LedgerSpec, frame: pd.DataFrame) -> list[Problem]:
+    """Parse dates and numbers before the schema runs, so one unparsable cell neither hides the
+    other problems of its column nor stops the range and date-order checks."""
+    problems = []
+    for column in spec.columns:
+        if column.name not in frame or column.kind not in ("date", "int", "amount"):
+            continue
+        text = frame[column.name]
+        if column.kind == "date":
+            parsed = pd.to_datetime(text, format=DATE_FORMAT, errors="coerce")
+            bad = text.notna() & parsed.isna()
+        else:
+            parsed = pd.to_numeric(text, errors="coerce")
+            bad = text.notna() & parsed.isna()
+            if column.kind == "int":
+                bad |= parsed.notna() & (parsed % 1 != 0)
+                parsed = parsed.where(~bad).astype("Int64")
+        for index in text.index[bad]:
+            problems.append(Problem(str(raw.path), raw.line_of(index), column.name,
+                                    str(raw.frame.at[index, column.name]),
+                                    f"应为{KIND_EXPECTED[column.kind]}"))  # fmt: skip
+        frame[column.name] = parsed.where(~bad)
+    return problems
+
+
 def validate_raw(raw: RawLedger, spec: LedgerSpec) -> pd.DataFrame:
     schema = schema_for(spec.name)
     frame = normalise_dates(raw.frame, spec)
+    problems = raw.problems + _convert(raw, spec, frame)
     try:
         validated = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as error:
-        raise LedgerError(_schema_problems(raw, spec, error)) from None
+        seen = {(p.column, p.line) for p in problems}
+        problems += [
+            p for p in _schema_problems(raw, spec, error) if (p.column, p.line) not in seen
+        ]
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+        raise LedgerError(problems)
     return _to_typed(validated, spec)
 
 

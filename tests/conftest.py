@@ -1,0 +1,43 @@
+"""Shared fixtures: a small copy of the committed sample ledgers that each test may mutate."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import config
+from helpers.contract import LEDGERS
+
+# The two high-volume ledgers are cut to a head of this many data rows; any valid subset of
+# a valid ledger is still valid, and the loader tests run in a fraction of the time.
+SAMPLE_HEAD_ROWS = 300
+HIGH_VOLUME_LEDGERS = ("disputes", "wage_arrears_leads")
+
+
+def _copy_head(source: Path, target: Path, rows: int) -> None:
+    """Header plus the first `rows` data rows, byte for byte (the sample ledgers use LF)."""
+    lines = source.read_bytes().split(b"\n")
+    target.write_bytes(b"\n".join(lines[: rows + 1]) + b"\n")
+
+
+@pytest.fixture(scope="session")
+def sample_ledgers_dir(tmp_path_factory) -> Path:
+    """A read-only, trimmed copy of data/raw shared by the whole session. Do not mutate it."""
+    target = tmp_path_factory.mktemp("sample_ledgers")
+    for name in LEDGERS:
+        source = config.DATA_DIR / f"{name}.csv"
+        if name in HIGH_VOLUME_LEDGERS:
+            _copy_head(source, target / source.name, SAMPLE_HEAD_ROWS)
+        else:
+            shutil.copy2(source, target / source.name)
+    return target
+
+
+@pytest.fixture
+def ledger_dir(sample_ledgers_dir, tmp_path) -> Path:
+    """This test's own copy of the trimmed sample ledgers, free to mutate."""
+    target = tmp_path / "ledgers"
+    shutil.copytree(sample_ledgers_dir, target)
+    return target

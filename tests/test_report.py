@@ -1,0 +1,177 @@
+"""End to end: the report notebook executed by papermill, rendered to HTML and PDF, as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import config
+from helpers.build import OUTPUTS, ReportRequest, build_report
+from helpers.errors import RenderError
+
+FIGURES = Path(__file__).parent / "fixtures" / "2021-figures.csv"
+EPOCH = "1643500800"  # 2022-01-30, the letter's date
+
+
+def reference_rows() -> list[dict[str, str]]:
+    with FIGURES.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def build(out_dir: Path, year: int = 2021) -> Path:
+    request = ReportRequest(year, config.DATA_DIR, out_dir, config.params_path(year))
+    build_report(request, log=lambda *_: None)
+    return request.final_dir
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory) -> Path:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return build(tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(scope="module")
+def pdf_text(report_dir) -> str:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(report_dir / "report.pdf"), "-"],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    return out.stdout
+
+
+class _FigureSpans(HTMLParser):
+    """Collects <span class="fig" data-metric=… data-value=…>text</span> from the reader HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.spans: dict[str, list[tuple[str, str]]] = {}
+        self._open: tuple[str, str] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "span" and attrs.get("class") == "fig":
+            self._open = (attrs["data-metric"], attrs["data-value"])
+            self._text = []
+
+    def handle_data(self, data):
+        if self._open:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "span" and self._open:
+            metric, value = self._open
+            self.spans.setdefault(metric, []).append((value, "".join(self._text)))
+            self._open = None
+
+
+def figure_spans(html: str) -> dict[str, list[tuple[str, str]]]:
+    parser = _FigureSpans()
+    parser.feed(html)
+    return parser.spans
+
+
+def test_every_output_is_written(report_dir):
+    for name in OUTPUTS:
+        assert (report_dir / name).stat().st_size > 0, name
+    notebook = nbformat.read(report_dir / "report.ipynb", as_version=4)
+    assert notebook.metadata["papermill"]["parameters"]["year"] == 2021
+
+
+@pytest.mark.parametrize("row", reference_rows(), ids=lambda r: r["metric_id"])
+def test_each_reference_figure_is_stated_in_html_and_pdf(row, report_dir, pdf_text):
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    spans = figure_spans(html).get(row["metric_id"])
+    assert spans, f"{row['metric_id']} is not stated in the report"
+    value, text = spans[0]
+    assert float(value) == float(row["value"])
+    flat_pdf = re.sub(r"\s+", "", pdf_text)
+    assert text in flat_pdf
+    if re.search(r"\d", text):
+        number = row["value"]
+        assert re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", text), (number, text)
+
+
+def test_stats_json_matches_reference(report_dir):
+    stats = json.loads((report_dir / "stats.json").read_text(encoding="utf-8"))
+    assert stats["year"] == 2021
+    for row in reference_rows():
+        assert float(stats["metrics"][row["metric_id"]]["value"]) == float(row["value"])
+
+
+def test_reader_html_is_offline_and_has_no_code(report_dir):
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN"' in html
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+    assert "open_report" not in html and "report.section" not in html
+    assert "样例数据" in html  # synthetic sample notice
+    assert "data:image/png;base64," in html  # charts embedded
+
+
+def test_review_html_has_code_quality_checks_and_definitions(report_dir):
+    html = (report_dir / "review.html").read_text(encoding="utf-8")
+    assert "open_report" in html
+    assert "<script src=" not in html.lower()
+    assert "一致性" in html and "口径" in html
+
+
+def test_pdf_is_a4_with_embedded_cjk_fonts(report_dir, pdf_text):
+    pdf = report_dir / "report.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows
+    assert any("CJK" in row[0] and "SC" in row[0] for row in rows)
+    for row in rows:
+        emb = row[-5]
+        assert emb == "yes", row
+    assert "共受理劳动人事争议案件32014件" in re.sub(r"\s+", "", pdf_text)
+    assert "— 1 —" in pdf_text
+
+
+def test_rerun_is_byte_identical(report_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    again = build(tmp_path)
+    for name in ("report.html", "stats.json", "report.pdf"):
+        first = hashlib.sha256((report_dir / name).read_bytes()).hexdigest()
+        second = hashlib.sha256((again / name).read_bytes()).hexdigest()
+        assert first == second, name
+
+
+def test_failed_run_keeps_previous_report_and_the_partial_notebook(
+    tmp_path, monkeypatch, report_dir
+):
+    out = tmp_path / "out"
+    out.mkdir()
+    good = out / "2021"
+    good.mkdir()
+    for name in OUTPUTS:
+        (good / name).write_bytes((report_dir / name).read_bytes())
+    before = {name: (good / name).read_bytes() for name in OUTPUTS}
+
+    broken = nbformat.read(config.REPORT_NOTEBOOK, as_version=4)
+    broken.cells.insert(
+        5, nbformat.v4.new_code_cell("raise ValueError('模拟失败 simulated failure')")
+    )
+    broken_path = tmp_path / "broken.ipynb"
+    nbformat.write(broken, broken_path)
+    monkeypatch.setattr(config, "REPORT_NOTEBOOK", broken_path)
+
+    with pytest.raises(RenderError) as error:
+        build(out)
+    message = str(error.value)
+    assert "ValueError" in message and "simulated failure" in message
+    assert {name: (good / name).read_bytes() for name in OUTPUTS} == before
+    assert (out / "2021.failed" / "report.ipynb").exists()
+    assert not list(out.glob(".2021.staging-*"))
