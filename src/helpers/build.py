@@ -24,11 +24,11 @@ from pathlib import Path
 import nbformat
 
 from . import config
-from .errors import RenderError
+from .errors import ParamsError, RenderError
 from .figures import year_figures
 from .fonts import font_manifest, resolve_fonts
 from .load import find_ledger_file, load_ledgers
-from .params import load_params
+from .params import TO_REWRITE, load_params, unfinished_passages
 from .session import is_synthetic
 
 OUTPUTS = (
@@ -180,6 +180,10 @@ def build_report(request: ReportRequest, *, log=print) -> Timings:
     timings = Timings()
     with timings.stage("validate"):
         params = load_params(request.params, request.year)
+        unfinished = unfinished_passages(params)
+        if unfinished:
+            raise ParamsError(f"{request.params}: 以下段落仍标有“{TO_REWRITE}”，请改写后再生成 / "
+                              f"passages still marked for rewriting: {', '.join(unfinished)}")  # fmt: skip
         ledgers = load_ledgers(request.data_dir)
         resolve_fonts()
     with timings.stage("metrics"):

@@ -615,11 +615,23 @@ def _first_concluded(L, year):
 
 
 @_register(
-    "litigation.leader_appearances",
-    "行政负责人出庭应诉案件数",
+    "litigation.first_instance_concluded_carried",
+    "一审审结案件中以前年度受理的件数",
     "件",
     "litigation_cases",
-    "当年开庭审理的一审案件中，行政负责人出庭应诉的件数",
+    "审级为一审、审结日期在当年、收到应诉通知日期在以前年度的案件数",
+)
+def _first_concluded_carried(L, year):
+    d = by_year(_stage(L, "一审"), "concluded_date", year)
+    return _count(d[d["received_date"].dt.year < year])
+
+
+@_register(
+    "litigation.leader_appearances",
+    "行政机关负责人出庭应诉案件数",
+    "件",
+    "litigation_cases",
+    "当年开庭审理的一审案件中，行政机关负责人出庭应诉的件数",
 )
 def _appearances(L, year):
     heard = by_year(_stage(L, "一审"), "hearing_date", year)
@@ -628,10 +640,10 @@ def _appearances(L, year):
 
 @_register(
     "litigation.leader_appearance_rate",
-    "行政负责人出庭应诉率",
+    "行政机关负责人出庭应诉率",
     "%",
     "litigation_cases",
-    "行政负责人出庭应诉的一审案件数 ÷ 当年开庭审理的一审案件数 × 100%，保留两位小数",
+    "行政机关负责人出庭应诉的一审案件数 ÷ 当年开庭审理的一审案件数 × 100%，保留两位小数",
 )
 def _appearance_rate(L, year):
     return rate(_appearances(L, year), _first_heard(L, year))
@@ -729,6 +741,18 @@ def _rec_received(L, year):
 )
 def _rec_concluded(L, year):
     return _count(by_year(L["reconsideration_cases"], "concluded_date", year))
+
+
+@_register(
+    "reconsideration.concluded_carried",
+    "行政复议审结案件中以前年度收到的件数",
+    "件",
+    "reconsideration_cases",
+    "审结日期在当年、收到日期在以前年度的案件数",
+)
+def _rec_concluded_carried(L, year):
+    r = by_year(L["reconsideration_cases"], "concluded_date", year)
+    return _count(r[r["received_date"].dt.year < year])
 
 
 @_register(

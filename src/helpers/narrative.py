@@ -92,7 +92,7 @@ def yoy(figure: Figure) -> Markup:
     if figure.is_rate:
         points = round_half_up(figure.value - figure.previous, 2)
         if points == 0:
-            return Markup(f"，与上年持平（{before}）")
+            return Markup("，与上年持平")
         word = "提高" if points > 0 else "下降"
         return Markup(f"，较上年{word}{abs(points):g}个百分点（{before}）")
     if figure.value == figure.previous:
@@ -112,10 +112,24 @@ def lead(text: str) -> Markup:
     return Markup('<strong class="lead">{}{}</strong>{}').format(head, sep, rest)
 
 
-def paragraphs(text: str) -> Markup:
-    """Blank-line separated passages as <p> elements."""
+def paragraphs(text: str, bold_lead: bool = True) -> Markup:
+    """Blank-line separated passages as <p> elements, each opening with its run-in lead."""
     parts = [part.strip() for part in text.split("\n\n") if part.strip()]
-    return Markup("").join(Markup("<p>{}</p>").format(lead(part)) for part in parts)
+    body = lead if bold_lead else escape
+    return Markup("").join(Markup("<p>{}</p>").format(body(part)) for part in parts)
+
+
+def prose(text: str) -> Markup:
+    """Paragraphs without run-in leads (introductions, problems, plans)."""
+    return paragraphs(text, bold_lead=False)
+
+
+def title_lines(name: str, width: int = 18) -> Markup:
+    """Break a long bureau name before its parenthesis, so no title line ends with a stray char."""
+    head, sep, tail = name.partition("（")
+    if len(name) <= width or not sep or not head:
+        return Markup(escape(name))
+    return Markup("{}<br>{}{}").format(head, sep, tail)
 
 
 def cn_date(value: dt.date) -> str:
@@ -140,7 +154,14 @@ def environment(template_dir: Path | None = None) -> Environment:
         keep_trailing_newline=False,
     )
     env.globals.update(fig=fig, says=says, yoy=yoy, number=number)
-    env.filters.update(lead=lead, paragraphs=paragraphs, cn_date=cn_date, cn_ordinal=cn_ordinal)
+    env.filters.update(
+        lead=lead,
+        paragraphs=paragraphs,
+        prose=prose,
+        title_lines=title_lines,
+        cn_date=cn_date,
+        cn_ordinal=cn_ordinal,
+    )
     return env
 
 

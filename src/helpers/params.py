@@ -143,6 +143,11 @@ def load_params(path: Path, year: int | None = None) -> Params:
     return params
 
 
+def unfinished_passages(params: Params) -> list[str]:
+    """Keys of passages still carrying the 【待改写】 mark left by `make new-year`."""
+    return [key for key, text in params.passages.items() if TO_REWRITE in text]
+
+
 def manual_values(path: Path | None) -> dict[str, float | int]:
     """Manual figures of a params file, or none when there is no such file."""
     if path is None or not Path(path).is_file():

@@ -36,6 +36,11 @@ def _next_year(date: dt.date) -> dt.date:
         return date.replace(year=date.year + 1, day=28)
 
 
+def _mark(text: str) -> str:
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(p if p.startswith(TO_REWRITE) else f"{TO_REWRITE}{p}" for p in paragraphs)
+
+
 def scaffold(year: int, params_dir: Path | None = None) -> Path:
     params_dir = params_dir or config.PARAMS_DIR
     target = params_dir / f"{year}.yaml"
@@ -59,10 +64,8 @@ def scaffold(year: int, params_dir: Path | None = None) -> Path:
         r"〔(\d{4})〕", lambda m: f"〔{int(m.group(1)) + shift}〕", letter["document_number"]
     )
     letter["index_number"] = f"{TO_REWRITE}{letter['index_number']}"
-    data["passages"] = {
-        key: text if text.startswith(TO_REWRITE) else f"{TO_REWRITE}{text}"
-        for key, text in data["passages"].items()
-    }
+    data["passages"] = {key: _mark(text) for key, text in data["passages"].items()}
+    data["manual_figures"] = dict.fromkeys(data["manual_figures"])  # must be filled in again
     header = (
         f"# {year} 年度参数文件，由 make new-year 从 {earlier[-1]} 年复制生成。\n"
         f"# 标有“{TO_REWRITE}”的段落和人工填报数字须按 {year} 年实际情况改写后再生成报告。\n"

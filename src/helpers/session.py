@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from . import config
+from . import breakdowns, charts, config, quality
 from .figures import year_figures
 from .load import Ledgers, load_ledgers
 from .narrative import Narrative
@@ -39,6 +39,7 @@ class ReportSession:
     year: int
     data_dir: Path
     params_file: Path
+    _charts_shown: int = 0
 
     @cached_property
     def params(self) -> Params:
@@ -58,6 +59,49 @@ class ReportSession:
 
     def section(self, name: str) -> HTML:
         return HTML(self.narrative.section(name))
+
+    def chart(self, name: str) -> None:
+        """Display one of the report's charts, numbered in the order the notebook shows them."""
+        L, year = self.ledgers, self.year
+        if name == "dispute_intake":
+            fig, caption = (
+                charts.dispute_intake_chart(breakdowns.dispute_intake_by_month(L, year)),
+                "劳动人事争议案件月度受理情况",
+            )
+        elif name == "dispute_outcomes":
+            fig, caption = (
+                charts.dispute_outcomes_chart(breakdowns.dispute_outcomes(L, year)),
+                "劳动人事争议案件结案方式",
+            )
+        elif name == "wage_arrears":
+            fig, caption = (
+                charts.wage_arrears_chart(breakdowns.wage_arrears_by_month(L, year)),
+                "欠薪线索接收与办结情况",
+            )
+        elif name == "litigation":
+            fig, caption = (
+                charts.litigation_chart(
+                    breakdowns.litigation_by_stage(L, year),
+                    breakdowns.reconsideration_summary(L, year),
+                ),
+                "行政诉讼与行政复议案件情况",
+            )
+        elif name == "trends":
+            years = breakdowns.trend_years(L, until=year)
+            fig, caption = charts.trends_chart(breakdowns.trends(L, years)), "主要指标历年变化"
+        else:
+            raise KeyError(f"未知图表 / unknown chart: {name}")
+        self._charts_shown += 1
+        charts.show(fig, f"图{self._charts_shown}　{caption}")
+
+    def row_counts(self) -> pd.DataFrame:
+        return quality.row_counts(self.ledgers)
+
+    def exclusions(self) -> pd.DataFrame:
+        return quality.exclusions(self.ledgers, self.year)
+
+    def consistency_checks(self) -> pd.DataFrame:
+        return quality.consistency_checks(self.stats, self.ledgers)
 
     def figures_table(self) -> pd.DataFrame:
         """Every figure with its id, definition and source, for reviewers tracing a number."""

@@ -1,0 +1,522 @@
+"""The reviewers' data-quality section: what the ledgers hold, which rows the year's figures count
+and why the others are left out, and whether the figures agree with one another.
+
+Everything here returns a DataFrame; nothing raises on bad data, because a reviewer needs to see
+every problem in one table rather than the first one as an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import contract as c
+from . import metrics as m
+from .load import Ledgers
+
+LEDGER = "台账"
+FILE = "文件"
+DATE_BASIS = "归年日期"
+NO_DATE = "无日期"
+EARLIER = "更早"
+LATER = "更晚"
+TOTAL = "合计"
+
+BASIS = "计数口径"
+ROWS = "台账行数"
+COUNTED = "计入当年"
+REASON = "未计入原因"
+EXCLUDED = "未计入行数"
+NOTHING_EXCLUDED = "—"
+UNEXPLAINED = "其他（未能归类，请核查）"
+
+CHECK = "检查项"
+LEFT = "左边"
+RELATION = "关系"
+RIGHT = "右边"
+RESULT = "结果"
+NOTE = "说明"
+PASS, FAIL, NOT_CHECKED = "通过", "未通过", "无法检查"
+
+
+# -- rows per ledger and year ----------------------------------------------------------------
+
+
+def _year_dates(ledgers: Ledgers, name: str) -> tuple[pd.Series, str]:
+    """The date that puts each row in a year, and its Chinese name."""
+    frame = ledgers[name]
+    if name == "meeting_topics":
+        # Topics carry no date: a topic belongs to the year of its meeting.
+        meetings = ledgers["meetings"].set_index("meeting_id")["meeting_date"]
+        return frame["meeting_id"].map(meetings), "所属会议的会议日期"
+    spec = c.LEDGERS[name]
+    return frame[spec.year_column], spec.column(spec.year_column).zh
+
+
+def row_counts(ledgers: Ledgers, years: Iterable[int] | None = None) -> pd.DataFrame:
+    """Rows of each ledger per calendar year of the date that assigns it to a year.
+
+    With `years`, rows dated outside them are summed as 更早 / 更晚, which keeps a ledger with a
+    long history (officers' exam dates go back many years) from widening the table.
+    """
+    names = [n for n in c.LEDGERS if n in ledgers.frames]
+    dated = {n: _year_dates(ledgers, n) for n in names}
+    found = sorted({int(y) for dates, _ in dated.values() for y in dates.dt.year.dropna()})
+    shown = found if years is None else sorted(years)
+    rows = []
+    for name in names:
+        dates, basis = dated[name]
+        year = dates.dt.year
+        row: dict[object, object] = {LEDGER: c.LEDGERS[name].zh, FILE: _file_name(ledgers, name),
+                                     DATE_BASIS: _date_basis_label(basis)}  # fmt: skip
+        if years is not None:
+            row[EARLIER] = int((year < shown[0]).sum()) if shown else 0
+        for y in shown:
+            row[y] = int((year == y).sum())
+        if years is not None:
+            row[LATER] = int((year > shown[-1]).sum()) if shown else 0
+        row[NO_DATE] = int(year.isna().sum())
+        row[TOTAL] = len(dates)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _file_name(ledgers: Ledgers, name: str) -> str:
+    # The file name only: the report must not carry the machine's directory layout.
+    path = ledgers.files.get(name)
+    return path.name if path is not None else f"{name}.csv"
+
+
+def _date_basis_label(zh: str) -> str:
+    # Contract labels carry a filling hint, e.g. 结案日期（未结案留空）; the table needs the name.
+    return zh.split("（")[0]
+
+
+# -- rows left out of the year's figures -----------------------------------------------------
+
+Reasons = list[tuple[pd.Series, "str | pd.Series"]]
+
+
+@dataclass(frozen=True)
+class _Basis:
+    ledger: str
+    label: str
+    counted: Callable[[Ledgers, int], pd.Index]
+    reasons: Callable[[Ledgers, pd.DataFrame, int], Reasons]
+
+
+def _dated(dates: pd.Series, year: int, zh: str, missing: str | None = None) -> Reasons:
+    y = dates.dt.year
+    rules: Reasons = [(y < year, f"{zh}早于当年"), (y > year, f"{zh}晚于当年")]
+    if missing is not None:
+        rules.insert(0, (dates.isna(), missing))
+    return rules
+
+
+def _value_is_not(frame: pd.DataFrame, column: str, kept: Iterable[str], template: str) -> Reasons:
+    values = frame[column]
+    return [(~values.isin(list(kept)), values.map(lambda v: template.format(v)))]
+
+
+def _idx(frame: pd.DataFrame) -> pd.Index:
+    return frame.index
+
+
+def _received(ledger: str) -> Callable[[Ledgers, int], pd.Index]:
+    return lambda L, y: _idx(m.by_year(L[ledger], "received_date", y))
+
+
+def _received_reasons(zh: str) -> Callable[[Ledgers, pd.DataFrame, int], Reasons]:
+    return lambda L, f, y: _dated(f["received_date"], y, zh)
+
+
+def _wage_closed(L: Ledgers, y: int) -> pd.Index:
+    cohort = m._wage_cohort(L, y)
+    return _idx(cohort[m._closed_by_year_end(cohort, y)])
+
+
+def _wage_resolved(L: Ledgers, y: int) -> pd.Index:
+    cohort = m._wage_cohort(L, y)
+    return _idx(cohort[m._closed_by_year_end(cohort, y) & (cohort["result"] == "已解决")])
+
+
+def _wage_closed_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
+    return _dated(f["received_date"], y, "接收日期") + [
+        (f["closed_date"].isna(), "至今未办结"),
+        (f["closed_date"].dt.year > y, "结转下年（次年及以后办结）"),
+    ]
+
+
+def _topic_meetings(L: Ledgers) -> pd.DataFrame:
+    meetings = L["meetings"].set_index("meeting_id")
+    topics = L["meeting_topics"]
+    return pd.DataFrame(
+        {
+            "date": topics["meeting_id"].map(meetings["meeting_date"]),
+            "type": topics["meeting_id"].map(meetings["meeting_type"]),
+        },
+        index=topics.index,
+    )
+
+
+def _topics_counted(L: Ledgers, y: int) -> pd.Index:
+    ids = m._bureau_meetings(L, y)["meeting_id"]
+    topics = L["meeting_topics"]
+    return _idx(topics[topics["meeting_id"].isin(ids)])
+
+
+def _topic_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
+    meeting = _topic_meetings(L)
+    return _dated(meeting["date"], y, "所属会议日期", missing="所属会议不在会议台账中") + [
+        (meeting["type"] != "局务会", meeting["type"].map(lambda t: f"所属会议为{t}"))
+    ]
+
+
+def _approvals_counted(L: Ledgers, y: int) -> pd.Index:
+    a = m.by_year(L["training_approvals"], "decision_date", y)
+    return _idx(a[(a["item"] == "设立") & (a["decision"] == "准予")])
+
+
+def _active_orgs_counted(L: Ledgers, y: int) -> pd.Index:
+    kinds = ("街镇调解组织", "开发区调解组织")
+    return pd.Index([]).append([_idx(m._active_orgs(L, y, kind)) for kind in kinds])
+
+
+def _active_orgs_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
+    end = pd.Timestamp(year=y, month=12, day=31)
+    return [
+        (f["established_date"] > end, "设立日期晚于当年"),
+        (f["dissolved_date"].notna() & (f["dissolved_date"] <= end), "已于当年年末前撤销"),
+    ] + _value_is_not(
+        f, "org_type", ("街镇调解组织", "开发区调解组织"), "组织类型为{}（不单列统计）"
+    )
+
+
+def _subcenters_counted(L: Ledgers, y: int) -> pd.Index:
+    o = m.by_year(L["mediation_orgs"], "established_date", y)
+    return _idx(o[o["org_type"] == "联调分中心"])
+
+
+_COUNTED_EVENTS = {("劳动保障监察执法大队", "企业普法培训"), ("浦东人社大讲堂", "线下培训")}
+
+
+def _events_counted(L: Ledgers, y: int) -> pd.Index:
+    lectures = m.by_year(L["outreach_events"], "event_date", y)
+    lectures = lectures[
+        (lectures["organiser"] == "浦东人社大讲堂") & (lectures["event_type"] == "线下培训")
+    ]
+    return _idx(m._enforcement_trainings(L, y)).append(_idx(lectures))
+
+
+def _event_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
+    pairs = pd.Series(list(zip(f["organiser"], f["event_type"], strict=True)), index=f.index)
+    return _dated(f["event_date"], y, "活动日期") + [
+        (~pairs.isin(_COUNTED_EVENTS), pairs.map(lambda p: f"{p[0]}{p[1]}不在统计范围"))
+    ]
+
+
+def _posts_counted(L: Ledgers, y: int) -> pd.Index:
+    p = m.by_year(L["publicity_posts"], "publish_date", y)
+    return _idx(p[p["column_name"] == "秒懂政策"])
+
+
+def _by_date(ledger: str, column: str) -> Callable[[Ledgers, int], pd.Index]:
+    return lambda L, y: _idx(m.by_year(L[ledger], column, y))
+
+
+def _first_instance(column: str) -> Callable[[Ledgers, int], pd.Index]:
+    return lambda L, y: _idx(m.by_year(m._stage(L, "一审"), column, y))
+
+
+_BASES: list[_Basis] = [
+    _Basis("disputes", "受理（受理日期在当年）",
+           lambda L, y: _idx(m._disputes_received(L, y)), _received_reasons("受理日期")),
+    _Basis("disputes", "办结（结案日期在当年，调解不成不计）",
+           lambda L, y: _idx(m._disputes_closed(L, y)),
+           lambda L, f, y: _dated(f["closed_date"], y, "结案日期", missing="未结案")
+           + [(f["outcome"] == "调解不成", "调解不成，转入仲裁（不计为办结）")]),
+    _Basis("wage_arrears_leads", "接收（接收日期在当年）",
+           lambda L, y: _idx(m._wage_cohort(L, y)), _received_reasons("接收日期")),
+    _Basis("wage_arrears_leads", "办结（当年接收、年底前办结）", _wage_closed,
+           _wage_closed_reasons),
+    _Basis("wage_arrears_leads", "解决（当年接收、年底前办结且已解决）", _wage_resolved,
+           lambda L, f, y: _wage_closed_reasons(L, f, y)
+           + _value_is_not(f, "result", ("已解决",), "办结结果为“{}”")),
+    _Basis("disclosure_requests", "新收（收到申请日期在当年）",
+           _received("disclosure_requests"), _received_reasons("收到申请日期")),
+    _Basis("disclosure_requests", "答复（答复日期在当年）",
+           _by_date("disclosure_requests", "reply_date"),
+           lambda L, f, y: _dated(f["reply_date"], y, "答复日期", missing="未答复")),
+    _Basis("litigation_cases", "收到（收到应诉通知日期在当年，各审级）",
+           _received("litigation_cases"),
+           _received_reasons("收到应诉通知日期")),
+    _Basis("litigation_cases", "一审开庭（开庭日期在当年）", _first_instance("hearing_date"),
+           lambda L, f, y: _value_is_not(f, "stage", ("一审",), "审级为{}（只统计一审）")
+           + _dated(f["hearing_date"], y, "开庭日期", missing="未开庭")),
+    _Basis("litigation_cases", "审结（审结日期在当年，各审级）",
+           _by_date("litigation_cases", "concluded_date"),
+           lambda L, f, y: _dated(f["concluded_date"], y, "审结日期", missing="未审结")),
+    _Basis("suggestions", "收到（收到日期在当年）", _received("suggestions"),
+           _received_reasons("收到日期")),
+    _Basis("reconsideration_cases", "收到（收到答复通知日期在当年）",
+           _received("reconsideration_cases"),
+           _received_reasons("收到答复通知日期")),
+    _Basis("reconsideration_cases", "审结（审结日期在当年）",
+           _by_date("reconsideration_cases", "concluded_date"),
+           lambda L, f, y: _dated(f["concluded_date"], y, "审结日期", missing="未审结")),
+    _Basis("proposals", "办结（办结日期在当年）", lambda L, y: _idx(m._proposals_closed(L, y)),
+           lambda L, f, y: _dated(f["closed_date"], y, "办结日期", missing="未办结")),
+    _Basis("meetings", "局务会（会议日期在当年）", lambda L, y: _idx(m._bureau_meetings(L, y)),
+           lambda L, f, y: _dated(f["meeting_date"], y, "会议日期")
+           + _value_is_not(f, "meeting_type", ("局务会",), "会议类型为{}")),
+    _Basis("meeting_topics", "局务会议题（所属会议日期在当年）", _topics_counted,
+           _topic_reasons),
+    _Basis("fair_competition_reviews", "审查（审查日期在当年）",
+           _by_date("fair_competition_reviews", "review_date"),
+           lambda L, f, y: _dated(f["review_date"], y, "审查日期")),
+    _Basis("normative_documents", "印发（印发日期在当年）", lambda L, y: _idx(m._issued(L, y)),
+           lambda L, f, y: _dated(f["issued_date"], y, "印发日期")),
+    _Basis("enforcement_officers", "执法资格培训考试（考试日期在当年）",
+           _by_date("enforcement_officers", "exam_date"),
+           lambda L, f, y: _dated(f["exam_date"], y, "考试日期", missing="未参加执法资格培训考试")),
+    _Basis("training_approvals", "设立准予（决定日期在当年）", _approvals_counted,
+           lambda L, f, y: _dated(f["decision_date"], y, "决定日期")
+           + _value_is_not(f, "item", ("设立",), "审批事项为“{}”")
+           + _value_is_not(f, "decision", ("准予",), "审批决定为“{}”")),
+    _Basis("mediation_orgs", "年末存续的街镇、开发区调解组织", _active_orgs_counted,
+           _active_orgs_reasons),
+    _Basis("mediation_orgs", "新设联调分中心（设立日期在当年）", _subcenters_counted,
+           lambda L, f, y: _dated(f["established_date"], y, "设立日期")
+           + _value_is_not(f, "org_type", ("联调分中心",), "组织类型为{}")),
+    _Basis("outreach_events", "执法大队企业普法培训、大讲堂线下培训（活动日期在当年）",
+           _events_counted, _event_reasons),
+    _Basis("publicity_posts", "“秒懂政策”推送（发布日期在当年）", _posts_counted,
+           lambda L, f, y: _dated(f["publish_date"], y, "发布日期")
+           + _value_is_not(f, "column_name", ("秒懂政策",), "栏目为“{}”")),
+]  # fmt: skip
+
+
+def _explain(basis: _Basis, ledgers: Ledgers, year: int) -> list[dict]:
+    frame = ledgers[basis.ledger]
+    counted = frame.index.isin(basis.counted(ledgers, year))
+    reason = pd.Series(pd.NA, index=frame.index, dtype="object")
+    order: list[str] = []
+    for mask, why in basis.reasons(ledgers, frame, year):
+        hit = mask.fillna(False).astype(bool) & ~counted & reason.isna()
+        if not hit.any():
+            continue
+        values = why[hit] if isinstance(why, pd.Series) else pd.Series(why, index=frame.index[hit])
+        reason[hit] = values
+        order += [v for v in values.value_counts().index if v not in order]
+    leftover = ~counted & reason.isna()
+    if leftover.any():
+        reason[leftover] = UNEXPLAINED
+        order.append(UNEXPLAINED)
+    head = {LEDGER: c.LEDGERS[basis.ledger].zh, BASIS: basis.label, ROWS: len(frame),
+            COUNTED: int(counted.sum())}  # fmt: skip
+    if not order:
+        return [{**head, REASON: NOTHING_EXCLUDED, EXCLUDED: 0}]
+    counts = reason.value_counts()
+    return [{**head, REASON: why, EXCLUDED: int(counts[why])} for why in order]
+
+
+def exclusions(ledgers: Ledgers, year: int) -> pd.DataFrame:
+    """Per ledger and counting rule: rows in the ledger, rows the year's figures count, and the
+    rows left out, grouped by the first reason that applies (so each row is explained once)."""
+    rows: list[dict] = []
+    for basis in _BASES:
+        if basis.ledger in ledgers.frames:
+            rows += _explain(basis, ledgers, year)
+    return pd.DataFrame(rows, columns=[LEDGER, BASIS, ROWS, COUNTED, REASON, EXCLUDED])
+
+
+# -- consistency between figures -------------------------------------------------------------
+
+# A rate is undefined when its denominator is zero; a None then is expected, not missing.
+_DENOMINATORS = {
+    "normative_docs.legal_review_rate": "normative_docs.issued",
+    "normative_docs.filed_for_record_rate": "normative_docs.issued",
+    "wage_arrears.closure_rate": "wage_arrears.leads_received",
+    "wage_arrears.resolution_rate": "wage_arrears.leads_received",
+    "litigation.leader_appearance_rate": "litigation.first_instance_heard",
+    "disputes.mediation_to_arbitration_closure_ratio": "disputes.closed_by_arbitration",
+    # Rated proposals are not a figure; none closed is the case the document can show.
+    "proposals.double_satisfaction_rate": "proposals.closed_total",
+}
+
+
+_PARTS = [
+    ("litigation.first_instance_concluded_carried", "litigation.first_instance_concluded",
+     "一审审结案件中以前年度受理数 ≤ 一审审结案件数"),
+    ("reconsideration.concluded_carried", "reconsideration.concluded",
+     "行政复议审结案件中以前年度收到数 ≤ 行政复议审结案件数"),
+]  # fmt: skip
+
+
+def _check(name: str, left, relation: str, right, note: str = "") -> dict:
+    if left is None or right is None or pd.isna(left) or pd.isna(right):
+        result = NOT_CHECKED
+    elif relation == "=":
+        result = PASS if left == right else FAIL
+    else:
+        result = PASS if left <= right else FAIL
+    return {CHECK: name, LEFT: left, RELATION: relation, RIGHT: right, RESULT: result,
+            NOTE: note or NOTHING_EXCLUDED}  # fmt: skip
+
+
+def _sum(*values):
+    return None if any(v is None for v in values) else sum(values)
+
+
+def _ratio(numerator, denominator):
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return m.round_half_up(numerator / denominator, 1)
+
+
+def _same_rate(name: str, value, numerator, denominator, note: str) -> dict:
+    """A stated rate against the one its counts give, None on both sides when undefined."""
+    if numerator is None or denominator is None:
+        expected = None
+    else:
+        expected = m.rate(numerator, denominator)
+    if value is None and expected is None and denominator == 0:
+        return {CHECK: name, LEFT: None, RELATION: "=", RIGHT: None, RESULT: PASS,
+                NOTE: "分母为 0，比率不适用"}  # fmt: skip
+    return _check(name, value, "=", expected, note)
+
+
+def consistency_checks(stats: dict, ledgers: Ledgers | None = None) -> pd.DataFrame:
+    """Invariants of the 口径 between the year's figures, one row each, with the values compared.
+
+    With `ledgers`, a computed figure whose ledgers do not cover the year in full may be empty;
+    without, every computed figure is expected.
+    """
+    metrics = stats.get("metrics", {})
+    year = stats.get("year")
+
+    def v(metric_id: str):
+        value = metrics.get(metric_id, {}).get("value")
+        return None if value is None or pd.isna(value) else value
+
+    rows = [
+        _check("各级调解组织受理数 + 仲裁院受理数 = 受理劳动人事争议案件数",
+               _sum(v("disputes.accepted_by_mediation_orgs"), v("disputes.accepted_by_arbitration")),
+               "=", v("disputes.accepted_total")),
+        _check("调解组织调解成功数 + 仲裁院结案数 = 办结劳动人事争议案件数",
+               _sum(v("disputes.mediated_successfully"), v("disputes.closed_by_arbitration")),
+               "=", v("disputes.closed_total")),
+        _check("调解、仲裁结案比 = 调解成功数 ÷ 仲裁院结案数",
+               v("disputes.mediation_to_arbitration_closure_ratio"), "=",
+               _ratio(v("disputes.mediated_successfully"), v("disputes.closed_by_arbitration")),
+               "四舍五入保留一位小数"),
+        _check("欠薪线索办结数 ≤ 接收欠薪线索数",
+               v("wage_arrears.leads_closed"), "≤", v("wage_arrears.leads_received")),
+        _check("欠薪线索解决数 ≤ 欠薪线索办结数",
+               v("wage_arrears.leads_resolved"), "≤", v("wage_arrears.leads_closed")),
+        _same_rate("欠薪线索办结率 = 办结数 ÷ 接收数", v("wage_arrears.closure_rate"),
+                   v("wage_arrears.leads_closed"), v("wage_arrears.leads_received"),
+                   "百分比，保留两位小数"),
+        _same_rate("欠薪线索解决率 = 解决数 ÷ 接收数", v("wage_arrears.resolution_rate"),
+                   v("wage_arrears.leads_resolved"), v("wage_arrears.leads_received"),
+                   "百分比，保留两位小数"),
+        _check("主办件数 + 会办件数 = 办结建议提案数",
+               _sum(v("proposals.lead"), v("proposals.co_handled")), "=",
+               v("proposals.closed_total")),
+        _check("主动公开主办答复文书数 ≤ 主办件数",
+               v("proposals.answers_published"), "≤", v("proposals.lead")),
+        _check("人大建议“回头看”件数 ≤ 办结建议提案数",
+               v("proposals.revisits"), "≤", v("proposals.closed_total")),
+        _check("信息公开申请：本年新收 + 上年结转 = 本年答复 + 结转下年",
+               _sum(v("disclosure.requests_received"), v("disclosure.carried_in")), "=",
+               _sum(v("disclosure.requests_answered"), v("disclosure.carried_out")),
+               "国家年报格式“一 + 二 = 三 + 四”"),
+        _check("信息公开答复被复议或起诉数 ≤ 答复数",
+               v("disclosure.reconsideration_or_litigation"), "≤",
+               v("disclosure.requests_answered")),
+        _check("行政机关负责人出庭应诉数 ≤ 一审开庭审理数",
+               v("litigation.leader_appearances"), "≤", v("litigation.first_instance_heard")),
+        _same_rate("行政机关负责人出庭应诉率 = 出庭应诉数 ÷ 一审开庭审理数",
+                   v("litigation.leader_appearance_rate"), v("litigation.leader_appearances"),
+                   v("litigation.first_instance_heard"), "百分比，保留两位小数"),
+        _check("行政复议纠错数 ≤ 行政复议审结数",
+               v("reconsideration.corrected"), "≤", v("reconsideration.concluded")),
+        _check("诉讼败诉和纠错数 + 复议纠错数 = 败诉与纠错合计",
+               _sum(v("litigation.lost_or_corrected"), v("reconsideration.corrected")), "=",
+               v("supervision.lost_or_corrected_total")),
+        _check("行政执法案件被纠错或败诉数 ≤ 败诉与纠错合计",
+               v("enforcement.cases_corrected_or_lost"), "≤",
+               v("supervision.lost_or_corrected_total")),
+    ]  # fmt: skip
+    # Carried-over parts of a count: checked when the document holds them.
+    for part, whole, name in _PARTS:
+        if part in metrics and whole in metrics:
+            rows.append(_check(name, v(part), "≤", v(whole)))
+    rows += _rate_ranges(metrics)
+    rows += _presence(metrics, year, ledgers)
+    # Object columns keep counts as integers beside rates and the 0–100 range text.
+    return pd.DataFrame(rows, columns=[CHECK, LEFT, RELATION, RIGHT, RESULT, NOTE], dtype=object)
+
+
+def _rate_ranges(metrics: dict) -> list[dict]:
+    rows = []
+    for metric_id, entry in metrics.items():
+        if entry.get("unit") != "%":
+            continue
+        value = entry.get("value")
+        name = f"{entry.get('name', metric_id)}在 0 至 100 之间"
+        if value is None:
+            undefined = _zero_denominator(metric_id, metrics)
+            rows.append({CHECK: name, LEFT: None, RELATION: "∈", RIGHT: "[0, 100]",
+                         RESULT: PASS if undefined else NOT_CHECKED,
+                         NOTE: "分母为 0，比率不适用" if undefined else "无数值"})  # fmt: skip
+            continue
+        ok = 0 <= value <= 100
+        rows.append({CHECK: name, LEFT: value, RELATION: "∈", RIGHT: "[0, 100]",
+                     RESULT: PASS if ok else FAIL, NOTE: NOTHING_EXCLUDED})  # fmt: skip
+    return rows
+
+
+def _zero_denominator(metric_id: str, metrics: dict) -> bool:
+    denominator = _DENOMINATORS.get(metric_id)
+    return denominator is not None and metrics.get(denominator, {}).get("value") == 0
+
+
+def _excused(metric_id: str, metrics: dict, year, ledgers: Ledgers | None) -> bool:
+    if _zero_denominator(metric_id, metrics):
+        return True
+    metric = m.CATALOGUE.get(metric_id)
+    if ledgers is not None and metric is not None and year is not None:
+        return not m.covers(ledgers, metric, int(year))
+    return False
+
+
+def _presence(metrics: dict, year, ledgers: Ledgers | None) -> list[dict]:
+    """Every figure the report states has a value; manual figures are reported separately
+    because their remedy is the params file, not the ledgers."""
+    rows = []
+    for manual, name in ((False, "台账计算的数字均有数值"), (True, "人工填报的数字均已填报")):
+        expected = [
+            (metric_id, entry) for metric_id, entry in metrics.items()
+            if (entry.get("source") == "manual") == manual
+        ]  # fmt: skip
+        missing = [
+            entry.get("name", metric_id) for metric_id, entry in expected
+            if entry.get("value") is None and not _excused(metric_id, metrics, year, ledgers)
+        ]  # fmt: skip
+        excused = sum(
+            1 for metric_id, entry in expected
+            if entry.get("value") is None and _excused(metric_id, metrics, year, ledgers)
+        )  # fmt: skip
+        wanted = len(expected) - excused
+        note = "缺少：" + "、".join(missing) if missing else NOTHING_EXCLUDED
+        rows.append({CHECK: name, LEFT: wanted - len(missing), RELATION: "=", RIGHT: wanted,
+                     RESULT: FAIL if missing else PASS, NOTE: note})  # fmt: skip
+    return rows
+
+
+def all_passed(checks: pd.DataFrame) -> bool:
+    """True when no check failed; a check that could not be made is not a pass."""
+    return bool((checks[RESULT] == PASS).all())
