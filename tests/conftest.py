@@ -9,6 +9,7 @@ import pytest
 
 from helpers import config
 from helpers.contract import LEDGERS
+from helpers.load import load_ledgers
 
 # The two high-volume ledgers are cut to a head of this many data rows; any valid subset of
 # a valid ledger is still valid, and the loader tests run in a fraction of the time.
@@ -41,3 +42,9 @@ def ledger_dir(sample_ledgers_dir, tmp_path) -> Path:
     target = tmp_path / "ledgers"
     shutil.copytree(sample_ledgers_dir, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def ledgers():
+    """The committed sample ledgers, loaded and validated once for the whole session."""
+    return load_ledgers(config.DATA_DIR)

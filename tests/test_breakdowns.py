@@ -6,15 +6,9 @@ import pandas as pd
 import pytest
 
 from helpers import breakdowns as b
-from helpers import config, metrics
-from helpers.load import load_ledgers
+from helpers import metrics
 
 YEAR = 2021
-
-
-@pytest.fixture(scope="session")
-def ledgers():
-    return load_ledgers(config.DATA_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -15,16 +15,10 @@ from matplotlib import font_manager
 from PIL import Image
 
 from helpers import breakdowns as b
-from helpers import charts, config
-from helpers.load import load_ledgers
+from helpers import charts
 
 YEAR = 2021
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(scope="session")
-def ledgers():
-    return load_ledgers(config.DATA_DIR)
 
 
 @pytest.fixture(scope="session")

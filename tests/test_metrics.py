@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import config, metrics
-from helpers.load import load_ledgers
+from helpers import metrics
 
 FIGURES = Path(__file__).parent / "fixtures" / "2021-figures.csv"
 
@@ -16,11 +15,6 @@ FIGURES = Path(__file__).parent / "fixtures" / "2021-figures.csv"
 def reference_rows() -> list[dict[str, str]]:
     with FIGURES.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="session")
-def ledgers():
-    return load_ledgers(config.DATA_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -175,3 +176,23 @@ def test_failed_run_keeps_previous_report_and_the_partial_notebook(
     assert {name: (good / name).read_bytes() for name in OUTPUTS} == before
     assert (out / "2021.failed" / "report.ipynb").exists()
     assert not list(out.glob(".2021.staging-*"))
+
+
+def test_several_years_in_parallel_match_one_at_a_time_and_failures_are_named(
+    report_dir, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "helpers", "reports", "--years", "2021", "2022", "2031",
+         "--out-dir", str(out), "--jobs", "2"],
+        capture_output=True, text=True, cwd=config.PROJECT_ROOT,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "2031" in done.stderr and "Traceback" not in done.stdout + done.stderr
+    for name in ("report.html", "stats.json", "report.pdf"):
+        assert (out / "2021" / name).read_bytes() == (report_dir / name).read_bytes(), name
+    assert (out / "2022" / "report.pdf").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="2021/report.pdf"' in index and 'href="2022/review.html"' in index
+    assert "2031" in index and "失败" in index

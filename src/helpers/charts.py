@@ -19,7 +19,7 @@ from matplotlib.ticker import FixedLocator, StrMethodFormatter
 
 from . import breakdowns as b
 from . import fonts
-from .metrics import rate
+from .metrics import CATALOGUE, rate
 
 # 156 mm text width of the A4 PDF; the chart is placed at that width, so points stay points.
 FIGSIZE = (6.2, 3.2)
@@ -45,14 +45,14 @@ def _figure(ncols: int = 1, width_ratios: list[float] | None = None) -> tuple[Fi
     return fig, list(axes)
 
 
-def _style(ax: Axes, grid_axis: str = "y") -> None:
+def _style(ax: Axes) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_color(RULE)
         ax.spines[side].set_linewidth(0.6)
     ax.tick_params(labelsize=TEXT_SIZE, colors=INK, width=0.6, length=3, color=RULE)
-    ax.grid(axis=grid_axis, color=GRID, linewidth=0.6)
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
 
@@ -104,8 +104,7 @@ def dispute_intake_chart(frame: pd.DataFrame) -> Figure:
 def dispute_outcomes_chart(frame: pd.DataFrame) -> Figure:
     """Horizontal bars: the year's closures by outcome, coloured by the body that closed them."""
     fig, (ax,) = _figure()
-    _style(ax, grid_axis="x")
-    ax.grid(False)
+    ax.grid(False)  # the bars carry their values; the value axis is hidden
     rows = frame.iloc[::-1].reset_index(drop=True)  # first row at the top
     colours = [DEEP if body == b.MEDIATION else MID for body in rows[b.BODY]]
     bars = ax.barh(range(len(rows)), rows[b.CASES], height=0.62, color=colours)
@@ -210,8 +209,6 @@ _LINE_STYLES = [(DEEP, "o"), (MID, "s"), (RULE, "^")]
 
 def trends_chart(frame: pd.DataFrame) -> Figure:
     """Lines with markers per panel, grouped by magnitude so small series are not flattened."""
-    from .metrics import CATALOGUE
-
     fig, axes = _figure(ncols=3, width_ratios=[1.25, 1.0, 1.0])
     years = [int(y) for y in frame[b.YEAR]]
     for ax, (heading, unit, ids) in zip(axes, _TREND_PANELS, strict=True):
@@ -230,16 +227,16 @@ def trends_chart(frame: pd.DataFrame) -> Figure:
         ax.set_title(f"{heading}（{unit}）", fontsize=TEXT_SIZE, color=INK)
         ax.xaxis.set_major_locator(FixedLocator(years))
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
-        ax.set_xlim(years[0] - 0.35, years[-1] + 0.35)
-        low, high = ax.get_ylim()
-        ax.set_ylim(0, high * 1.12)
+        if years:
+            ax.set_xlim(years[0] - 0.35, years[-1] + 0.35)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.12)
         if len(ids) > 1:
             _legend(ax, ncols=1, loc="lower right", handlelength=1.8)
         else:
             for x, y in zip(years, ax.lines[0].get_ydata(), strict=True):
                 if pd.notna(y):
                     ax.annotate(
-                        f"{y:.0f}", (x, y), xytext=(0, 5), textcoords="offset points",
+                        f"{y:.0f}", (x, y), xytext=(0, 7), textcoords="offset points",
                         ha="center", fontsize=TEXT_SIZE, color=INK,
                     )  # fmt: skip
     span = f"{years[0]}—{years[-1]}年" if years else ""

@@ -58,29 +58,36 @@ def _year_dates(ledgers: Ledgers, name: str) -> tuple[pd.Series, str]:
 def row_counts(ledgers: Ledgers, years: Iterable[int] | None = None) -> pd.DataFrame:
     """Rows of each ledger per calendar year of the date that assigns it to a year.
 
-    With `years`, rows dated outside them are summed as 更早 / 更晚, which keeps a ledger with a
-    long history (officers' exam dates go back many years) from widening the table.
+    Rows dated outside `years` are summed as 更早 / 更晚, so a ledger with a long history
+    (officers' exam dates go back many years) does not widen the table past what a notebook
+    shows untruncated. By default the years are those most ledgers cover in full.
     """
     names = [n for n in c.LEDGERS if n in ledgers.frames]
-    dated = {n: _year_dates(ledgers, n) for n in names}
-    found = sorted({int(y) for dates, _ in dated.values() for y in dates.dt.year.dropna()})
-    shown = found if years is None else sorted(years)
+    shown = sorted(years) if years is not None else default_years(ledgers)
     rows = []
     for name in names:
-        dates, basis = dated[name]
+        dates, basis = _year_dates(ledgers, name)
         year = dates.dt.year
         row: dict[object, object] = {LEDGER: c.LEDGERS[name].zh, FILE: _file_name(ledgers, name),
                                      DATE_BASIS: _date_basis_label(basis)}  # fmt: skip
-        if years is not None:
-            row[EARLIER] = int((year < shown[0]).sum()) if shown else 0
+        row[EARLIER] = int((year < shown[0]).sum()) if shown else 0
         for y in shown:
             row[y] = int((year == y).sum())
-        if years is not None:
-            row[LATER] = int((year > shown[-1]).sum()) if shown else 0
+        row[LATER] = int((year > shown[-1]).sum()) if shown else 0
         row[NO_DATE] = int(year.isna().sum())
         row[TOTAL] = len(dates)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def default_years(ledgers: Ledgers) -> list[int]:
+    """Years that at least half of the ledgers cover in full (see metrics.ledger_years)."""
+    names = [n for n in c.LEDGERS if n in ledgers.frames]
+    covering: dict[int, int] = {}
+    for name in names:
+        for y in m.ledger_years(ledgers, name):
+            covering[y] = covering.get(y, 0) + 1
+    return sorted(y for y, n in covering.items() if 2 * n >= len(names))
 
 
 def _file_name(ledgers: Ledgers, name: str) -> str:
@@ -96,7 +103,8 @@ def _date_basis_label(zh: str) -> str:
 
 # -- rows left out of the year's figures -----------------------------------------------------
 
-Reasons = list[tuple[pd.Series, "str | pd.Series"]]
+# (rows, reason) in the order they are tried: a row left out is explained by the first that fits.
+Reasons = list[tuple[pd.Series, str]]
 
 
 @dataclass(frozen=True)
@@ -108,16 +116,14 @@ class _Basis:
 
 
 def _dated(dates: pd.Series, year: int, zh: str, missing: str | None = None) -> Reasons:
-    y = dates.dt.year
-    rules: Reasons = [(y < year, f"{zh}早于当年"), (y > year, f"{zh}晚于当年")]
+    rules: Reasons = [(dates.dt.year != year, f"{zh}不在当年")]
     if missing is not None:
         rules.insert(0, (dates.isna(), missing))
     return rules
 
 
-def _value_is_not(frame: pd.DataFrame, column: str, kept: Iterable[str], template: str) -> Reasons:
-    values = frame[column]
-    return [(~values.isin(list(kept)), values.map(lambda v: template.format(v)))]
+def _value_is_not(frame: pd.DataFrame, column: str, kept: Iterable[str], reason: str) -> Reasons:
+    return [(~frame[column].isin(list(kept)), reason)]
 
 
 def _idx(frame: pd.DataFrame) -> pd.Index:
@@ -170,7 +176,7 @@ def _topics_counted(L: Ledgers, y: int) -> pd.Index:
 def _topic_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
     meeting = _topic_meetings(L)
     return _dated(meeting["date"], y, "所属会议日期", missing="所属会议不在会议台账中") + [
-        (meeting["type"] != "局务会", meeting["type"].map(lambda t: f"所属会议为{t}"))
+        (meeting["type"] != "局务会", "所属会议不是局务会")
     ]
 
 
@@ -187,10 +193,10 @@ def _active_orgs_counted(L: Ledgers, y: int) -> pd.Index:
 def _active_orgs_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
     end = pd.Timestamp(year=y, month=12, day=31)
     return [
-        (f["established_date"] > end, "设立日期晚于当年"),
+        (f["established_date"] > end, "当年年末尚未设立"),
         (f["dissolved_date"].notna() & (f["dissolved_date"] <= end), "已于当年年末前撤销"),
     ] + _value_is_not(
-        f, "org_type", ("街镇调解组织", "开发区调解组织"), "组织类型为{}（不单列统计）"
+        f, "org_type", ("街镇调解组织", "开发区调解组织"), "组织类型不是街镇或开发区调解组织"
     )
 
 
@@ -213,7 +219,7 @@ def _events_counted(L: Ledgers, y: int) -> pd.Index:
 def _event_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
     pairs = pd.Series(list(zip(f["organiser"], f["event_type"], strict=True)), index=f.index)
     return _dated(f["event_date"], y, "活动日期") + [
-        (~pairs.isin(_COUNTED_EVENTS), pairs.map(lambda p: f"{p[0]}{p[1]}不在统计范围"))
+        (~pairs.isin(_COUNTED_EVENTS), "不是执法大队企业普法培训或大讲堂线下培训")
     ]
 
 
@@ -243,7 +249,7 @@ _BASES: list[_Basis] = [
            _wage_closed_reasons),
     _Basis("wage_arrears_leads", "解决（当年接收、年底前办结且已解决）", _wage_resolved,
            lambda L, f, y: _wage_closed_reasons(L, f, y)
-           + _value_is_not(f, "result", ("已解决",), "办结结果为“{}”")),
+           + _value_is_not(f, "result", ("已解决",), "办结结果不是“已解决”")),
     _Basis("disclosure_requests", "新收（收到申请日期在当年）",
            _received("disclosure_requests"), _received_reasons("收到申请日期")),
     _Basis("disclosure_requests", "答复（答复日期在当年）",
@@ -253,7 +259,7 @@ _BASES: list[_Basis] = [
            _received("litigation_cases"),
            _received_reasons("收到应诉通知日期")),
     _Basis("litigation_cases", "一审开庭（开庭日期在当年）", _first_instance("hearing_date"),
-           lambda L, f, y: _value_is_not(f, "stage", ("一审",), "审级为{}（只统计一审）")
+           lambda L, f, y: _value_is_not(f, "stage", ("一审",), "不是一审案件")
            + _dated(f["hearing_date"], y, "开庭日期", missing="未开庭")),
     _Basis("litigation_cases", "审结（审结日期在当年，各审级）",
            _by_date("litigation_cases", "concluded_date"),
@@ -270,7 +276,7 @@ _BASES: list[_Basis] = [
            lambda L, f, y: _dated(f["closed_date"], y, "办结日期", missing="未办结")),
     _Basis("meetings", "局务会（会议日期在当年）", lambda L, y: _idx(m._bureau_meetings(L, y)),
            lambda L, f, y: _dated(f["meeting_date"], y, "会议日期")
-           + _value_is_not(f, "meeting_type", ("局务会",), "会议类型为{}")),
+           + _value_is_not(f, "meeting_type", ("局务会",), "会议类型不是局务会")),
     _Basis("meeting_topics", "局务会议题（所属会议日期在当年）", _topics_counted,
            _topic_reasons),
     _Basis("fair_competition_reviews", "审查（审查日期在当年）",
@@ -283,43 +289,37 @@ _BASES: list[_Basis] = [
            lambda L, f, y: _dated(f["exam_date"], y, "考试日期", missing="未参加执法资格培训考试")),
     _Basis("training_approvals", "设立准予（决定日期在当年）", _approvals_counted,
            lambda L, f, y: _dated(f["decision_date"], y, "决定日期")
-           + _value_is_not(f, "item", ("设立",), "审批事项为“{}”")
-           + _value_is_not(f, "decision", ("准予",), "审批决定为“{}”")),
+           + _value_is_not(f, "item", ("设立",), "审批事项不是“设立”")
+           + _value_is_not(f, "decision", ("准予",), "审批决定不是“准予”")),
     _Basis("mediation_orgs", "年末存续的街镇、开发区调解组织", _active_orgs_counted,
            _active_orgs_reasons),
     _Basis("mediation_orgs", "新设联调分中心（设立日期在当年）", _subcenters_counted,
            lambda L, f, y: _dated(f["established_date"], y, "设立日期")
-           + _value_is_not(f, "org_type", ("联调分中心",), "组织类型为{}")),
+           + _value_is_not(f, "org_type", ("联调分中心",), "组织类型不是联调分中心")),
     _Basis("outreach_events", "执法大队企业普法培训、大讲堂线下培训（活动日期在当年）",
            _events_counted, _event_reasons),
     _Basis("publicity_posts", "“秒懂政策”推送（发布日期在当年）", _posts_counted,
            lambda L, f, y: _dated(f["publish_date"], y, "发布日期")
-           + _value_is_not(f, "column_name", ("秒懂政策",), "栏目为“{}”")),
+           + _value_is_not(f, "column_name", ("秒懂政策",), "栏目不是“秒懂政策”")),
 ]  # fmt: skip
 
 
 def _explain(basis: _Basis, ledgers: Ledgers, year: int) -> list[dict]:
     frame = ledgers[basis.ledger]
     counted = frame.index.isin(basis.counted(ledgers, year))
-    reason = pd.Series(pd.NA, index=frame.index, dtype="object")
-    order: list[str] = []
+    unexplained = ~counted
+    found: list[tuple[str, int]] = []
     for mask, why in basis.reasons(ledgers, frame, year):
-        hit = mask.fillna(False).astype(bool) & ~counted & reason.isna()
-        if not hit.any():
-            continue
-        values = why[hit] if isinstance(why, pd.Series) else pd.Series(why, index=frame.index[hit])
-        reason[hit] = values
-        order += [v for v in values.value_counts().index if v not in order]
-    leftover = ~counted & reason.isna()
-    if leftover.any():
-        reason[leftover] = UNEXPLAINED
-        order.append(UNEXPLAINED)
+        hit = mask.fillna(False).to_numpy(dtype=bool) & unexplained
+        if hit.any():
+            found.append((why, int(hit.sum())))
+            unexplained &= ~hit
+    if unexplained.any():
+        found.append((UNEXPLAINED, int(unexplained.sum())))
     head = {LEDGER: c.LEDGERS[basis.ledger].zh, BASIS: basis.label, ROWS: len(frame),
             COUNTED: int(counted.sum())}  # fmt: skip
-    if not order:
-        return [{**head, REASON: NOTHING_EXCLUDED, EXCLUDED: 0}]
-    counts = reason.value_counts()
-    return [{**head, REASON: why, EXCLUDED: int(counts[why])} for why in order]
+    found = found or [(NOTHING_EXCLUDED, 0)]
+    return [{**head, REASON: why, EXCLUDED: n} for why, n in found]
 
 
 def exclusions(ledgers: Ledgers, year: int) -> pd.DataFrame:

@@ -11,7 +11,8 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, display
+from markupsafe import Markup
 
 from . import breakdowns, charts, config, quality
 from .figures import year_figures
@@ -92,7 +93,9 @@ class ReportSession:
         else:
             raise KeyError(f"未知图表 / unknown chart: {name}")
         self._charts_shown += 1
-        charts.show(fig, f"图{self._charts_shown}　{caption}")
+        label = f"图{self._charts_shown}　{caption}"
+        charts.show(fig, label)
+        display(HTML(Markup('<p class="chart-caption">{}</p>').format(label)))
 
     def row_counts(self) -> pd.DataFrame:
         return quality.row_counts(self.ledgers)
