@@ -27,6 +27,10 @@ $(READY): pyproject.toml scripts/install-system-deps.sh
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+$(VENV)/.test-ready: $(READY) scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh --test
+	touch $@
+
 setup: $(READY) ## 安装环境（系统字体与 Python 包）/ install system fonts and Python packages
 
 validate: $(READY) ## 校验台账 / validate the ledgers in DATA_DIR
@@ -54,7 +58,7 @@ lint: $(READY) ## 代码检查 / run ruff
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-test: $(READY) lint ## 运行全部测试 / run ruff and the test suite
+test: $(VENV)/.test-ready lint ## 运行全部测试 / run ruff and the test suite
 	$(BIN)/python -m pytest
 
 bench: $(READY) ## 性能基准 / run the benchmark and write bench/results.json

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the report needs, only those missing:
 # CJK fonts for charts and PDF, Pango/HarfBuzz for WeasyPrint, poppler-utils for the PDF checks.
+# With --test also Chromium, which the tests use to open the HTML report with the network cut off.
 set -euo pipefail
+
+packages=(fonts-noto-cjk fonts-lxgw-wenkai libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+if [ "${1:-}" = "--test" ]; then
+    packages=(chromium util-linux)
+fi
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in fonts-noto-cjk fonts-lxgw-wenkai libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils; do
+for pkg in "${packages[@]}"; do
     have_pkg "$pkg" || need+=("$pkg")
 done
 

@@ -16,7 +16,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -43,14 +43,20 @@ PACKAGES = ("pandas", "numpy", "matplotlib", "pandera", "papermill", "nbconvert"
             "nbformat", "ipykernel", "jinja2", "weasyprint", "pydyf", "pydantic", "pyyaml")  # fmt: skip
 
 
+STAGE_LABELS = {"validate": "校验台账和参数", "metrics": "计算数字", "execute": "执行笔记本",
+                "html": "导出 HTML", "pdf": "排版 PDF"}  # fmt: skip
+
+
 @dataclass
 class Timings:
     """Seconds per stage, printed at the end and recorded for the benchmark."""
 
+    log: Callable[[str], None] = lambda _: None
     stages: dict[str, float] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        self.log(f"[{name}] {STAGE_LABELS[name]}…")
         started = time.perf_counter()
         try:
             yield
@@ -171,13 +177,17 @@ def _execution_error(error: Exception, notebook: Path, request: ReportRequest) -
     )
 
 
-def build_report(request: ReportRequest, *, log=print) -> Timings:
+def _progress(line: str) -> None:
+    print(line, flush=True)
+
+
+def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progress) -> Timings:
     """Build one year's report into OUT_DIR/<YEAR>/; raises a ReportError a user can act on."""
     import papermill
 
     from .render import reader_html, review_html, write_pdf
 
-    timings = Timings()
+    timings = Timings(log)
     with timings.stage("validate"):
         params = load_params(request.params, request.year)
         unfinished = unfinished_passages(params)
