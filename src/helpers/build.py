@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import time
@@ -146,6 +147,8 @@ def _recover(request: ReportRequest) -> None:
             previous.rename(request.final_dir)
     for stale in request.out_dir.glob(f".{request.year}.staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for stale in request.out_dir.glob(f".{request.year}.ledgers-*.pickle"):
+        stale.unlink(missing_ok=True)
 
 
 def _publish(staging: Path, request: ReportRequest) -> None:
@@ -201,15 +204,18 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     with _year_lock(request):
         _recover(request)
         staging = request.out_dir / f".{request.year}.staging-{os.getpid()}"
+        cache = request.out_dir / f".{request.year}.ledgers-{os.getpid()}.pickle"
         staging.mkdir(parents=True)
         try:
             executed = staging / "report.ipynb"
+            with cache.open("wb") as handle:
+                pickle.dump(ledgers, handle, protocol=pickle.HIGHEST_PROTOCOL)
             with timings.stage("execute"):
                 try:
                     papermill.execute_notebook(
                         str(config.REPORT_NOTEBOOK), str(executed),
                         parameters={"year": request.year, "data_dir": str(request.data_dir),
-                                    "params_file": str(request.params)},
+                                    "params_file": str(request.params), "ledger_cache": str(cache)},
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
                         kernel_name="python3",
                     )  # fmt: skip
@@ -231,6 +237,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
             _write_json(staging / "manifest.json", _manifest(request, inputs))
             _publish(staging, request)
         finally:
+            cache.unlink(missing_ok=True)
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
     return timings

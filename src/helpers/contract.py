@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.engines import pandas_engine
 
-# Accepted spellings are normalised to ISO before parsing (see load.normalise_dates).
+# Accepted spellings are normalised to ISO before parsing (see load.parse_dates).
 DATE_FORMAT = "%Y-%m-%d"
 YES, NO = "是", "否"
 

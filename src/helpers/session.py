@@ -6,6 +6,7 @@ from them — default paths, the params file for the year — is resolved here, 
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -40,6 +41,7 @@ class ReportSession:
     year: int
     data_dir: Path
     params_file: Path
+    ledger_cache: Path | None = None
     _charts_shown: int = 0
 
     @cached_property
@@ -48,6 +50,11 @@ class ReportSession:
 
     @cached_property
     def ledgers(self) -> Ledgers:
+        """`make report` validates the ledgers before the notebook starts and hands the validated
+        frames over, so a report run does not read and validate the same files twice."""
+        if self.ledger_cache is not None and self.ledger_cache.is_file():
+            with self.ledger_cache.open("rb") as handle:
+                return pickle.load(handle)
         return load_ledgers(self.data_dir)
 
     @cached_property
@@ -116,6 +123,8 @@ class ReportSession:
         return pd.DataFrame(rows).set_index("编号")
 
 
-def open_report(year: int, data_dir: str = "", params_file: str = "") -> ReportSession:
+def open_report(
+    year: int, data_dir: str = "", params_file: str = "", ledger_cache: str = ""
+) -> ReportSession:
     data, params = resolve_inputs(year, data_dir, params_file)
-    return ReportSession(year, data, params)
+    return ReportSession(year, data, params, Path(ledger_cache) if ledger_cache else None)
