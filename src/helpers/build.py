@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 import nbformat
+from jupyter_client import KernelManager
 
 from . import config
 from .errors import ParamsError, RenderError
@@ -79,6 +80,12 @@ class ReportRequest:
     @property
     def failed_dir(self) -> Path:
         return self.out_dir / f"{self.year}.failed"
+
+
+class LocalKernelManager(KernelManager):
+    """The report kernel talks over Unix sockets: nothing listens on TCP, even on loopback."""
+
+    transport = "ipc"
 
 
 def _sha256(path: Path) -> str:
@@ -218,6 +225,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                                     "params_file": str(request.params), "ledger_cache": str(cache)},
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
                         kernel_name="python3",
+                        kernel_manager_class="helpers.build.LocalKernelManager",
                     )  # fmt: skip
                 except papermill.PapermillExecutionError as error:
                     raise _execution_error(error, executed, request) from None
