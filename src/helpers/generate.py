@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import contract as c
+from .csvio import write_csv
 
 SEED = 20211231
 YEARS = (2019, 2020, 2021, 2022)
@@ -752,7 +753,7 @@ def write_all(out_dir: Path, scale: int = 1, seed: int = SEED) -> dict[str, int]
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name, frame in build_all(scale, seed).items():
-        frame.to_csv(out_dir / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
+        write_csv(frame, out_dir / f"{name}.csv")
         counts[name] = len(frame)
     (out_dir / "README.md").write_text(README, encoding="utf-8")
     (out_dir / "SYNTHETIC").write_text(

@@ -1,0 +1,636 @@
+"""A mutation corpus generated from the data contract and the sample ledgers, for every ledger.
+
+Each mutation damages (or harmlessly re-spells) one ledger file of the trimmed sample copy:
+
+* damaging: a column removed or renamed, a date made unparsable or emptied, a date order broken,
+  an allowed-value column given an unknown value, a duplicated id, a dangling meeting reference,
+  the file emptied, truncated mid-row, given a ragged row, an unbalanced quote or a NUL byte, a
+  count made negative or non-numeric. The loader must stop with one problem naming the file,
+  line, column and value, and saying what was expected.
+* harmless: the file re-encoded as GB18030, given a BOM, CRLF line ends, every cell quoted, or
+  its rows shuffled. The year's figures (stats.json) must not change by a single byte.
+
+The generator is a pure function of a ledger's spec and its original bytes; the tests apply each
+mutation to a scratch directory. A representative subset runs end to end through
+`python -m helpers report` (what `make report` calls) against a previously built good report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import HIGH_VOLUME_LEDGERS, SAMPLE_HEAD_ROWS
+
+from helpers import config
+from helpers.build import ReportRequest, build_report
+from helpers.contract import LEDGERS, LedgerSpec, schema_for
+from helpers.errors import LedgerError, Problem
+from helpers.figures import year_figures
+from helpers.load import load_ledgers
+
+YEAR = 2021
+MIN_MUTATIONS_PER_LEDGER = 15
+
+BAD_DATES = {"month13": "2021-13-45", "feb30": "2021/02/30"}
+UNKNOWN_ENUM = "未知类别"
+UNKNOWN_FLAG = "Y"
+NEGATIVE = "-3"
+NON_NUMERIC = {"int": "三人", "amount": "一千元"}
+EXTRA_FIELD = "多余字段"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+# -- the generator -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expected:
+    """Where the loader must point, and words its explanation must contain."""
+
+    line: int | None
+    column: str | None
+    value: str | None
+    mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    ledger: str
+    kind: str
+    damaging: bool
+    content: bytes  # the whole mutated file
+    expected: Expected | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.ledger}-{self.name}"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.ledger}.csv"
+
+    def apply(self, data_dir: Path) -> Path:
+        """Write the mutated ledger into `data_dir`; returns its path."""
+        path = Path(data_dir) / self.file_name
+        path.write_bytes(self.content)
+        return path
+
+
+def line_of(row: int) -> int:
+    """File line of 0-based data row `row`: the header is line 1."""
+    return row + 2
+
+
+def parse(original: bytes) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(original.decode("utf-8"), newline="")))
+    return rows[0], rows[1:]
+
+
+def serialise(header: list[str], rows: list[list[str]], *, quoting: int = csv.QUOTE_MINIMAL) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n", quoting=quoting).writerows([header, *rows])
+    return out.getvalue().encode("utf-8")
+
+
+def _filled_row(rows: list[list[str]], position: int, start: int) -> int:
+    """The first data row at or after `start` (wrapping round) whose cell at `position` is filled."""
+    for offset in range(len(rows)):
+        row = (start + offset) % len(rows)
+        if rows[row][position]:
+            return row
+    raise ValueError(f"no filled cell at position {position}")
+
+
+def _frame_check_columns(name: str) -> dict[str, set[str]]:
+    """Columns used by the ledger's frame-wide checks, by check family (paired, date_order, …)."""
+    families: dict[str, set[str]] = {}
+    for check in schema_for(name).checks:
+        family, *columns = check.name.split(":")
+        families.setdefault(family, set()).update(columns)
+    return families
+
+
+def _pairs(name: str) -> dict[str, str]:
+    """Each column of a must-be-filled-together pair, mapped to its partner."""
+    partners: dict[str, str] = {}
+    for check in schema_for(name).checks:
+        family, *columns = check.name.split(":")
+        if family == "paired":
+            first, second = columns
+            partners[first], partners[second] = second, first
+    return partners
+
+
+def _pair_problem_column(name: str, column: str) -> str:
+    """The loader reports a broken pair on its second column."""
+    for check in schema_for(name).checks:
+        family, *columns = check.name.split(":")
+        if family == "paired" and column in columns:
+            return columns[1]
+    raise KeyError(column)
+
+
+def mutations_for(spec: LedgerSpec, original: bytes) -> list[Mutation]:
+    """Every mutation of one ledger, derived from its contract and its original UTF-8 LF bytes."""
+    header, rows = parse(original)
+    if serialise(header, rows) != original:
+        raise ValueError(f"{spec.name}: the sample does not round-trip through the csv module")
+    if original.count(b"\n") != len(rows) + 1 or b'"' in original:
+        raise ValueError(f"{spec.name}: expected one record per line and no quoted cells")
+    if len(rows) < 4:
+        raise ValueError(f"{spec.name}: too few rows to mutate")
+    width = len(header)
+    middle = len(rows) // 2
+    lines = original.decode("utf-8").split("\n")[:-1]  # header and data lines, no final ""
+    name = spec.name
+    out: list[Mutation] = []
+
+    def damage(mutation: str, kind: str, content: bytes, expected: Expected) -> None:
+        out.append(Mutation(mutation, name, kind, True, content, expected))
+
+    def with_cell(row: int, column: str, value: str) -> bytes:
+        changed = [list(r) for r in rows]
+        changed[row][header.index(column)] = value
+        return serialise(header, changed)
+
+    def with_line(row: int, edit: Callable[[str], str]) -> bytes:
+        changed = list(lines)
+        changed[row + 1] = edit(changed[row + 1])
+        return ("\n".join(changed) + "\n").encode("utf-8")
+
+    # Columns removed or renamed: every column of the contract is expected in the header.
+    for column in spec.column_names:
+        drop = header.index(column)
+        damage(
+            f"remove-{column}",
+            "remove",
+            serialise(
+                [c for i, c in enumerate(header) if i != drop],
+                [[c for i, c in enumerate(r) if i != drop] for r in rows],
+            ),
+            Expected(1, column, None, ("缺少", column)),
+        )
+        # A typo: the middle letter doubled, as a hand-edited header would have it.
+        cut = len(column) // 2
+        typo = column[:cut] + column[cut] + column[cut:]
+        renamed = [typo if c == column else c for c in header]
+        damage(
+            f"rename-{column}",
+            "rename",
+            serialise(renamed, rows),
+            Expected(1, typo, typo, ("拼写", column)),
+        )
+
+    partners = _pairs(name)
+    for column in spec.columns:
+        position = header.index(column.name)
+        row = _filled_row(rows, position, middle)
+        line = line_of(row)
+        if column.kind == "date":
+            for label, bad in BAD_DATES.items():
+                damage(
+                    f"date-{column.name}-{label}",
+                    "date",
+                    with_cell(row, column.name, bad),
+                    Expected(line, column.name, bad, ("日期",)),
+                )
+            if column.required:
+                damage(
+                    f"date-{column.name}-empty",
+                    "date",
+                    with_cell(row, column.name, ""),
+                    Expected(line, column.name, "", ("必填",)),
+                )
+            elif column.name in partners:
+                # Emptying a paired date breaks the pair; the loader names the pair's second column.
+                reported = _pair_problem_column(name, column.name)
+                value = rows[row][header.index(reported)]
+                damage(
+                    f"date-{column.name}-empty",
+                    "date",
+                    with_cell(row, column.name, ""),
+                    Expected(line, reported, value, (column.name, partners[column.name])),
+                )
+        elif column.kind in ("enum", "flag"):
+            bad = UNKNOWN_FLAG if column.kind == "flag" else UNKNOWN_ENUM
+            assert bad not in column.allowed
+            damage(
+                f"enum-{column.name}",
+                "enum",
+                with_cell(row, column.name, bad),
+                Expected(line, column.name, bad, (column.allowed[0],)),
+            )
+        elif column.kind in ("int", "amount"):
+            damage(
+                f"negative-{column.name}",
+                "negative",
+                with_cell(row, column.name, NEGATIVE),
+                Expected(line, column.name, NEGATIVE, ("负数",)),
+            )
+            bad = NON_NUMERIC[column.kind]
+            damage(
+                f"non-numeric-{column.name}",
+                "non-numeric",
+                with_cell(row, column.name, bad),
+                Expected(line, column.name, bad, ("整数" if column.kind == "int" else "金额",)),
+            )
+
+    # A later date moved before its earlier one (closed before received and the like).
+    for order in spec.date_orders:
+        early, late = header.index(order.earlier), header.index(order.later)
+        row = next(
+            (r + middle) % len(rows)
+            for r in range(len(rows))
+            if rows[(r + middle) % len(rows)][early] and rows[(r + middle) % len(rows)][late]
+        )
+        bad = (date.fromisoformat(rows[row][early]) - timedelta(days=1)).isoformat()
+        damage(
+            f"order-{order.later}-before-{order.earlier}",
+            "order",
+            with_cell(row, order.later, bad),
+            Expected(line_of(row), order.later, bad, ("不能早于", order.earlier)),
+        )
+
+    # The id of the first row repeated further down: the later row is the duplicate.
+    first_id = rows[0][header.index(spec.key)]
+    damage(
+        f"duplicate-{spec.key}",
+        "duplicate",
+        with_cell(middle, spec.key, first_id),
+        Expected(line_of(middle), spec.key, first_id, ("重复",)),
+    )
+
+    if name == "meeting_topics":
+        damage(
+            "reference-meeting_id",
+            "reference",
+            with_cell(middle, "meeting_id", "JWH1999-99"),
+            Expected(line_of(middle), "meeting_id", "JWH1999-99", ("会议",)),
+        )
+
+    # Damage to the file itself.
+    damage("empty-file", "empty-file", b"", Expected(None, None, None, ("为空",)))
+
+    # The export stopped half-way through the last record, in the middle of a field.
+    last = rows[-1]
+    kept = width // 2
+    cut_value = last[kept - 1][: len(last[kept - 1]) // 2]
+    truncated = lines[:-1] + [",".join([*last[: kept - 1], cut_value])]
+    damage(
+        "truncated",
+        "truncated",
+        "\n".join(truncated).encode("utf-8"),
+        Expected(line_of(len(rows) - 1), header[kept - 1], cut_value, ("截断",)),
+    )
+
+    damage(
+        "ragged-extra-field",
+        "ragged",
+        with_line(middle, lambda text: f"{text},{EXTRA_FIELD}"),
+        Expected(line_of(middle), None, None, (f"字段数为 {width + 1}", str(width))),
+    )
+    damage(
+        "ragged-missing-field",
+        "ragged",
+        with_line(middle, lambda text: text.rsplit(",", 1)[0]),
+        Expected(line_of(middle), None, None, (f"字段数为 {width - 1}", str(width))),
+    )
+
+    # A quote opening the first text cell of a row and never closed.
+    quoted = next(i for i, c in enumerate(header) if spec.column(c).kind in ("text", "enum"))
+
+    def open_quote(text: str) -> str:
+        cells = text.split(",")
+        cells[quoted] = '"' + cells[quoted]
+        return ",".join(cells)
+
+    damage(
+        "unbalanced-quote",
+        "quote",
+        with_line(middle, open_quote),
+        Expected(line_of(middle), None, None, ("引号",)),
+    )
+    damage(
+        "nul-byte",
+        "nul",
+        with_line(middle, lambda text: text[:3] + "\x00" + text[3:]),
+        Expected(line_of(middle), None, None, ("空字符",)),
+    )
+
+    # Harmless re-spellings of the same data.
+    def harmless(mutation: str, content: bytes) -> None:
+        assert content != original
+        out.append(Mutation(mutation, name, mutation, False, content))
+
+    text = original.decode("utf-8")
+    harmless("gb18030", text.encode("gb18030"))
+    harmless("bom", UTF8_BOM + original)
+    harmless("crlf", original.replace(b"\n", b"\r\n"))
+    harmless("quoted-cells", serialise(header, rows, quoting=csv.QUOTE_ALL))
+    shuffled = list(lines[1:])
+    random.Random(name).shuffle(shuffled)
+    if shuffled == lines[1:]:
+        shuffled.reverse()
+    harmless("shuffled", ("\n".join([lines[0], *shuffled]) + "\n").encode("utf-8"))
+    return out
+
+
+# -- the corpus --------------------------------------------------------------------------------
+
+
+def sample_bytes(name: str) -> bytes:
+    """The ledger as the shared `sample_ledgers_dir` fixture holds it (trimmed the same way)."""
+    data = (config.DATA_DIR / f"{name}.csv").read_bytes()
+    if name in HIGH_VOLUME_LEDGERS:
+        data = b"\n".join(data.split(b"\n")[: SAMPLE_HEAD_ROWS + 1]) + b"\n"
+    return data
+
+
+SOURCES = {name: sample_bytes(name) for name in LEDGERS}
+CORPUS = [m for name, spec in LEDGERS.items() for m in mutations_for(spec, SOURCES[name])]
+BY_ID = {m.id: m for m in CORPUS}
+DAMAGING = [m for m in CORPUS if m.damaging]
+HARMLESS = [m for m in CORPUS if not m.damaging]
+
+
+# Known loader defects, each with a strict xfail so that the fix is noticed (see the reasons).
+FRAME_CHECK_KEYERROR = (
+    "load._schema_problems: when a column used by a frame-wide check (date order, paired "
+    "columns, dispute outcome) is missing or misspelt, pandera's check raises KeyError and it "
+    "is reported as an extra problem with no line, the ledger name as column, "
+    "value 'KeyError(\"…\")' and the check name as the explanation"
+)
+PAIRED_DATE_UNPARSABLE = (
+    "load.validate_raw: an unparsable date in a paired column (e.g. closed_date) is reported, "
+    "and then again as a spurious 'must be filled in together' problem on its partner, because "
+    "_convert turns the bad cell into NaT before the paired check runs"
+)
+
+
+def known_defect(mutation: Mutation) -> str | None:
+    if mutation.kind in ("remove", "rename"):
+        column = mutation.name.split("-", 1)[1]
+        used = set().union(*_frame_check_columns(mutation.ledger).values(), set())
+        if column in used:
+            return FRAME_CHECK_KEYERROR
+    if mutation.kind == "date" and not mutation.name.endswith("-empty"):
+        column = mutation.name.split("-")[1]
+        if column in _pairs(mutation.ledger):
+            return PAIRED_DATE_UNPARSABLE
+    return None
+
+
+def corpus_params(mutations: list[Mutation]) -> list:
+    params = []
+    for mutation in mutations:
+        reason = known_defect(mutation)
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        params.append(pytest.param(mutation, id=mutation.id, marks=marks))
+    return params
+
+
+def needed_ledgers(name: str) -> list[str]:
+    """A ledger and those its cross-ledger checks read (agenda topics need the meetings)."""
+    return ["meetings", name] if name == "meeting_topics" else [name]
+
+
+def problems_of(data_dir: Path, names: list[str] | None = None) -> list[Problem]:
+    with pytest.raises(LedgerError) as caught:
+        load_ledgers(data_dir, names)
+    return caught.value.problems
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def stats_text(document: dict) -> str:
+    """The figures exactly as build.py writes stats.json and `helpers figures` prints them."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- the corpus itself -------------------------------------------------------------------------
+
+
+def test_corpus_is_generated_from_the_shared_sample(sample_ledgers_dir):
+    for name, data in SOURCES.items():
+        assert (sample_ledgers_dir / f"{name}.csv").read_bytes() == data, name
+
+
+def test_every_ledger_has_enough_mutations(capsys):
+    counts = {name: Counter(m.damaging for m in CORPUS if m.ledger == name) for name in LEDGERS}
+    table = [f"{'ledger':<26} {'damaging':>8} {'harmless':>8} {'total':>6}"]
+    for name, count in counts.items():
+        table.append(f"{name:<26} {count[True]:>8} {count[False]:>8} {count.total():>6}")
+    table.append(f"{'all ledgers':<26} {len(DAMAGING):>8} {len(HARMLESS):>8} {len(CORPUS):>6}")
+    with capsys.disabled():
+        print("\n[mutations per ledger]\n" + "\n".join(table))
+    assert set(counts) == set(LEDGERS)
+    for name, count in counts.items():
+        assert count.total() >= MIN_MUTATIONS_PER_LEDGER, name
+        assert count[False] >= 4, name
+    kinds = {m.kind for m in DAMAGING}
+    assert {"remove", "rename", "date", "enum", "duplicate", "empty-file", "truncated", "ragged",
+            "quote", "nul"} <= kinds  # fmt: skip
+    assert len(BY_ID) == len(CORPUS), "mutation ids must be unique"
+
+
+def test_every_required_column_is_removed_and_renamed():
+    for name, spec in LEDGERS.items():
+        for column in spec.columns:
+            if column.required:
+                assert f"{name}-remove-{column.name}" in BY_ID
+                assert f"{name}-rename-{column.name}" in BY_ID
+
+
+def test_mutations_change_only_their_own_ledger(tmp_path):
+    mutation = BY_ID["disputes-enum-case_type"]
+    path = mutation.apply(tmp_path)
+    assert path == tmp_path / "disputes.csv"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["disputes.csv"]
+
+
+# -- damaging mutations, in process ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mutation", corpus_params(DAMAGING))
+def test_damaging_mutation_is_reported_precisely(mutation, sample_ledgers_dir, tmp_path):
+    names = needed_ledgers(mutation.ledger)
+    for name in names:
+        shutil.copy(sample_ledgers_dir / f"{name}.csv", tmp_path)
+    path = mutation.apply(tmp_path)
+    problems = problems_of(tmp_path, names)
+    shown = [str(p) for p in problems]
+    expected = mutation.expected
+    assert expected is not None
+
+    hits = [p for p in problems if (p.line, p.column, p.value) == (expected.line, expected.column, expected.value)]  # fmt: skip
+    assert hits, f"no problem at line {expected.line}, column {expected.column}: {shown}"
+    for word in expected.mentions:
+        assert word in hits[0].expected, (word, str(hits[0]))
+
+    # Every problem names this file, says what was expected, and points at real columns.
+    header_columns = set(LEDGERS[mutation.ledger].column_names)
+    if mutation.kind == "rename":
+        header_columns.add(expected.column)
+    for problem in problems:
+        assert problem.file == str(path), shown
+        assert problem.expected.strip(), shown
+        assert problem.column is None or problem.column in header_columns, shown
+
+    # One damage, one problem: nothing spurious elsewhere in the file.
+    assert len(problems) == 1, shown
+
+
+# -- harmless mutations, in process ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def baseline_stats(sample_ledgers_dir) -> str:
+    """The unmutated trimmed sample's figures, computed once."""
+    return stats_text(year_figures(YEAR, sample_ledgers_dir, config.params_path(YEAR)))
+
+
+@pytest.mark.parametrize("mutation", corpus_params(HARMLESS))
+def test_harmless_mutation_gives_identical_figures(mutation, ledger_dir, baseline_stats):
+    mutation.apply(ledger_dir)
+    document = year_figures(YEAR, ledger_dir, config.params_path(YEAR))
+    assert stats_text(document) == baseline_stats
+
+
+# -- end to end through `python -m helpers report` ---------------------------------------------
+
+# One damaging mutation of each kind the issue names, spread over the ledgers.
+CLI_DAMAGING = [
+    "disputes-remove-case_type",
+    "wage_arrears_leads-rename-street_town",
+    "meetings-date-meeting_date-month13",
+    "litigation_cases-enum-stage",
+    "proposals-duplicate-proposal_id",
+    "outreach_events-negative-participants",
+    "wage_arrears_leads-non-numeric-amount_claimed",
+    "suggestions-empty-file",
+    "disclosure_requests-truncated",
+    "normative_documents-ragged-extra-field",
+    "publicity_posts-unbalanced-quote",
+    "reconsideration_cases-nul-byte",
+]
+CLI_HARMLESS = ["disputes-gb18030", "litigation_cases-shuffled"]
+CLI_WORKERS = 2  # the subprocesses mostly import and validate; two at a time halve the wait
+
+
+@dataclass
+class CliRun:
+    mutation: Mutation
+    data_file: Path
+    out_dir: Path
+    before: list[str]  # entries of OUT_DIR before the run
+    result: subprocess.CompletedProcess[str]
+
+
+@pytest.fixture(scope="module")
+def good_report(sample_ledgers_dir, tmp_path_factory) -> Path:
+    """OUT_DIR holding a good 2021 report built from the trimmed sample, once for the module."""
+    out_dir = tmp_path_factory.mktemp("good-report")
+    build_report(
+        ReportRequest(YEAR, sample_ledgers_dir, out_dir, config.params_path(YEAR)),
+        log=lambda *_: None,
+    )
+    assert (out_dir / str(YEAR) / "stats.json").is_file()
+    return out_dir
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "helpers", *args]
+    return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=300)
+
+
+@pytest.fixture(scope="module")
+def cli_runs(good_report, sample_ledgers_dir, tmp_path_factory) -> dict[str, CliRun]:
+    """Every end-to-end case, each with its own data and a copy of the good OUT_DIR."""
+    params = str(config.params_path(YEAR))
+    jobs: dict[str, tuple[Mutation, Path, Path, list[str], list[str]]] = {}
+    for mutation_id in CLI_DAMAGING + CLI_HARMLESS:
+        mutation = BY_ID[mutation_id]
+        case = tmp_path_factory.mktemp(mutation_id)
+        data_dir = case / "ledgers"
+        shutil.copytree(sample_ledgers_dir, data_dir)
+        data_file = mutation.apply(data_dir)
+        out_dir = case / "out"
+        if mutation.damaging:
+            shutil.copytree(good_report, out_dir)
+            args = ["report", "--year", str(YEAR), "--data-dir", str(data_dir),
+                    "--out-dir", str(out_dir), "--params", params]  # fmt: skip
+        else:
+            out_dir.mkdir()
+            args = ["figures", "--year", str(YEAR), "--data-dir", str(data_dir),
+                    "--params", params, "--out", str(out_dir / "stats.json")]  # fmt: skip
+        before = sorted(p.name for p in out_dir.iterdir())
+        jobs[mutation_id] = (mutation, data_file, out_dir, before, args)
+    with ThreadPoolExecutor(CLI_WORKERS) as pool:
+        results = dict(zip(jobs, pool.map(_run, [job[-1] for job in jobs.values()]), strict=True))
+    return {key: CliRun(*jobs[key][:4], results[key]) for key in jobs}
+
+
+def test_cli_cases_cover_every_damaging_kind_named_by_the_issue():
+    kinds = {BY_ID[i].kind for i in CLI_DAMAGING}
+    assert kinds == {"remove", "rename", "date", "enum", "duplicate", "negative", "non-numeric",
+                     "empty-file", "truncated", "ragged", "quote", "nul"}  # fmt: skip
+
+
+@pytest.mark.parametrize("mutation_id", CLI_DAMAGING)
+def test_cli_report_stops_with_one_message_and_keeps_the_last_good_report(
+    mutation_id, cli_runs, good_report
+):
+    run = cli_runs[mutation_id]
+    expected = run.mutation.expected
+    assert expected is not None
+    stderr = run.result.stderr
+    assert run.result.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    assert stderr.startswith("错误 / error: ") and stderr.count("错误 / error: ") == 1, stderr
+    assert "台账校验失败，共 1 个问题" in stderr, stderr
+
+    # One line of the message names the file, the line, the column and the value.
+    needles = [run.data_file.name]
+    if expected.line is not None:
+        needles.append(f"第 {expected.line} 行")
+    if expected.column is not None:
+        needles.append(f"列 {expected.column}")
+    if expected.value is not None:
+        needles.append(f"值 “{expected.value}”")
+    needles.extend(expected.mentions)
+    assert any(all(n in line for n in needles) for line in stderr.splitlines()), (needles, stderr)
+
+    # The last good report is untouched and nothing was left beside it.
+    final = run.out_dir / str(YEAR)
+    assert snapshot(final) == snapshot(good_report / str(YEAR))
+    assert sorted(p.name for p in run.out_dir.iterdir()) == run.before
+    assert not list(run.out_dir.glob(f".{YEAR}.staging-*"))
+
+
+@pytest.mark.parametrize("mutation_id", CLI_HARMLESS)
+def test_cli_figures_of_harmless_mutation_match_the_good_report(
+    mutation_id, cli_runs, good_report, baseline_stats
+):
+    run = cli_runs[mutation_id]
+    assert run.result.returncode == 0, run.result.stderr
+    written = (run.out_dir / "stats.json").read_text(encoding="utf-8")
+    assert written == baseline_stats
+    assert written == (good_report / str(YEAR) / "stats.json").read_text(encoding="utf-8")
