@@ -67,7 +67,7 @@ def _per_month(dates: pd.Series) -> pd.Series:
 
 def dispute_intake_by_month(ledgers: Ledgers, year: int) -> pd.DataFrame:
     """Cases accepted per month by channel; sums to disputes.accepted_total."""
-    received = m._disputes_received(ledgers, year)
+    received = m.disputes_received(ledgers, year)
     frame = pd.DataFrame({MONTH: list(MONTHS)})
     for body in c.DISPUTE_BODY_TYPES:
         counts = _per_month(received.loc[received["body_type"] == body, "received_date"])
@@ -82,7 +82,7 @@ def dispute_outcomes(ledgers: Ledgers, year: int) -> pd.DataFrame:
     A failed mediation is no closure under the 口径 (the case moves on to arbitration), so it has
     no row here; every other outcome has one, zero or not, so the table's shape is fixed.
     """
-    closed = m._disputes_closed(ledgers, year)
+    closed = m.disputes_closed(ledgers, year)
     counts = closed.groupby(["body_type", "outcome"]).size()
     pairs = [(MEDIATION, "调解成功")] + [(ARBITRATION, o) for o in c.ARBITRATION_OUTCOMES]
     values = [int(counts.get(pair, 0)) for pair in pairs]
@@ -99,7 +99,7 @@ def dispute_outcomes(ledgers: Ledgers, year: int) -> pd.DataFrame:
 
 
 def _wage_counts(cohort: pd.DataFrame, year: int, keys: pd.Series, index: list) -> pd.DataFrame:
-    closed = m._closed_by_year_end(cohort, year)
+    closed = m.closed_by_year_end(cohort, year)
     resolved = closed & (cohort["result"] == "已解决")
     frame = pd.DataFrame(
         {
@@ -121,7 +121,7 @@ def _wage_counts(cohort: pd.DataFrame, year: int, keys: pd.Series, index: list) 
 def wage_arrears_by_month(ledgers: Ledgers, year: int) -> pd.DataFrame:
     """The year's cohort of leads by month received, with how many were closed and resolved by
     31 December (the cohort rule of the closure and resolution rates)."""
-    cohort = m._wage_cohort(ledgers, year)
+    cohort = m.wage_cohort(ledgers, year)
     frame = _wage_counts(cohort, year, cohort["received_date"].dt.month, list(MONTHS))
     frame = frame.rename_axis(MONTH).reset_index()
     return _with_year(frame, year)
@@ -129,7 +129,7 @@ def wage_arrears_by_month(ledgers: Ledgers, year: int) -> pd.DataFrame:
 
 def wage_arrears_by_source(ledgers: Ledgers, year: int) -> pd.DataFrame:
     """The same cohort by where the lead came from."""
-    cohort = m._wage_cohort(ledgers, year)
+    cohort = m.wage_cohort(ledgers, year)
     sources = list(c.LEDGERS["wage_arrears_leads"].column("source").allowed)
     frame = _wage_counts(cohort, year, cohort["source"], sources)
     frame = frame.rename_axis(WAGE_SOURCE).reset_index()
@@ -141,7 +141,7 @@ def litigation_by_stage(ledgers: Ledgers, year: int) -> pd.DataFrame:
     the litigation.* figures count them), and concluded cases lost or corrected."""
     rows = []
     for stage in c.LITIGATION_STAGES:
-        cases = m._stage(ledgers, stage)
+        cases = m.litigation_stage(ledgers, stage)
         concluded = m.by_year(cases, "concluded_date", year)
         rows.append(
             {

@@ -183,7 +183,7 @@ def _disclosure_challenged(L, year):
 # -- 一(四) 行政决策 --------------------------------------------------------------------------
 
 
-def _bureau_meetings(L: Ledgers, year: int) -> pd.DataFrame:
+def bureau_meetings(L: Ledgers, year: int) -> pd.DataFrame:
     m = by_year(L["meetings"], "meeting_date", year)
     return m[m["meeting_type"] == "局务会"]
 
@@ -196,7 +196,7 @@ def _bureau_meetings(L: Ledgers, year: int) -> pd.DataFrame:
     "会议类型为“局务会”、会议日期在当年的会议数",
 )
 def _meetings(L, year):
-    return _count(_bureau_meetings(L, year))
+    return _count(bureau_meetings(L, year))
 
 
 @_register(
@@ -207,7 +207,7 @@ def _meetings(L, year):
     "当年局务会上研究的议题数（议题按所属会议的日期归年）",
 )
 def _topics(L, year):
-    ids = _bureau_meetings(L, year)["meeting_id"]
+    ids = bureau_meetings(L, year)["meeting_id"]
     return int(L["meeting_topics"]["meeting_id"].isin(ids).sum())
 
 
@@ -225,7 +225,7 @@ def _fair(L, year):
 # -- 一(五) 规范性文件 ------------------------------------------------------------------------
 
 
-def _issued(L: Ledgers, year: int) -> pd.DataFrame:
+def documents_issued(L: Ledgers, year: int) -> pd.DataFrame:
     return by_year(L["normative_documents"], "issued_date", year)
 
 
@@ -237,7 +237,7 @@ def _issued(L: Ledgers, year: int) -> pd.DataFrame:
     "印发日期在当年的规范性文件数",
 )
 def _docs_issued(L, year):
-    return _count(_issued(L, year))
+    return _count(documents_issued(L, year))
 
 
 @_register(
@@ -248,7 +248,7 @@ def _docs_issued(L, year):
     "当年印发且经法制审核的文件数 ÷ 当年印发的文件数 × 100%，保留两位小数",
 )
 def _docs_reviewed(L, year):
-    d = _issued(L, year)
+    d = documents_issued(L, year)
     return rate(int(d["legal_review"].sum()), len(d))
 
 
@@ -260,7 +260,7 @@ def _docs_reviewed(L, year):
     "当年印发且已报送备案的文件数 ÷ 当年印发的文件数 × 100%，保留两位小数",
 )
 def _docs_filed(L, year):
-    d = _issued(L, year)
+    d = documents_issued(L, year)
     return rate(int(d["filed_for_record"].sum()), len(d))
 
 
@@ -295,7 +295,7 @@ def _enforcement_lost(L, year):
 # -- 一(七) 治理能力：调解组织、劳动人事争议、欠薪 -----------------------------------------------
 
 
-def _active_orgs(L: Ledgers, year: int, org_type: str) -> pd.DataFrame:
+def active_orgs(L: Ledgers, year: int, org_type: str) -> pd.DataFrame:
     o = L["mediation_orgs"]
     end = pd.Timestamp(year=year, month=12, day=31)
     alive = (o["established_date"] <= end) & (
@@ -324,7 +324,7 @@ def _new_subcenters(L, year):
     "截至当年 12 月 31 日已设立且未撤销的街镇调解组织数",
 )
 def _street_orgs(L, year):
-    return _count(_active_orgs(L, year, "街镇调解组织"))
+    return _count(active_orgs(L, year, "街镇调解组织"))
 
 
 @_register(
@@ -335,14 +335,14 @@ def _street_orgs(L, year):
     "截至当年 12 月 31 日已设立且未撤销的开发区调解组织数",
 )
 def _zone_orgs(L, year):
-    return _count(_active_orgs(L, year, "开发区调解组织"))
+    return _count(active_orgs(L, year, "开发区调解组织"))
 
 
-def _disputes_received(L: Ledgers, year: int) -> pd.DataFrame:
+def disputes_received(L: Ledgers, year: int) -> pd.DataFrame:
     return by_year(L["disputes"], "received_date", year)
 
 
-def _disputes_closed(L: Ledgers, year: int) -> pd.DataFrame:
+def disputes_closed(L: Ledgers, year: int) -> pd.DataFrame:
     """Cases concluded in the year. A failed mediation is not a conclusion: the dispute moves on to
     the arbitration court, where it is counted when that case closes."""
     d = by_year(L["disputes"], "closed_date", year)
@@ -358,7 +358,7 @@ def _disputes_closed(L: Ledgers, year: int) -> pd.DataFrame:
     "受理日期在当年的案件数，调解组织与仲裁院合计",
 )
 def _accepted(L, year):
-    return _count(_disputes_received(L, year))
+    return _count(disputes_received(L, year))
 
 
 @_register(
@@ -369,7 +369,7 @@ def _accepted(L, year):
     "受理机构为仲裁院、受理日期在当年的案件数",
 )
 def _accepted_arbitration(L, year):
-    d = _disputes_received(L, year)
+    d = disputes_received(L, year)
     return _count(d[d["body_type"] == "仲裁院"])
 
 
@@ -381,7 +381,7 @@ def _accepted_arbitration(L, year):
     "受理机构为调解组织、受理日期在当年的案件数",
 )
 def _accepted_mediation(L, year):
-    d = _disputes_received(L, year)
+    d = disputes_received(L, year)
     return _count(d[d["body_type"] == "调解组织"])
 
 
@@ -389,7 +389,7 @@ def _accepted_mediation(L, year):
            "结案日期在当年的办结案件数（含上年结转）：调解组织调解成功的案件 + 仲裁院结案的案件；"
            "调解不成的案件转入仲裁，不重复计为办结")  # fmt: skip
 def _closed(L, year):
-    return _count(_disputes_closed(L, year))
+    return _count(disputes_closed(L, year))
 
 
 @_register(
@@ -400,7 +400,7 @@ def _closed(L, year):
     "受理机构为调解组织、结果为“调解成功”、结案日期在当年的案件数（含上年结转）",
 )
 def _mediated(L, year):
-    d = _disputes_closed(L, year)
+    d = disputes_closed(L, year)
     return _count(d[d["body_type"] == "调解组织"])
 
 
@@ -412,7 +412,7 @@ def _mediated(L, year):
     "受理机构为仲裁院、结案日期在当年的案件数（含上年结转，各类结案方式）",
 )
 def _closed_arbitration(L, year):
-    d = _disputes_closed(L, year)
+    d = disputes_closed(L, year)
     return _count(d[d["body_type"] == "仲裁院"])
 
 
@@ -426,11 +426,11 @@ def _ratio(L, year):
     return round_half_up(_mediated(L, year) / arbitration, 1)
 
 
-def _wage_cohort(L: Ledgers, year: int) -> pd.DataFrame:
+def wage_cohort(L: Ledgers, year: int) -> pd.DataFrame:
     return by_year(L["wage_arrears_leads"], "received_date", year)
 
 
-def _closed_by_year_end(leads: pd.DataFrame, year: int) -> pd.Series:
+def closed_by_year_end(leads: pd.DataFrame, year: int) -> pd.Series:
     return leads["closed_date"].notna() & (leads["closed_date"].dt.year <= year)
 
 
@@ -442,7 +442,7 @@ def _closed_by_year_end(leads: pd.DataFrame, year: int) -> pd.Series:
     "接收日期在当年的线索数",
 )
 def _leads(L, year):
-    return _count(_wage_cohort(L, year))
+    return _count(wage_cohort(L, year))
 
 
 @_register(
@@ -453,8 +453,8 @@ def _leads(L, year):
     "当年接收、截至 12 月 31 日已办结的线索数",
 )
 def _leads_closed(L, year):
-    w = _wage_cohort(L, year)
-    return int(_closed_by_year_end(w, year).sum())
+    w = wage_cohort(L, year)
+    return int(closed_by_year_end(w, year).sum())
 
 
 @_register(
@@ -465,8 +465,8 @@ def _leads_closed(L, year):
     "当年接收、截至 12 月 31 日已办结且结果为“已解决”的线索数",
 )
 def _leads_resolved(L, year):
-    w = _wage_cohort(L, year)
-    return int((_closed_by_year_end(w, year) & (w["result"] == "已解决")).sum())
+    w = wage_cohort(L, year)
+    return int((closed_by_year_end(w, year) & (w["result"] == "已解决")).sum())
 
 
 @_register(
@@ -499,15 +499,15 @@ def _resolution_rate(L, year):
     "当年接收、截至 12 月 31 日已解决线索的追回金额合计，以万元计，保留两位小数",
 )
 def _amount_recovered(L, year):
-    w = _wage_cohort(L, year)
-    done = _closed_by_year_end(w, year) & (w["result"] == "已解决")
+    w = wage_cohort(L, year)
+    done = closed_by_year_end(w, year) & (w["result"] == "已解决")
     return round_half_up(float(w.loc[done, "amount_recovered"].sum()) / 10000, 2)
 
 
 # -- 一(八) 监督 ---------------------------------------------------------------------------------
 
 
-def _proposals_closed(L: Ledgers, year: int) -> pd.DataFrame:
+def proposals_closed(L: Ledgers, year: int) -> pd.DataFrame:
     return by_year(L["proposals"], "closed_date", year)
 
 
@@ -519,14 +519,14 @@ def _proposals_closed(L: Ledgers, year: int) -> pd.DataFrame:
     "办结日期在当年的建议、提案数（主办与会办合计）",
 )
 def _proposals_total(L, year):
-    return _count(_proposals_closed(L, year))
+    return _count(proposals_closed(L, year))
 
 
 @_register(
     "proposals.lead", "主办建议提案数", "件", "proposals", "当年办结、承办方式为“主办”的件数"
 )
 def _proposals_lead(L, year):
-    p = _proposals_closed(L, year)
+    p = proposals_closed(L, year)
     return _count(p[p["role"] == "主办"])
 
 
@@ -534,7 +534,7 @@ def _proposals_lead(L, year):
     "proposals.co_handled", "会办建议提案数", "件", "proposals", "当年办结、承办方式为“会办”的件数"
 )
 def _proposals_co(L, year):
-    p = _proposals_closed(L, year)
+    p = proposals_closed(L, year)
     return _count(p[p["role"] == "会办"])
 
 
@@ -546,7 +546,7 @@ def _proposals_co(L, year):
     "当年办结、标记为“回头看”的人大代表建议件数",
 )
 def _revisits(L, year):
-    p = _proposals_closed(L, year)
+    p = proposals_closed(L, year)
     return _count(p[p["is_revisit"] & (p["kind"] == "人大代表建议")])
 
 
@@ -558,7 +558,7 @@ def _revisits(L, year):
     "当年办结且已反馈评价的件数中，办理态度与办理结果均为“满意”的比例，保留两位小数",
 )
 def _double_satisfaction(L, year):
-    p = _proposals_closed(L, year)
+    p = proposals_closed(L, year)
     rated = p[(p["attitude_satisfaction"] != "未反馈") & (p["result_satisfaction"] != "未反馈")]
     both = (rated["attitude_satisfaction"] == "满意") & (rated["result_satisfaction"] == "满意")
     return rate(int(both.sum()), len(rated))
@@ -572,11 +572,11 @@ def _double_satisfaction(L, year):
     "当年办结、承办方式为“主办”且答复已主动公开的件数",
 )
 def _answers_published(L, year):
-    p = _proposals_closed(L, year)
+    p = proposals_closed(L, year)
     return _count(p[(p["role"] == "主办") & p["answer_published"]])
 
 
-def _stage(L: Ledgers, stage: str) -> pd.DataFrame:
+def litigation_stage(L: Ledgers, stage: str) -> pd.DataFrame:
     lit = L["litigation_cases"]
     return lit[lit["stage"] == stage]
 
@@ -589,7 +589,7 @@ def _stage(L: Ledgers, stage: str) -> pd.DataFrame:
     "审级为一审、收到应诉通知日期在当年的案件数",
 )
 def _first_cases(L, year):
-    return _count(by_year(_stage(L, "一审"), "received_date", year))
+    return _count(by_year(litigation_stage(L, "一审"), "received_date", year))
 
 
 @_register(
@@ -600,7 +600,7 @@ def _first_cases(L, year):
     "审级为一审、开庭日期在当年的案件数（含上年受理）",
 )
 def _first_heard(L, year):
-    return _count(by_year(_stage(L, "一审"), "hearing_date", year))
+    return _count(by_year(litigation_stage(L, "一审"), "hearing_date", year))
 
 
 @_register(
@@ -611,7 +611,7 @@ def _first_heard(L, year):
     "审级为一审、审结日期在当年的案件数（含上年受理）",
 )
 def _first_concluded(L, year):
-    return _count(by_year(_stage(L, "一审"), "concluded_date", year))
+    return _count(by_year(litigation_stage(L, "一审"), "concluded_date", year))
 
 
 @_register(
@@ -622,7 +622,7 @@ def _first_concluded(L, year):
     "审级为一审、审结日期在当年、收到应诉通知日期在以前年度的案件数",
 )
 def _first_concluded_carried(L, year):
-    d = by_year(_stage(L, "一审"), "concluded_date", year)
+    d = by_year(litigation_stage(L, "一审"), "concluded_date", year)
     return _count(d[d["received_date"].dt.year < year])
 
 
@@ -634,7 +634,7 @@ def _first_concluded_carried(L, year):
     "当年开庭审理的一审案件中，行政机关负责人出庭应诉的件数",
 )
 def _appearances(L, year):
-    heard = by_year(_stage(L, "一审"), "hearing_date", year)
+    heard = by_year(litigation_stage(L, "一审"), "hearing_date", year)
     return int(heard["leader_appeared"].fillna(False).sum())
 
 
@@ -657,7 +657,7 @@ def _appearance_rate(L, year):
     "审级为二审、收到应诉通知日期在当年的案件数",
 )
 def _second(L, year):
-    return _count(by_year(_stage(L, "二审"), "received_date", year))
+    return _count(by_year(litigation_stage(L, "二审"), "received_date", year))
 
 
 @_register(
@@ -668,7 +668,7 @@ def _second(L, year):
     "审级为再审、收到应诉通知日期在当年的案件数",
 )
 def _retrial(L, year):
-    return _count(by_year(_stage(L, "再审"), "received_date", year))
+    return _count(by_year(litigation_stage(L, "再审"), "received_date", year))
 
 
 @_register(
@@ -679,7 +679,7 @@ def _retrial(L, year):
     "审级为行政案件监督、收到通知日期在当年的案件数",
 )
 def _supervision(L, year):
-    return _count(by_year(_stage(L, "行政案件监督"), "received_date", year))
+    return _count(by_year(litigation_stage(L, "行政案件监督"), "received_date", year))
 
 
 @_register(
@@ -781,7 +781,7 @@ def _lost_total(L, year):
 # -- 一(十) 普法 ---------------------------------------------------------------------------------
 
 
-def _enforcement_trainings(L: Ledgers, year: int) -> pd.DataFrame:
+def enforcement_trainings(L: Ledgers, year: int) -> pd.DataFrame:
     e = by_year(L["outreach_events"], "event_date", year)
     return e[(e["organiser"] == "劳动保障监察执法大队") & (e["event_type"] == "企业普法培训")]
 
@@ -794,7 +794,7 @@ def _enforcement_trainings(L: Ledgers, year: int) -> pd.DataFrame:
     "组织单位为劳动保障监察执法大队、类型为“企业普法培训”、活动日期在当年的场次",
 )
 def _trainings(L, year):
-    return _count(_enforcement_trainings(L, year))
+    return _count(enforcement_trainings(L, year))
 
 
 @_register(
@@ -805,7 +805,7 @@ def _trainings(L, year):
     "上述培训各场参加单位数之和（按场次累计，不去重）",
 )
 def _training_units(L, year):
-    return int(_enforcement_trainings(L, year)["units"].sum())
+    return int(enforcement_trainings(L, year)["units"].sum())
 
 
 @_register(
@@ -816,7 +816,7 @@ def _training_units(L, year):
     "上述培训各场参加人数之和（按场次累计，不去重）",
 )
 def _training_people(L, year):
-    return int(_enforcement_trainings(L, year)["participants"].sum())
+    return int(enforcement_trainings(L, year)["participants"].sum())
 
 
 @_register(

@@ -139,13 +139,13 @@ def _received_reasons(zh: str) -> Callable[[Ledgers, pd.DataFrame, int], Reasons
 
 
 def _wage_closed(L: Ledgers, y: int) -> pd.Index:
-    cohort = m._wage_cohort(L, y)
-    return _idx(cohort[m._closed_by_year_end(cohort, y)])
+    cohort = m.wage_cohort(L, y)
+    return _idx(cohort[m.closed_by_year_end(cohort, y)])
 
 
 def _wage_resolved(L: Ledgers, y: int) -> pd.Index:
-    cohort = m._wage_cohort(L, y)
-    return _idx(cohort[m._closed_by_year_end(cohort, y) & (cohort["result"] == "已解决")])
+    cohort = m.wage_cohort(L, y)
+    return _idx(cohort[m.closed_by_year_end(cohort, y) & (cohort["result"] == "已解决")])
 
 
 def _wage_closed_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
@@ -168,7 +168,7 @@ def _topic_meetings(L: Ledgers) -> pd.DataFrame:
 
 
 def _topics_counted(L: Ledgers, y: int) -> pd.Index:
-    ids = m._bureau_meetings(L, y)["meeting_id"]
+    ids = m.bureau_meetings(L, y)["meeting_id"]
     topics = L["meeting_topics"]
     return _idx(topics[topics["meeting_id"].isin(ids)])
 
@@ -187,7 +187,7 @@ def _approvals_counted(L: Ledgers, y: int) -> pd.Index:
 
 def _active_orgs_counted(L: Ledgers, y: int) -> pd.Index:
     kinds = ("街镇调解组织", "开发区调解组织")
-    return pd.Index([]).append([_idx(m._active_orgs(L, y, kind)) for kind in kinds])
+    return pd.Index([]).append([_idx(m.active_orgs(L, y, kind)) for kind in kinds])
 
 
 def _active_orgs_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
@@ -213,7 +213,7 @@ def _events_counted(L: Ledgers, y: int) -> pd.Index:
     lectures = lectures[
         (lectures["organiser"] == "浦东人社大讲堂") & (lectures["event_type"] == "线下培训")
     ]
-    return _idx(m._enforcement_trainings(L, y)).append(_idx(lectures))
+    return _idx(m.enforcement_trainings(L, y)).append(_idx(lectures))
 
 
 def _event_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
@@ -233,18 +233,18 @@ def _by_date(ledger: str, column: str) -> Callable[[Ledgers, int], pd.Index]:
 
 
 def _first_instance(column: str) -> Callable[[Ledgers, int], pd.Index]:
-    return lambda L, y: _idx(m.by_year(m._stage(L, "一审"), column, y))
+    return lambda L, y: _idx(m.by_year(m.litigation_stage(L, "一审"), column, y))
 
 
 _BASES: list[_Basis] = [
     _Basis("disputes", "受理（受理日期在当年）",
-           lambda L, y: _idx(m._disputes_received(L, y)), _received_reasons("受理日期")),
+           lambda L, y: _idx(m.disputes_received(L, y)), _received_reasons("受理日期")),
     _Basis("disputes", "办结（结案日期在当年，调解不成不计）",
-           lambda L, y: _idx(m._disputes_closed(L, y)),
+           lambda L, y: _idx(m.disputes_closed(L, y)),
            lambda L, f, y: _dated(f["closed_date"], y, "结案日期", missing="未结案")
            + [(f["outcome"] == "调解不成", "调解不成，转入仲裁（不计为办结）")]),
     _Basis("wage_arrears_leads", "接收（接收日期在当年）",
-           lambda L, y: _idx(m._wage_cohort(L, y)), _received_reasons("接收日期")),
+           lambda L, y: _idx(m.wage_cohort(L, y)), _received_reasons("接收日期")),
     _Basis("wage_arrears_leads", "办结（当年接收、年底前办结）", _wage_closed,
            _wage_closed_reasons),
     _Basis("wage_arrears_leads", "解决（当年接收、年底前办结且已解决）", _wage_resolved,
@@ -272,9 +272,9 @@ _BASES: list[_Basis] = [
     _Basis("reconsideration_cases", "审结（审结日期在当年）",
            _by_date("reconsideration_cases", "concluded_date"),
            lambda L, f, y: _dated(f["concluded_date"], y, "审结日期", missing="未审结")),
-    _Basis("proposals", "办结（办结日期在当年）", lambda L, y: _idx(m._proposals_closed(L, y)),
+    _Basis("proposals", "办结（办结日期在当年）", lambda L, y: _idx(m.proposals_closed(L, y)),
            lambda L, f, y: _dated(f["closed_date"], y, "办结日期", missing="未办结")),
-    _Basis("meetings", "局务会（会议日期在当年）", lambda L, y: _idx(m._bureau_meetings(L, y)),
+    _Basis("meetings", "局务会（会议日期在当年）", lambda L, y: _idx(m.bureau_meetings(L, y)),
            lambda L, f, y: _dated(f["meeting_date"], y, "会议日期")
            + _value_is_not(f, "meeting_type", ("局务会",), "会议类型不是局务会")),
     _Basis("meeting_topics", "局务会议题（所属会议日期在当年）", _topics_counted,
@@ -282,7 +282,7 @@ _BASES: list[_Basis] = [
     _Basis("fair_competition_reviews", "审查（审查日期在当年）",
            _by_date("fair_competition_reviews", "review_date"),
            lambda L, f, y: _dated(f["review_date"], y, "审查日期")),
-    _Basis("normative_documents", "印发（印发日期在当年）", lambda L, y: _idx(m._issued(L, y)),
+    _Basis("normative_documents", "印发（印发日期在当年）", lambda L, y: _idx(m.documents_issued(L, y)),
            lambda L, f, y: _dated(f["issued_date"], y, "印发日期")),
     _Basis("enforcement_officers", "执法资格培训考试（考试日期在当年）",
            _by_date("enforcement_officers", "exam_date"),
