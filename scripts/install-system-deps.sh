@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(fonts-noto-cjk fonts-lxgw-wenkai libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
 if [ "${1:-}" = "--test" ]; then
     packages=(chromium util-linux)
+elif ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+    packages+=(python3-venv)  # Debian's own python3 ships venv without ensurepip
 fi
 
 need=()

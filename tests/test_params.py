@@ -9,7 +9,7 @@ import yaml
 
 from helpers import config
 from helpers.errors import ParamsError
-from helpers.params import TO_REWRITE, load_params, unfinished_passages
+from helpers.params import TO_REWRITE, check_finished, load_params, unfinished
 from helpers.scaffold import scaffold
 
 
@@ -17,7 +17,7 @@ from helpers.scaffold import scaffold
 def test_sample_params_are_valid(year):
     params = load_params(config.params_path(year), year)
     assert params.year == year
-    assert not unfinished_passages(params)
+    assert not unfinished(params)
 
 
 def write(tmp_path, data) -> object:
@@ -75,11 +75,15 @@ def test_new_year_scaffold_marks_every_passage_and_clears_manual_figures(tmp_pat
     target = scaffold(2023, tmp_path)
     data = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert data["year"] == 2023
-    assert data["letter"]["document_number"].startswith("浦人社〔2024〕")
+    assert data["letter"]["document_number"] == f"{TO_REWRITE}浦人社〔2024〕3号"
     assert all(v is None for v in data["manual_figures"].values())
     for text in data["passages"].values():
         assert all(p.startswith(TO_REWRITE) for p in text.split("\n\n"))
-    with pytest.raises(ParamsError):
-        load_params(target)  # manual figures must be filled in before a report is built
+    params = load_params(target)
+    with pytest.raises(ParamsError) as error:
+        check_finished(params, target)  # one message lists everything still to do
+    message = str(error.value)
+    assert "letter.index_number" in message and "letter.document_number" in message
+    assert "passages.problems" in message and "manual_figures.service.windows_reformed" in message
     with pytest.raises(ParamsError):
         scaffold(2023, tmp_path)  # never overwrites

@@ -31,8 +31,9 @@ def _run_year(
 
 
 def write_index(out_dir: Path, years: list[int], failed: dict[int, str]) -> Path:
+    built = {int(p.name) for p in out_dir.iterdir() if p.is_dir() and p.name.isdigit()}
     rows = []
-    for year in sorted(years):
+    for year in sorted(built | set(years)):
         if (out_dir / str(year) / "report.html").exists():
             links = " ".join(
                 f'<a href="{year}/{name}">{label}</a>'

@@ -26,11 +26,11 @@ import nbformat
 from jupyter_client import KernelManager
 
 from . import config
-from .errors import ParamsError, RenderError
+from .errors import LedgerError, Problem, RenderError
 from .figures import year_figures
 from .fonts import font_manifest, resolve_fonts
-from .load import find_ledger_file, load_ledgers
-from .params import TO_REWRITE, load_params, unfinished_passages
+from .load import Ledgers, find_ledger_file, load_ledgers
+from .params import check_finished, load_params
 from .session import is_synthetic
 
 OUTPUTS = (
@@ -88,6 +88,23 @@ class LocalKernelManager(KernelManager):
     transport = "ipc"
 
 
+YEAR_LEDGERS = ("disputes", "wage_arrears_leads")
+
+
+def require_year_in_ledgers(ledgers: Ledgers, year: int) -> None:
+    """A year the high-volume ledgers hold no row of is a wrong DATA_DIR, not a year of zeros."""
+    from .metrics import ledger_years
+
+    missing = [name for name in YEAR_LEDGERS if year not in ledger_years(ledgers, name)]
+    if missing:
+        raise LedgerError([
+            Problem(str(ledgers.files[name]), None, None, None,
+                    f"台账中没有 {year} 年的记录，请用 DATA_DIR 指定该年度的台账目录 / "
+                    f"the ledger holds no rows for {year}; point DATA_DIR at that year's ledgers")
+            for name in missing
+        ])  # fmt: skip
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -105,6 +122,14 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
+def _shown(path: Path) -> str:
+    """Paths inside the project are recorded relative to it, so manifests compare across clones."""
+    try:
+        return path.resolve().relative_to(config.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _manifest(request: ReportRequest, inputs: dict[str, Path]) -> dict:
     versions = {}
     for package in PACKAGES:
@@ -114,8 +139,8 @@ def _manifest(request: ReportRequest, inputs: dict[str, Path]) -> dict:
         "year": request.year,
         "parameters": {
             "year": request.year,
-            "data_dir": str(request.data_dir),
-            "params": str(request.params),
+            "data_dir": _shown(request.data_dir),
+            "params": _shown(request.params),
         },  # fmt: skip
         "synthetic_data": is_synthetic(request.data_dir),
         "inputs": {
@@ -200,11 +225,9 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     timings = Timings(log)
     with timings.stage("validate"):
         params = load_params(request.params, request.year)
-        unfinished = unfinished_passages(params)
-        if unfinished:
-            raise ParamsError(f"{request.params}: 以下段落仍标有“{TO_REWRITE}”，请改写后再生成 / "
-                              f"passages still marked for rewriting: {', '.join(unfinished)}")  # fmt: skip
+        check_finished(params, request.params)
         ledgers = load_ledgers(request.data_dir)
+        require_year_in_ledgers(ledgers, request.year)
         resolve_fonts()
     with timings.stage("metrics"):
         stats = year_figures(request.year, request.data_dir, request.params, ledgers)

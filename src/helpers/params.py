@@ -79,12 +79,15 @@ class Params(BaseModel):
     year: int
     bureau: Bureau
     letter: Letter
-    manual_figures: dict[str, float | int]
+    # None marks a figure still to be filled in (as `make new-year` leaves them).
+    manual_figures: dict[str, int | float | None]
     passages: dict[str, str]
 
     @field_validator("manual_figures")
     @classmethod
-    def _known_manual_figures(cls, value: dict[str, float | int]) -> dict[str, float | int]:
+    def _known_manual_figures(
+        cls, value: dict[str, int | float | None]
+    ) -> dict[str, int | float | None]:
         expected = {m.id for m in CATALOGUE.values() if m.is_manual}
         unknown = sorted(set(value) - expected)
         missing = sorted(expected - set(value))
@@ -143,9 +146,30 @@ def load_params(path: Path, year: int | None = None) -> Params:
     return params
 
 
-def unfinished_passages(params: Params) -> list[str]:
-    """Keys of passages still carrying the 【待改写】 mark left by `make new-year`."""
-    return [key for key, text in params.passages.items() if TO_REWRITE in text]
+def unfinished(params: Params) -> list[str]:
+    """What `make new-year` left for the analyst: keys still marked 【待改写】 anywhere in the
+    file, and manual figures not filled in. A report is not built until this is empty."""
+    marked = []
+
+    def walk(value: object, key: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{key}.{k}" if key else str(k))
+        elif isinstance(value, str) and TO_REWRITE in value:
+            marked.append(key)
+
+    walk(params.model_dump(mode="json"), "")
+    empty = [f"manual_figures.{k}" for k, v in params.manual_figures.items() if v is None]
+    return marked + empty
+
+
+def check_finished(params: Params, path: Path) -> None:
+    left = unfinished(params)
+    if left:
+        raise ParamsError(
+            f"{path}: 以下内容仍待改写或填写（标有“{TO_REWRITE}”或人工填报数字为空），请完成后再生成报告 / "
+            f"still to be rewritten or filled in:\n" + "\n".join(f"  - {key}" for key in left)
+        )
 
 
 def manual_values(path: Path | None) -> dict[str, float | int]:

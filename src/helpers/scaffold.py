@@ -63,7 +63,8 @@ def scaffold(year: int, params_dir: Path | None = None) -> Path:
     letter["document_number"] = re.sub(
         r"〔(\d{4})〕", lambda m: f"〔{int(m.group(1)) + shift}〕", letter["document_number"]
     )
-    letter["index_number"] = f"{TO_REWRITE}{letter['index_number']}"
+    for key in ("index_number", "document_number"):
+        letter[key] = f"{TO_REWRITE}{letter[key]}"
     data["passages"] = {key: _mark(text) for key, text in data["passages"].items()}
     data["manual_figures"] = dict.fromkeys(data["manual_figures"])  # must be filled in again
     header = (

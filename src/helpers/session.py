@@ -18,7 +18,7 @@ from markupsafe import Markup
 from . import breakdowns, charts, config, quality
 from .figures import year_figures
 from .load import Ledgers, load_ledgers
-from .narrative import Narrative
+from .narrative import Narrative, number
 from .params import Params, load_params
 
 SYNTHETIC_MARKER = "SYNTHETIC"
@@ -104,23 +104,30 @@ class ReportSession:
         charts.show(fig, label)
         display(HTML(Markup('<p class="chart-caption">{}</p>').format(label)))
 
-    def row_counts(self) -> pd.DataFrame:
-        return quality.row_counts(self.ledgers)
+    def row_counts(self) -> HTML:
+        return table(quality.row_counts(self.ledgers))
 
-    def exclusions(self) -> pd.DataFrame:
-        return quality.exclusions(self.ledgers, self.year)
+    def exclusions(self) -> HTML:
+        return table(quality.exclusions(self.ledgers, self.year))
 
-    def consistency_checks(self) -> pd.DataFrame:
-        return quality.consistency_checks(self.stats, self.ledgers)
+    def consistency_checks(self) -> HTML:
+        return table(quality.consistency_checks(self.stats, self.ledgers))
 
-    def figures_table(self) -> pd.DataFrame:
+    def figures_table(self) -> HTML:
         """Every figure with its id, definition and source, for reviewers tracing a number."""
         rows = [
-            {"编号": id, "名称": e["name"], "数值": e["value"], "单位": e["unit"],
-             "上年": e["previous"], "变化": e["change"], "来源": e["source"], "口径": e["definition"]}
+            {"编号": id, "名称": e["name"], "数值": number(e["value"], e["unit"]), "单位": e["unit"],
+             "上年": number(e["previous"], e["unit"]), "变化": "—" if e["change"] is None else f"{e['change']:g}",
+             "来源": e["source"], "口径": e["definition"]}
             for id, e in self.stats["metrics"].items()
         ]  # fmt: skip
-        return pd.DataFrame(rows).set_index("编号")
+        return table(pd.DataFrame(rows))
+
+
+def table(frame: pd.DataFrame) -> HTML:
+    """A whole table for reviewers: every row, whole numbers without decimals, text escaped."""
+    return HTML(frame.to_html(index=False, na_rep="—", escape=True, classes="data", border=0,
+                              float_format=lambda v: f"{v:g}", max_rows=None, max_cols=None))  # fmt: skip
 
 
 def open_report(
