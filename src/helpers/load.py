@@ -25,15 +25,12 @@ _DATE_SEPARATORS = re.compile(r"[/.]")
 _TIME_SUFFIX = re.compile(r"[ T]00:00(:00)?$")
 # Cells with surrounding blanks are rare in exports; stripping every cell costs more than reading,
 # and plain substring tests are far faster than a regex over the whole file.
-_BLANK_EDGES = (" ,", ", ", " \n", "\n ", " \r", "\t", "\u3000")
+_BLANK = re.compile(r"[^\S\r\n]")
 
 
 def _needs_strip(text: str) -> bool:
-    return (
-        text[:1].isspace()
-        or text.rstrip("\r\n")[-1:].isspace()
-        or any(pattern in text for pattern in _BLANK_EDGES)
-    )
+    """Any blank besides line ends anywhere in the file (Chinese exports usually have none)."""
+    return _BLANK.search(text) is not None
 
 
 @dataclass
@@ -76,6 +73,21 @@ def _line_at(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+def _cell_at(data: bytes, offset: int) -> tuple[str | None, str | None]:
+    """Column and text of the cell holding byte `offset`, for a problem the CSV parser cannot
+    place (quotes are not considered: a damaged file is located as well as it can be)."""
+    header_end = data.find(b"\n")
+    header = data[:header_end].decode("utf-8-sig", "replace").strip().split(",")
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    line = data[start : end if end >= 0 else len(data)]
+    index = line[: offset - start].count(b",")
+    cells = line.split(b",")
+    column = header[index] if index < len(header) else None
+    value = cells[index].replace(b"\x00", b"\\0").decode("utf-8", "replace").strip()
+    return column, value
+
+
 def _decode(path: Path, data: bytes) -> str:
     first_error: UnicodeDecodeError | None = None
     for encoding in ENCODINGS:
@@ -99,8 +111,9 @@ def _read_csv(path: Path) -> RawLedger:
         raise LedgerError([Problem(name, None, None, None, "文件为空 / the file is empty")])
     nul = data.find(b"\x00")
     if nul >= 0:
+        column, value = _cell_at(data, nul)
         raise LedgerError([Problem(
-            name, _line_at(data, nul), None, None,
+            name, _line_at(data, nul), column, value,
             "含有空字符（NUL），文件可能已损坏 / contains a NUL byte, the file may be corrupt",
         )])  # fmt: skip
     text = _decode(path, data)
@@ -225,7 +238,10 @@ def _frame_check_problem(raw: RawLedger, check: str, index: object) -> Problem:
 
 
 def _schema_problems(
-    raw: RawLedger, spec: LedgerSpec, error: pa.errors.SchemaErrors
+    raw: RawLedger,
+    spec: LedgerSpec,
+    error: pa.errors.SchemaErrors,
+    flagged: set[tuple[str | None, int | None]],
 ) -> list[Problem]:
     name = str(raw.path)
     cases = error.failure_cases
@@ -261,6 +277,10 @@ def _schema_problems(
             problem = Problem(name, None, column, str(case.failure_case),
                               _expected(spec, column or "", check))  # fmt: skip
         elif check.startswith(("date_order:", "paired:", "dispute_outcome:")):
+            _, first, second = check.split(":")
+            line = raw.line_of(index)
+            if (first, line) in flagged or (second, line) in flagged:
+                continue  # the unparsable cell is already reported; its pair is not at fault
             problem = _frame_check_problem(raw, check, index)
         else:
             column = str(case.column)
@@ -299,7 +319,7 @@ def _convert(raw: RawLedger, spec: LedgerSpec, frame: pd.DataFrame) -> list[Prob
             bad = text.notna() & parsed.isna()
         else:
             parsed = pd.to_numeric(text, errors="coerce")
-            bad = text.notna() & parsed.isna()
+            bad = text.notna() & (parsed.isna() | parsed.isin([float("inf"), float("-inf")]))
             if column.kind == "int":
                 bad |= parsed.notna() & (parsed % 1 != 0)
                 parsed = parsed.where(~bad).astype("Int64")
@@ -314,13 +334,15 @@ def _convert(raw: RawLedger, spec: LedgerSpec, frame: pd.DataFrame) -> list[Prob
 def validate_raw(raw: RawLedger, spec: LedgerSpec) -> pd.DataFrame:
     schema = schema_for(spec.name)
     frame = raw.frame.copy()
-    problems = raw.problems + _convert(raw, spec, frame)
+    converted = _convert(raw, spec, frame)
+    problems = raw.problems + converted
     try:
         validated = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as error:
         seen = {(p.column, p.line) for p in problems}
+        flagged = {(p.column, p.line) for p in converted}
         problems += [
-            p for p in _schema_problems(raw, spec, error) if (p.column, p.line) not in seen
+            p for p in _schema_problems(raw, spec, error, flagged) if (p.column, p.line) not in seen
         ]
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or ""))
