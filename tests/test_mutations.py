@@ -524,25 +524,6 @@ CLI_HARMLESS = ["disputes-gb18030"]
 CLI_WORKERS = 2  # the subprocesses mostly import and validate; two at a time halve the wait
 
 
-def spread_sample(data: bytes, rows: int) -> bytes:
-    """About `rows` data rows taken evenly from the whole file, so that every year keeps some."""
-    header, *body = data.rstrip(b"\n").split(b"\n")
-    step = max(1, len(body) // rows)
-    return b"\n".join([header, *body[::step]]) + b"\n"
-
-
-@pytest.fixture(scope="module")
-def report_ledgers_dir(sample_ledgers_dir, tmp_path_factory) -> Path:
-    """The trimmed sample, but with the high-volume ledgers thinned across all years rather than
-    cut to their head: `make report` refuses a year that those ledgers hold no row of."""
-    target = tmp_path_factory.mktemp("report_ledgers")
-    shutil.copytree(sample_ledgers_dir, target, dirs_exist_ok=True)
-    for name in HIGH_VOLUME_LEDGERS:
-        source = (config.DATA_DIR / f"{name}.csv").read_bytes()
-        (target / f"{name}.csv").write_bytes(spread_sample(source, SAMPLE_HEAD_ROWS))
-    return target
-
-
 def report_mutation(mutation_id: str, data_dir: Path) -> Mutation:
     """The corpus mutation `mutation_id`, generated afresh from the ledger in `data_dir`."""
     ledger, name = mutation_id.split("-", 1)

@@ -27,11 +27,11 @@ MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory, sample_ledgers_dir) -> tuple[Path, Path]:
+def inputs(tmp_path_factory, report_ledgers_dir) -> tuple[Path, Path]:
     """Ledgers and params outside the project, with markup in a ledger cell and a passage."""
     root = tmp_path_factory.mktemp("elsewhere")
     data = root / "ledgers"
-    shutil.copytree(sample_ledgers_dir, data)
+    shutil.copytree(report_ledgers_dir, data)
     disputes = data / "disputes.csv"
     lines = disputes.read_text(encoding="utf-8").split("\n")
     header = lines[0].split(",")

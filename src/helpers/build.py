@@ -16,7 +16,9 @@ import os
 import pickle
 import shutil
 import subprocess
+import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 from jupyter_client import KernelManager
+from traitlets import default
 
 from . import config
 from .errors import LedgerError, Problem, RenderError
@@ -83,9 +86,17 @@ class ReportRequest:
 
 
 class LocalKernelManager(KernelManager):
-    """The report kernel talks over Unix sockets: nothing listens on TCP, even on loopback."""
+    """The report kernel talks over Unix sockets: nothing listens on TCP, even on loopback.
+
+    Each kernel gets socket paths of its own; jupyter_client's default ("kernel-ipc-N" in the
+    working directory) would let two reports built at once talk to each other's kernel.
+    """
 
     transport = "ipc"
+
+    @default("ip")
+    def _unique_ip(self) -> str:
+        return os.path.join(tempfile.gettempdir(), f"report-kernel-{uuid.uuid4().hex}")
 
 
 YEAR_LEDGERS = ("disputes", "wage_arrears_leads")
