@@ -196,11 +196,3 @@ def trends(ledgers: Ledgers, years: Iterable[int] | None = None) -> pd.DataFrame
     if years:
         frame.attrs["years"] = (years[0], years[-1])
     return frame
-
-
-def trend_label(column: str) -> str:
-    """Short legend label for a trends column (catalogue name)."""
-    for metric_id, label in TREND_METRICS.items():
-        if m.CATALOGUE[metric_id].name == column:
-            return label
-    return column
