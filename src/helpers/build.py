@@ -16,25 +16,18 @@ import os
 import pickle
 import shutil
 import subprocess
-import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
-from jupyter_client import KernelManager
-from traitlets import default
-
 from . import config
 from .errors import LedgerError, Problem, RenderError
 from .figures import year_figures
 from .fonts import font_manifest, resolve_fonts
-from .load import Ledgers, find_ledger_file, load_ledgers
+from .load import Ledgers, find_ledger_file, is_synthetic, load_ledgers
 from .params import check_finished, load_params
-from .session import is_synthetic
 
 OUTPUTS = (
     "report.html",
@@ -83,20 +76,6 @@ class ReportRequest:
     @property
     def failed_dir(self) -> Path:
         return self.out_dir / f"{self.year}.failed"
-
-
-class LocalKernelManager(KernelManager):
-    """The report kernel talks over Unix sockets: nothing listens on TCP, even on loopback.
-
-    Each kernel gets socket paths of its own; jupyter_client's default ("kernel-ipc-N" in the
-    working directory) would let two reports built at once talk to each other's kernel.
-    """
-
-    transport = "ipc"
-
-    @default("ip")
-    def _unique_ip(self) -> str:
-        return os.path.join(tempfile.gettempdir(), f"report-kernel-{uuid.uuid4().hex}")
 
 
 YEAR_LEDGERS = ("disputes", "wage_arrears_leads")
@@ -229,10 +208,6 @@ def _progress(line: str) -> None:
 
 def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progress) -> Timings:
     """Build one year's report into OUT_DIR/<YEAR>/; raises a ReportError a user can act on."""
-    import papermill
-
-    from .render import reader_html, review_html, write_pdf
-
     timings = Timings(log)
     with timings.stage("validate"):
         params = load_params(request.params, request.year)
@@ -242,6 +217,13 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
         resolve_fonts()
     with timings.stage("metrics"):
         stats = year_figures(request.year, request.data_dir, request.params, ledgers)
+    # The Jupyter and rendering stack loads only after the inputs are known to be good, so that a
+    # ledger error is reported without paying for it.
+    import nbformat
+    import papermill
+
+    from .render import reader_html, review_html, write_pdf
+
     with _year_lock(request):
         _recover(request)
         staging = request.out_dir / f".{request.year}.staging-{os.getpid()}"
@@ -259,7 +241,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                                     "params_file": str(request.params), "ledger_cache": str(cache)},
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
                         kernel_name="python3",
-                        kernel_manager_class="helpers.build.LocalKernelManager",
+                        kernel_manager_class="helpers.kernel.LocalKernelManager",
                     )  # fmt: skip
                 except papermill.PapermillExecutionError as error:
                     raise _execution_error(error, executed, request) from None
@@ -285,7 +267,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     return timings
 
 
-def _scrub_volatile_metadata(nb: nbformat.NotebookNode) -> None:
+def _scrub_volatile_metadata(nb) -> None:
     """Drop execution timestamps so that reruns give identical notebooks and HTML."""
     nb.metadata.get("papermill", {}).pop("start_time", None)
     nb.metadata.get("papermill", {}).pop("end_time", None)

@@ -61,6 +61,14 @@ class Ledgers:
         return self.frames[name]
 
 
+SYNTHETIC_MARKER = "SYNTHETIC"
+
+
+def is_synthetic(data_dir: Path) -> bool:
+    """Sample ledgers carry a marker file; reports built from them say so on the first page."""
+    return (Path(data_dir) / SYNTHETIC_MARKER).exists()
+
+
 def find_ledger_file(data_dir: Path, name: str) -> Path | None:
     for suffix in (".csv", ".xlsx"):
         candidate = data_dir / f"{name}{suffix}"

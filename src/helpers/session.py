@@ -17,11 +17,9 @@ from markupsafe import Markup
 
 from . import breakdowns, charts, config, quality
 from .figures import year_figures
-from .load import Ledgers, load_ledgers
+from .load import Ledgers, is_synthetic, load_ledgers
 from .narrative import Narrative, number
 from .params import Params, load_params
-
-SYNTHETIC_MARKER = "SYNTHETIC"
 
 
 def resolve_inputs(year: int, data_dir: str = "", params_file: str = "") -> tuple[Path, Path]:
@@ -29,11 +27,6 @@ def resolve_inputs(year: int, data_dir: str = "", params_file: str = "") -> tupl
     data = Path(data_dir).resolve() if data_dir else config.DATA_DIR
     params = Path(params_file).resolve() if params_file else config.params_path(year)
     return data, params
-
-
-def is_synthetic(data_dir: Path) -> bool:
-    """Sample ledgers carry a marker file; reports built from them say so on the first page."""
-    return (Path(data_dir) / SYNTHETIC_MARKER).exists()
 
 
 @dataclass
