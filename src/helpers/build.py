@@ -243,7 +243,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                         kernel_name="python3",
                         kernel_manager_class="helpers.kernel.LocalKernelManager",
                     )  # fmt: skip
-                except papermill.PapermillExecutionError as error:
+                except Exception as error:  # a failing cell, a dead kernel, a timeout
                     raise _execution_error(error, executed, request) from None
             nb = nbformat.read(executed, as_version=4)
             _scrub_volatile_metadata(nb)
