@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import json
 import os
 import pickle
 import shutil
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from . import config
 from .errors import LedgerError, Problem, RenderError
-from .figures import year_figures
+from .figures import to_json, year_figures
 from .fonts import font_manifest, resolve_fonts
 from .load import Ledgers, find_ledger_file, is_synthetic, load_ledgers
 from .params import check_finished, load_params
@@ -143,10 +142,6 @@ def _manifest(request: ReportRequest, inputs: dict[str, Path]) -> dict:
     }
 
 
-def _write_json(path: Path, document: dict) -> None:
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
 @contextlib.contextmanager
 def _year_lock(request: ReportRequest) -> Iterator[None]:
     """Two runs of the same year wait for each other; different years run side by side."""
@@ -257,8 +252,10 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                 write_pdf(reader, staging / "report.pdf")
             inputs = {name: find_ledger_file(request.data_dir, name) for name in ledgers.frames}
             inputs = {"params": request.params, "notebook": config.REPORT_NOTEBOOK} | inputs
-            _write_json(staging / "stats.json", stats)
-            _write_json(staging / "manifest.json", _manifest(request, inputs))
+            (staging / "stats.json").write_text(to_json(stats), encoding="utf-8")
+            (staging / "manifest.json").write_text(
+                to_json(_manifest(request, inputs)), encoding="utf-8"
+            )
             _publish(staging, request)
         finally:
             cache.unlink(missing_ok=True)

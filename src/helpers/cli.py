@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -23,15 +22,17 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _figures(args: argparse.Namespace) -> int:
-    from .figures import year_figures
-
-    document = year_figures(args.year, args.data_dir, args.params)
-    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+def _emit(text: str, out: Path | None) -> None:
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from .figures import to_json, year_figures
+
+    _emit(to_json(year_figures(args.year, args.data_dir, args.params)), args.out)
     return 0
 
 
@@ -47,11 +48,7 @@ def _generate(args: argparse.Namespace) -> int:
 def _contract_doc(args: argparse.Namespace) -> int:
     from .contract_doc import render_contract
 
-    text = render_contract()
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    _emit(render_contract(), args.out)
     return 0
 
 

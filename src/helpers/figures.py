@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from . import config
 from .load import Ledgers, load_ledgers
 from .metrics import figures_document
 from .params import manual_values
+
+
+def to_json(document: dict) -> str:
+    """The one serialisation of figures, shared by stats.json and `helpers figures`."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def _sibling_params(params: Path, year: int) -> Path:
