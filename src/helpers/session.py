@@ -63,35 +63,10 @@ class ReportSession:
 
     def chart(self, name: str) -> None:
         """Display one of the report's charts, numbered in the order the notebook shows them."""
-        L, year = self.ledgers, self.year
-        if name == "dispute_intake":
-            fig, caption = (
-                charts.dispute_intake_chart(breakdowns.dispute_intake_by_month(L, year)),
-                "劳动人事争议案件月度受理情况",
-            )
-        elif name == "dispute_outcomes":
-            fig, caption = (
-                charts.dispute_outcomes_chart(breakdowns.dispute_outcomes(L, year)),
-                "劳动人事争议案件结案方式",
-            )
-        elif name == "wage_arrears":
-            fig, caption = (
-                charts.wage_arrears_chart(breakdowns.wage_arrears_by_month(L, year)),
-                "欠薪线索接收与办结情况",
-            )
-        elif name == "litigation":
-            fig, caption = (
-                charts.litigation_chart(
-                    breakdowns.litigation_by_stage(L, year),
-                    breakdowns.reconsideration_summary(L, year),
-                ),
-                "行政诉讼与行政复议案件情况",
-            )
-        elif name == "trends":
-            years = breakdowns.trend_years(L, until=year)
-            fig, caption = charts.trends_chart(breakdowns.trends(L, years)), "主要指标历年变化"
-        else:
+        if name not in CHARTS:
             raise KeyError(f"未知图表 / unknown chart: {name}")
+        caption, draw = CHARTS[name]
+        fig = draw(self.ledgers, self.year)
         self._charts_shown += 1
         label = f"图{self._charts_shown}　{caption}"
         charts.show(fig, label)
@@ -115,6 +90,21 @@ class ReportSession:
             for id, e in self.stats["metrics"].items()
         ]  # fmt: skip
         return table(pd.DataFrame(rows))
+
+
+# The report's charts: caption and how each is drawn from the ledgers of a year.
+CHARTS = {
+    "dispute_intake": ("劳动人事争议案件月度受理情况", lambda L, y: charts.dispute_intake_chart(
+        breakdowns.dispute_intake_by_month(L, y))),
+    "dispute_outcomes": ("劳动人事争议案件结案方式", lambda L, y: charts.dispute_outcomes_chart(
+        breakdowns.dispute_outcomes(L, y))),
+    "wage_arrears": ("欠薪线索接收与办结情况", lambda L, y: charts.wage_arrears_chart(
+        breakdowns.wage_arrears_by_month(L, y))),
+    "litigation": ("行政诉讼与行政复议案件情况", lambda L, y: charts.litigation_chart(
+        breakdowns.litigation_by_stage(L, y), breakdowns.reconsideration_summary(L, y))),
+    "trends": ("主要指标历年变化", lambda L, y: charts.trends_chart(
+        breakdowns.trends(L, breakdowns.trend_years(L, until=y)))),
+}  # fmt: skip
 
 
 def table(frame: pd.DataFrame) -> HTML:
