@@ -51,8 +51,11 @@ new-year: $(READY) ## 新建下一年度参数文件 / scaffold params/YEAR.yaml
 data: $(READY) ## 重新生成样例台账 / regenerate the synthetic sample ledgers in data/raw
 	$(BIN)/python -m helpers generate --out-dir data/raw
 
+# JupyterLab refuses to start as root unless told; the set-up runs as root on a bureau's server.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(READY) ## 打开 JupyterLab / open JupyterLab on the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_FLAGS)
 
 lint: $(READY) ## 代码检查 / run ruff
 	$(BIN)/ruff check src tests bench

@@ -102,10 +102,11 @@ class _Clock:
 
 
 def _session(a: dict):
-    """The notebook's own session object, fed the pickled ledgers as `make report` does."""
-    from helpers.session import open_report
+    """The notebook's own session object, fed the pickled ledgers as `make report` does (the
+    probe points the scratch folder at the cache); the checks open_report runs are left out."""
+    from helpers.session import ReportSession, resolve_inputs
 
-    return open_report(a["year"], a["data_dir"], a["params"], a.get("cache", ""))
+    return ReportSession(a["year"], *resolve_inputs(a["year"], a["data_dir"], a["params"]))
 
 
 def _quiet():
@@ -136,12 +137,12 @@ def _probe_load(a: dict, clock: _Clock) -> dict:
 def _probe_kernel(a: dict, clock: _Clock) -> dict:
     import papermill
 
-    from helpers import build
+    from helpers import kernel
 
     # The same kernel manager as the report's (e.g. its transport), where the build names one.
     extra = {}
-    if hasattr(build, "LocalKernelManager"):
-        extra["kernel_manager_class"] = "helpers.build.LocalKernelManager"
+    if hasattr(kernel, "LocalKernelManager"):
+        extra["kernel_manager_class"] = "helpers.kernel.LocalKernelManager"
     out = {"import_s": clock.lap(), "kernel_manager": extra.get("kernel_manager_class", "default")}
     papermill.execute_notebook(
         a["notebook"], a["out"], parameters=a["parameters"], cwd=str(NOTEBOOK.parent),
@@ -318,7 +319,12 @@ PROBES = {
 
 def run_probe(name: str, args_json: str) -> int:
     clock = _Clock()
-    out = PROBES[name](json.loads(args_json), clock)
+    args = json.loads(args_json)
+    if args.get("cache"):  # where a report run leaves the validated ledgers for its kernel
+        from helpers.scratch import SCRATCH_ENV
+
+        os.environ[SCRATCH_ENV] = str(Path(args["cache"]).parent)
+    out = PROBES[name](args, clock)
     out["self_peak_rss_mib"] = round(_self_rss_mib(), 1)
     sys.stdout.flush()
     print(PROBE_TAG + json.dumps(out, ensure_ascii=False), flush=True)
@@ -713,8 +719,7 @@ class Bench:
                                  "mib": (prep.probe or {}).get("cache_mib")}  # fmt: skip
         empty = base / "empty.ipynb"
         self._empty_notebook(empty)
-        parameters = {"year": YEAR, "data_dir": str(data), "params_file": str(params),
-                      "ledger_cache": str(cache)}  # fmt: skip
+        parameters = {"year": YEAR, "data_dir": str(data), "params_file": str(params)}
         out_e2e = base / "out-e2e"
         executed = out_e2e / str(YEAR) / "report.ipynb"
         failed_load: str | None = None if prep.ok else f"loading failed ({prep.reason})"
@@ -833,7 +838,7 @@ class Bench:
         import nbformat
 
         cell = nbformat.v4.new_code_cell(
-            'year = 2021\ndata_dir = ""\nparams_file = ""\nledger_cache = ""',
+            'year = 2021\ndata_dir = ""\nparams_file = ""',
             metadata={"tags": ["parameters"]},
         )
         nb = nbformat.v4.new_notebook(cells=[cell])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.build import require_year_in_ledgers
+from helpers.figures import require_year_in_ledgers
 from helpers.errors import LedgerError
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import time
@@ -20,13 +20,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import IO
 
 from . import config
-from .errors import LedgerError, Problem, RenderError
-from .figures import to_json, year_figures
+from .errors import RenderError, ReportError
+from .figures import require_year_in_ledgers, to_json, year_figures
 from .fonts import font_manifest, resolve_fonts
-from .load import Ledgers, find_ledger_file, is_synthetic, load_ledgers
+from .load import is_synthetic, load_ledgers
 from .params import check_finished, load_params
+from .provenance import input_files, shown
+from .scratch import LEDGER_CACHE, scratch, sweep_scratch
 
 OUTPUTS = (
     "report.html",
@@ -77,29 +80,25 @@ class ReportRequest:
         return self.out_dir / f"{self.year}.failed"
 
 
-YEAR_LEDGERS = ("disputes", "wage_arrears_leads")
-
-
-def require_year_in_ledgers(ledgers: Ledgers, year: int) -> None:
-    """A year the high-volume ledgers hold no row of is a wrong DATA_DIR, not a year of zeros."""
-    from .metrics import ledger_years
-
-    missing = [name for name in YEAR_LEDGERS if year not in ledger_years(ledgers, name)]
-    if missing:
-        raise LedgerError([
-            Problem(str(ledgers.files[name]), None, None, None,
-                    f"台账中没有 {year} 年的记录，请用 DATA_DIR 指定该年度的台账目录 / "
-                    f"the ledger holds no rows for {year}; point DATA_DIR at that year's ledgers")
-            for name in missing
-        ])  # fmt: skip
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _manifest(request: ReportRequest, inputs: dict[str, dict[str, object]]) -> dict:
+    versions = {}
+    for package in PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[package] = metadata.version(package)
+    return {
+        "year": request.year,
+        "parameters": {
+            "year": request.year,
+            "data_dir": shown(request.data_dir),
+            "params": shown(request.params),
+        },  # fmt: skip
+        "synthetic_data": is_synthetic(request.data_dir),
+        "inputs": inputs,
+        "git_commit": _git_commit(),
+        "packages": versions,
+        "fonts": font_manifest(),
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+    }
 
 
 def _git_commit() -> str | None:
@@ -111,60 +110,94 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
-def _shown(path: Path) -> str:
-    """Paths inside the project are recorded relative to it, so manifests compare across clones."""
-    try:
-        return path.resolve().relative_to(config.PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(path)
+def _lock_path(out_dir: Path, year: int) -> Path:
+    return out_dir / f".{year}.lock"
 
 
-def _manifest(request: ReportRequest, inputs: dict[str, Path]) -> dict:
-    versions = {}
-    for package in PACKAGES:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            versions[package] = metadata.version(package)
-    return {
-        "year": request.year,
-        "parameters": {
-            "year": request.year,
-            "data_dir": _shown(request.data_dir),
-            "params": _shown(request.params),
-        },  # fmt: skip
-        "synthetic_data": is_synthetic(request.data_dir),
-        "inputs": {
-            name: {"file": path.name, "sha256": _sha256(path)} for name, path in inputs.items()
-        },
-        "git_commit": _git_commit(),
-        "packages": versions,
-        "fonts": font_manifest(),
-        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
-    }
+def _take_lock(path: Path, *, wait: bool) -> IO[str] | None:
+    """An exclusive flock on `path`, or None when another run holds it and `wait` is false.
+
+    Lock files are removed when released; a run that finds its file unlinked by the holder it
+    waited for takes the lock again on the new file, so two runs can never both hold a year.
+    """
+    while True:
+        handle = path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.close()
+            return None
+        try:
+            same = os.fstat(handle.fileno()).st_ino == path.stat().st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return handle
+        handle.close()
+
+
+def _release_lock(path: Path, handle: IO[str]) -> None:
+    path.unlink(missing_ok=True)
+    fcntl.flock(handle, fcntl.LOCK_UN)
+    handle.close()
 
 
 @contextlib.contextmanager
-def _year_lock(request: ReportRequest) -> Iterator[None]:
-    """Two runs of the same year wait for each other; different years run side by side."""
-    request.out_dir.mkdir(parents=True, exist_ok=True)
-    with (request.out_dir / f".{request.year}.lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+def _year_lock(request: ReportRequest, log: Callable[[str], None]) -> Iterator[None]:
+    """Two runs of the same year take turns, and the second says so; other years run alongside."""
+    path = _lock_path(request.out_dir, request.year)
+    handle = _take_lock(path, wait=False)
+    if handle is None:
+        holder = path.read_text(encoding="utf-8").strip() if path.exists() else ""
+        log(f"{request.year} 年报告正由另一进程生成（进程号 {holder or '未知'}），等待其完成… / "
+            f"another run (pid {holder or '?'}) is building {request.year}, waiting for it…")  # fmt: skip
+        handle = _take_lock(path, wait=True)
+        assert handle is not None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    try:
+        yield
+    finally:
+        _release_lock(path, handle)
+
+
+_LEFTOVER = re.compile(r"^\.(\d{4})\.(?:lock|previous|staging-\d+|ledgers-\d+\.pickle)$")
+
+
+def sweep_leftovers(out_dir: Path) -> None:
+    """What killed runs left in OUT_DIR (any year) and in the temporary folder, removed.
+
+    A year's leftovers are touched only when no live run holds that year's lock.
+    """
+    sweep_scratch()
+    if not out_dir.is_dir():
+        return
+    years = {int(m.group(1)) for p in out_dir.iterdir() if (m := _LEFTOVER.match(p.name))}
+    for year in sorted(years):
+        path = _lock_path(out_dir, year)
+        handle = _take_lock(path, wait=False)
+        if handle is None:
+            continue  # a live run of that year cleans up after itself
         try:
-            yield
+            _recover(out_dir, year)
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _release_lock(path, handle)
 
 
-def _recover(request: ReportRequest) -> None:
-    """Undo what a run killed mid-swap or mid-build left behind (the lock is held)."""
-    previous = request.out_dir / f".{request.year}.previous"
+def _recover(out_dir: Path, year: int) -> None:
+    """Undo what a run killed mid-swap or mid-build left behind (the year's lock is held)."""
+    final = out_dir / str(year)
+    previous = out_dir / f".{year}.previous"
     if previous.exists():
-        if request.final_dir.exists():
+        if final.exists():
             shutil.rmtree(previous)
         else:
-            previous.rename(request.final_dir)
-    for stale in request.out_dir.glob(f".{request.year}.staging-*"):
+            previous.rename(final)
+    for stale in out_dir.glob(f".{year}.staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    for stale in request.out_dir.glob(f".{request.year}.ledgers-*.pickle"):
+    for stale in out_dir.glob(f".{year}.ledgers-*.pickle"):  # left by earlier versions
         stale.unlink(missing_ok=True)
 
 
@@ -201,9 +234,20 @@ def _progress(line: str) -> None:
     print(line, flush=True)
 
 
+def check_out_dir(out_dir: Path) -> None:
+    """OUT_DIR must be a folder this process can write in; say so before any work is done."""
+    existing = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise ReportError(f"输出目录 {existing} 是一个文件，不是文件夹，请换一个 OUT_DIR / "
+                          f"OUT_DIR {existing} is a file, not a folder")  # fmt: skip
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise ReportError(f"没有写入输出目录 {existing} 的权限 / cannot write in {existing}")
+
+
 def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progress) -> Timings:
     """Build one year's report into OUT_DIR/<YEAR>/; raises a ReportError a user can act on."""
     timings = Timings(log)
+    check_out_dir(request.out_dir)
     with timings.stage("validate"):
         params = load_params(request.params, request.year)
         check_finished(params, request.params)
@@ -219,25 +263,30 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
 
     from .render import reader_html, review_html, write_pdf
 
-    with _year_lock(request):
-        _recover(request)
+    request.out_dir.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(request.out_dir)
+    with _year_lock(request, log), scratch() as scratch_dir:
+        _recover(request.out_dir, request.year)
         staging = request.out_dir / f".{request.year}.staging-{os.getpid()}"
-        cache = request.out_dir / f".{request.year}.ledgers-{os.getpid()}.pickle"
         staging.mkdir(parents=True)
         try:
             executed = staging / "report.ipynb"
-            with cache.open("wb") as handle:
+            # The kernel finds the validated ledgers in the run's scratch folder (named by an
+            # environment variable, not a parameter, so the executed notebook holds no such path).
+            with (scratch_dir / LEDGER_CACHE).open("wb") as handle:
                 pickle.dump(ledgers, handle, protocol=pickle.HIGHEST_PROTOCOL)
             with timings.stage("execute"):
                 try:
                     papermill.execute_notebook(
                         str(config.REPORT_NOTEBOOK), str(executed),
-                        parameters={"year": request.year, "data_dir": str(request.data_dir),
-                                    "params_file": str(request.params), "ledger_cache": str(cache)},
+                        parameters={"year": request.year, "data_dir": shown(request.data_dir),
+                                    "params_file": shown(request.params)},
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
                         kernel_name="python3",
                         kernel_manager_class="helpers.kernel.LocalKernelManager",
                     )  # fmt: skip
+                except OSError:
+                    raise  # a full disk or a vanished folder is named as such by the CLI
                 except Exception as error:  # a failing cell, a dead kernel, a timeout
                     raise _execution_error(error, executed, request) from None
             nb = nbformat.read(executed, as_version=4)
@@ -250,27 +299,35 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                 (staging / "review.html").write_text(review_html(nb, title), encoding="utf-8")
             with timings.stage("pdf"):
                 write_pdf(reader, staging / "report.pdf")
-            inputs = {name: find_ledger_file(request.data_dir, name) for name in ledgers.frames}
-            inputs = {"params": request.params, "notebook": config.REPORT_NOTEBOOK} | inputs
+            inputs = input_files(ledgers.files, request.params)
             (staging / "stats.json").write_text(to_json(stats), encoding="utf-8")
             (staging / "manifest.json").write_text(
                 to_json(_manifest(request, inputs)), encoding="utf-8"
             )
             _publish(staging, request)
         finally:
-            cache.unlink(missing_ok=True)
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
     return timings
 
 
+INJECTED_CELL_ID = "injected-parameters"
+
+
 def _scrub_volatile_metadata(nb) -> None:
-    """Drop execution timestamps so that reruns give identical notebooks and HTML."""
-    nb.metadata.get("papermill", {}).pop("start_time", None)
-    nb.metadata.get("papermill", {}).pop("end_time", None)
-    nb.metadata.get("papermill", {}).pop("duration", None)
+    """What differs between runs of the same inputs, or names the machine, is made stable:
+    execution timestamps dropped, papermill's random id of the injected cell fixed, and the
+    notebook paths papermill records shown relative to the project."""
+    papermill_meta = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration"):
+        papermill_meta.pop(key, None)
+    if "input_path" in papermill_meta:
+        papermill_meta["input_path"] = shown(papermill_meta["input_path"])
+    if "output_path" in papermill_meta:
+        papermill_meta["output_path"] = "report.ipynb"
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-        papermill_meta = cell.metadata.get("papermill", {})
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = INJECTED_CELL_ID
         for key in ("start_time", "end_time", "duration"):
-            papermill_meta.pop(key, None)
+            cell.metadata.get("papermill", {}).pop(key, None)

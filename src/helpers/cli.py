@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import signal
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from . import config
 from .errors import ReportError
@@ -130,13 +134,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_OS_CAUSES = {
+    errno.ENOSPC: "磁盘空间不足 / no space left on the disk",
+    errno.EDQUOT: "超出磁盘配额 / disk quota exceeded",
+    errno.EACCES: "没有权限 / permission denied",
+    errno.EPERM: "没有权限 / operation not permitted",
+    errno.EROFS: "只读文件系统 / read-only file system",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹 / a part of the path is a file, not a folder",
+    errno.EISDIR: "应为文件，却是文件夹 / a folder where a file was expected",
+    errno.ENOENT: "文件或文件夹不存在 / no such file or folder",
+    errno.EEXIST: "已存在同名文件 / a file of that name already exists",
+    errno.EMFILE: "打开的文件过多 / too many open files",
+}
+
+
+def os_error_message(error: OSError) -> str:
+    """One line naming the path and the cause, Chinese first."""
+    cause = _OS_CAUSES.get(error.errno or 0, f"系统错误 / system error: {error.strerror or error}")
+    path = error.filename or ""
+    if error.filename2:
+        path = f"{path} → {error.filename2}"
+    return f"{path}: {cause}" if path else cause
+
+
+def _interrupted(signum, frame) -> None:
+    """The first Ctrl-C (or SIGTERM) unwinds the run so its cleanup happens; later ones wait."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def _exit(code: int) -> NoReturn:
+    """Leave without the interpreter's shutdown, which can print 'Exception ignored' noise from
+    half-stopped kernel clients after an interrupt or a fatal error."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
     try:
         return args.run(args)
     except ReportError as error:
         print(f"错误 / error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("已中断 / interrupted", file=sys.stderr)
-        return 130
+        print("已中断，未生成新报告，原有报告未改动 / interrupted; nothing was published",
+              file=sys.stderr)  # fmt: skip
+        _exit(130)
+    except MemoryError:
+        print("错误 / error: 内存不足，无法完成 / out of memory", file=sys.stderr)
+        _exit(2)
+    except OSError as error:
+        print(f"错误 / error: {os_error_message(error)}", file=sys.stderr)
+        return 2

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 from . import config
+from .errors import LedgerError, Problem
 from .load import Ledgers, load_ledgers
-from .metrics import figures_document
+from .metrics import figures_document, ledger_years
 from .params import manual_values
 
 
@@ -29,3 +30,19 @@ def year_figures(year: int, data_dir: Path, params: Path | None = None,
         ledgers, year, manual_values(params), manual_values(_sibling_params(params, year - 1))
     )
     return document
+
+
+# The high-volume ledgers: a year neither holds a row of is a wrong data folder, not a quiet year.
+YEAR_LEDGERS = ("disputes", "wage_arrears_leads")
+
+
+def require_year_in_ledgers(ledgers: Ledgers, year: int) -> None:
+    """A year the high-volume ledgers hold no row of is a wrong DATA_DIR, not a year of zeros."""
+    missing = [name for name in YEAR_LEDGERS if year not in ledger_years(ledgers, name)]
+    if missing:
+        raise LedgerError([
+            Problem(str(ledgers.files[name]), None, None, None,
+                    f"台账中没有 {year} 年的记录，请用 DATA_DIR 指定该年度的台账目录 / "
+                    f"the ledger holds no rows for {year}; point DATA_DIR at that year's ledgers")
+            for name in missing
+        ])  # fmt: skip

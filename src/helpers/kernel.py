@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 import uuid
+from pathlib import Path
 
 from jupyter_client import KernelManager
 from traitlets import default
+
+from .scratch import scratch_dir
 
 
 class LocalKernelManager(KernelManager):
     """The report kernel talks over Unix sockets: nothing listens on TCP, even on loopback.
 
-    Each kernel gets socket paths of its own; jupyter_client's default ("kernel-ipc-N" in the
-    working directory) would let two reports built at once talk to each other's kernel.
+    Each kernel gets socket paths of its own, in its run's scratch folder; jupyter_client's
+    default ("kernel-ipc-N" in the working directory) would let two reports built at once talk
+    to each other's kernel, and its connection file would outlive a killed run in /tmp.
     """
 
     transport = "ipc"
 
+    def _base(self) -> str:
+        folder = scratch_dir() or Path(tempfile.gettempdir())
+        return str(folder / f"kernel-{uuid.uuid4().hex[:12]}")
+
     @default("ip")
     def _unique_ip(self) -> str:
-        return os.path.join(tempfile.gettempdir(), f"report-kernel-{uuid.uuid4().hex}")
+        return self._base()
+
+    @default("connection_file")
+    def _connection_file_in_scratch(self) -> str:
+        return self._base() + ".json"

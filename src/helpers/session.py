@@ -16,17 +16,19 @@ from IPython.display import HTML, display
 from markupsafe import Markup
 
 from . import breakdowns, charts, config, quality
-from .figures import year_figures
+from .errors import ReportError
+from .figures import require_year_in_ledgers, year_figures
 from .load import Ledgers, is_synthetic, load_ledgers
 from .narrative import Narrative, number
-from .params import Params, load_params
+from .params import Params, check_finished, load_params
+from .provenance import input_files, resolve, shown
+from .scratch import LEDGER_CACHE, scratch_dir
 
 
 def resolve_inputs(year: int, data_dir: str = "", params_file: str = "") -> tuple[Path, Path]:
-    """Empty means the project default; relative paths are taken from the current directory."""
-    data = Path(data_dir).resolve() if data_dir else config.DATA_DIR
-    params = Path(params_file).resolve() if params_file else config.params_path(year)
-    return data, params
+    """Empty means the project default; relative paths are taken from the project's folder, so
+    the notebook runs the same from JupyterLab, from papermill and from `make report`."""
+    return resolve(data_dir, config.DATA_DIR), resolve(params_file, config.params_path(year))
 
 
 @dataclass
@@ -34,7 +36,6 @@ class ReportSession:
     year: int
     data_dir: Path
     params_file: Path
-    ledger_cache: Path | None = None
     _charts_shown: int = 0
 
     @cached_property
@@ -43,12 +44,33 @@ class ReportSession:
 
     @cached_property
     def ledgers(self) -> Ledgers:
-        """`make report` validates the ledgers before the notebook starts and hands the validated
-        frames over, so a report run does not read and validate the same files twice."""
-        if self.ledger_cache is not None and self.ledger_cache.is_file():
-            with self.ledger_cache.open("rb") as handle:
+        """`make report` validates the ledgers before the notebook starts and leaves them in its
+        scratch folder, so a report run does not read and validate the same files twice."""
+        folder = scratch_dir()
+        cache = folder / LEDGER_CACHE if folder else None
+        if cache is not None and cache.is_file():
+            with cache.open("rb") as handle:
                 return pickle.load(handle)
         return load_ledgers(self.data_dir)
+
+    def check(self) -> None:
+        """The rules `make report` applies before it starts the notebook, applied again here so
+        that a run from JupyterLab or a bare papermill call stops the same way instead of
+        rendering a report of zeros or of unfinished text."""
+        check_finished(self.params, self.params_file)
+        require_year_in_ledgers(self.ledgers, self.year)
+
+    def inputs(self) -> HTML:
+        """The files this report was computed from, for the review edition's first page."""
+        facts = input_files(self.ledgers.files, self.params_file)
+        rows = [{"输入 input": name, "文件 file": f["file"], "字节 bytes": f["bytes"],
+                 "修改时间 modified": f["modified"], "SHA-256": f["sha256"]}
+                for name, f in facts.items()]  # fmt: skip
+        caption = Markup(
+            "<p>台账目录 / data folder: <code>{}</code>；参数文件 / params: <code>{}</code></p>"
+        )
+        return HTML(caption.format(shown(self.data_dir), shown(self.params_file))
+                    + table(pd.DataFrame(rows)).data)  # fmt: skip
 
     @cached_property
     def stats(self) -> dict:
@@ -113,8 +135,26 @@ def table(frame: pd.DataFrame) -> HTML:
                               float_format=lambda v: f"{v:g}", max_rows=None, max_cols=None))  # fmt: skip
 
 
-def open_report(
-    year: int, data_dir: str = "", params_file: str = "", ledger_cache: str = ""
-) -> ReportSession:
+def _show_report_errors_plainly() -> None:
+    """In a kernel, an error the analyst can fix (a ledger problem, an unfinished params file)
+    shows as its message alone, not as a Python traceback; the cell still fails."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def plain(shell, etype, value, tb, tb_offset=None):
+        shell._showtraceback(etype, value, [f"{value}"])
+
+    shell.set_custom_exc((ReportError,), plain)
+
+
+def open_report(year: int, data_dir: str = "", params_file: str = "") -> ReportSession:
+    """The report of `year`, after the same checks as `make report`: raises a ReportError (shown
+    as its message) when the params file is unfinished or the ledgers are invalid or lack the year."""
+    _show_report_errors_plainly()
     data, params = resolve_inputs(year, data_dir, params_file)
-    return ReportSession(year, data, params, Path(ledger_cache) if ledger_cache else None)
+    session = ReportSession(year, data, params)
+    session.check()
+    return session

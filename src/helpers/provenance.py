@@ -1,0 +1,54 @@
+"""What a report was built from: each input file with its size, modification time and SHA-256.
+
+Recorded in manifest.json and shown on the review edition's first page, so a reviewer sees which
+file was read for each ledger (a stale CSV beside a newer workbook is visible, not silent).
+Paths are shown relative to the project when inside it, so no output holds a path of the
+machine that built it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from . import config
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def shown(path: Path | str) -> str:
+    """Inside the project: relative to it (comparable across clones); elsewhere: as given."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(config.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def resolve(text: str, default: Path) -> Path:
+    """The inverse of `shown`: empty means `default`, relative paths are taken from the project."""
+    if not text:
+        return default
+    path = Path(text)
+    return path if path.is_absolute() else config.PROJECT_ROOT / path
+
+
+def file_facts(path: Path) -> dict[str, object]:
+    """Name, size in bytes, modification time (local, to the second) and SHA-256 of one file."""
+    stat = Path(path).stat()
+    modified = dt.datetime.fromtimestamp(int(stat.st_mtime)).strftime("%Y-%m-%d %H:%M:%S")
+    return {"file": Path(path).name, "bytes": stat.st_size, "modified": modified,
+            "sha256": sha256(path)}  # fmt: skip
+
+
+def input_files(ledger_files: dict[str, Path], params: Path) -> dict[str, dict[str, object]]:
+    """Every file a report reads: the params file, the notebook and each ledger as loaded."""
+    files = {"params": Path(params), "notebook": config.REPORT_NOTEBOOK} | dict(ledger_files)
+    return {name: file_facts(path) for name, path in files.items()}

@@ -1,0 +1,65 @@
+"""The scratch folder each report run owns.
+
+A run's scratch folder holds its kernel's sockets and connection file and the validated ledgers
+handed to the kernel. The run holds a lock on the folder while it lives, so the next build of any
+year can tell a folder left by a killed run (lock free) from one in use, and remove it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+SCRATCH_ENV = "REPORT_SCRATCH_DIR"
+SCRATCH_PREFIX = "report-build-"
+LEDGER_CACHE = "ledgers.pickle"
+_LOCK = "lock"
+
+
+def scratch_dir() -> Path | None:
+    """The current run's scratch folder, when a report build started this process or kernel."""
+    value = os.environ.get(SCRATCH_ENV)
+    return Path(value) if value else None
+
+
+def _owner_gone(folder: Path) -> bool:
+    try:
+        with (folder / _LOCK).open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True  # no lock file: the run died before it could take one
+    return True
+
+
+def sweep_scratch() -> None:
+    """Remove scratch folders whose run is gone (killed, or its machine restarted)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        if folder.is_dir() and _owner_gone(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def scratch() -> Iterator[Path]:
+    """A scratch folder for this run, locked while it lives and removed when it ends."""
+    sweep_scratch()
+    folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+    handle = (folder / _LOCK).open("w")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    previous = os.environ.get(SCRATCH_ENV)
+    os.environ[SCRATCH_ENV] = str(folder)
+    try:
+        yield folder
+    finally:
+        if previous is None:
+            os.environ.pop(SCRATCH_ENV, None)
+        else:
+            os.environ[SCRATCH_ENV] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+        handle.close()
