@@ -12,6 +12,7 @@ import yaml
 from helpers import config
 from helpers.errors import ParamsError
 from helpers.params import (
+    PASSAGE_KEYS,
     TO_REWRITE,
     Bureau,
     Letter,
@@ -191,6 +192,36 @@ def test_sample_reuse_is_confirmed_in_the_file(two_years):
     with pytest.raises(ParamsError) as error:
         check_finished(load_params(path), path)
     assert "passages.intro_basis" in str(error.value)
+
+
+# -- the scaffold carries the rules ------------------------------------------------------------
+
+
+@pytest.fixture
+def scaffolded(tmp_path):
+    for year in (2020, 2021, 2022):
+        shutil.copy(config.params_path(year), tmp_path / f"{year}.yaml")
+    return scaffold(2023, tmp_path)
+
+
+def test_scaffold_carries_the_rules_as_comments(scaffolded):
+    text = scaffolded.read_text(encoding="utf-8")
+    assert rules_comment() in text
+    assert "numbers_in_passages: {}" in text and "reused_passages: []" in text
+    assert "2022 年确认沿用的：intro_basis" in text
+    assert "全区法治责任制考核得分" in text  # each manual figure named where it is filled in
+
+
+def test_markers_removed_by_find_and_replace_are_refused(scaffolded):
+    text = scaffolded.read_text(encoding="utf-8").replace(TO_REWRITE, "")
+    scaffolded.write_text(text, encoding="utf-8")
+    with pytest.raises(ParamsError) as error:
+        check_finished(load_params(scaffolded), scaffolded)
+    message = str(error.value)
+    assert "letter.index_number" not in message
+    for key in PASSAGE_KEYS:
+        assert f"passages.{key}：与 2022 年相同的段落“" in message
+    assert "“2023年是全面贯彻落实党的二十大精神的…”" in message  # plan_intro's opening words
 
 
 # -- validation errors in Chinese, once --------------------------------------------------------
