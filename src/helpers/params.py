@@ -7,6 +7,10 @@ the file named, instead of a blank paragraph in a public document.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+import types
+import typing
 from pathlib import Path
 
 import yaml
@@ -56,32 +60,104 @@ PASSAGE_KEYS: dict[str, str] = {
 
 TO_REWRITE = "【待改写】"
 
+# The rules an analyst follows when writing a params file. One text, written as comments into every
+# scaffolded file and the sample files' headers, and available to the docs via rules_comment().
+PARAMS_RULES: tuple[str, ...] = (
+    "段落中不写统计数字：数字由模板根据台账和人工填报数字生成，紧接在相应段落之后插入。",
+    "确需在段落中写出目录以外的数字（如“3个”），在 numbers_in_passages 下按段落键列出原文，"
+    '如 key_tasks: ["3个"]；列出的写法在段落中不再出现时同样报错。',
+    "与上一年度参数文件相同的段落不予发布；确属有意沿用（如小标题），把段落键列入 reused_passages。",
+    f"“{TO_REWRITE}”由 make new-year 加上，表示该处仍是上一年的文字，须按本年度实际改写后删去标记；"
+    "只删标记不改写，仍会因与上一年相同而被拒绝。",
+    "manual_figures 下的人工填报数字须全部填写，只写数字，不带单位。",
+    "日期写作 2024-01-31（也可写 2024年1月31日 或 2024/1/31）。",
+    "段落为纯文本，不得包含 HTML 标签或字符实体（如 <a …>、&lt;）。",
+)
+
+
+def rules_comment() -> str:
+    """PARAMS_RULES as the YAML comment block that heads a params file."""
+    lines = ["# 填写规则："] + [f"# {n}. {rule}" for n, rule in enumerate(PARAMS_RULES, 1)]
+    return "\n".join(lines) + "\n"
+
+
+# Units a computed figure is stated in: the catalogue's own, plus counting words a passage may use
+# for the same things. Derived from the catalogue so that a new metric's unit is caught too.
+FIGURE_UNITS: frozenset[str] = frozenset(
+    {m.unit.replace(" ", "") for m in CATALOGUE.values()} | set("件起个家次场名人%％")
+)
+_NUMBER = r"(?<![0-9０-９.．])[0-9０-９]+(?:,[0-9]{3})*(?:[.．][0-9０-９]+)?[ \u3000]?(?:万|亿)?"
+FIGURE_RE = re.compile(
+    _NUMBER
+    + "(?:"
+    + "|".join(re.escape(u) for u in sorted(FIGURE_UNITS, key=len, reverse=True))
+    + ")"
+)
+# Markup only where it cannot be plain text: a complete tag, a tag start with an attribute, a
+# closing tag, <! and <?, and character entities. "<5" and "a<b" are text.
+MARKUP_RE = re.compile(
+    r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"
+    r"|<[A-Za-z][\w:-]*\s+[\w:-]+\s*="
+    r"|</[A-Za-z]"
+    r"|<[!?][^<>\n]*>?"
+    r"|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);"
+)
+
+
+def _parse_date(value: object) -> object:
+    """Analysts write 2024年1月31日 or 2024/1/31; YAML itself only reads 2024-01-31 as a date."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    match = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text) or re.fullmatch(
+        r"(\d{4})([/-])(\d{1,2})\2(\d{1,2})", text
+    )
+    if not match:
+        return value
+    year, month, day = (int(g) for g in match.groups() if g.isdigit())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError("没有这一天 / no such date") from None
+
 
 class Bureau(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(description="机关全称，如 浦东新区人力资源和社会保障局（医疗保障局）")
-    short_name: str = Field(description="简称，如 区人社局")
+    name: str = Field(description="机关全称")
+    short_name: str = Field(description="机关简称")
     signature: str = Field(description="落款机关名称")
 
 
 class Letter(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    document_number: str
-    index_number: str
-    addressee: str
-    date: dt.date
-    publish_date: dt.date
-    publisher: str
+    document_number: str = Field(description="发文字号")
+    index_number: str = Field(description="索引号")
+    addressee: str = Field(description="主送机关")
+    date: dt.date = Field(description="成文日期")
+    publish_date: dt.date = Field(description="发布日期")
+    publisher: str = Field(description="发布机构")
+
+    _dates = field_validator("date", "publish_date", mode="before")(_parse_date)
+
+
+def _unknown_passage_keys(keys: object) -> list[str]:
+    return sorted(str(k) for k in keys if k not in PASSAGE_KEYS)
 
 
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    year: int
-    bureau: Bureau
-    letter: Letter
+    year: int = Field(description="报告年度")
+    bureau: Bureau = Field(description="机关信息")
+    letter: Letter = Field(description="公文信息")
     # None marks a figure still to be filled in (as `make new-year` leaves them).
-    manual_figures: dict[str, int | float | None]
-    passages: dict[str, str]
+    manual_figures: dict[str, int | float | None] = Field(description="人工填报数字")
+    # Exact phrases such as "3个" an analyst allows in a passage although they look like figures.
+    numbers_in_passages: dict[str, list[str]] = Field(
+        default_factory=dict, description="段落中允许出现的数字"
+    )
+    # Passage keys whose paragraphs deliberately repeat last year's.
+    reused_passages: list[str] = Field(default_factory=list, description="确认沿用上一年的段落")
+    passages: dict[str, str] = Field(description="人工撰写的段落")
 
     @field_validator("manual_figures")
     @classmethod
@@ -100,7 +176,7 @@ class Params(BaseModel):
     @field_validator("passages")
     @classmethod
     def _known_passages(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(PASSAGE_KEYS))
+        unknown = _unknown_passage_keys(value)
         missing = [k for k in PASSAGE_KEYS if k not in value]
         if unknown:
             raise ValueError(f"未知的段落键 / unknown passage key: {', '.join(unknown)}")
@@ -111,12 +187,164 @@ class Params(BaseModel):
             raise ValueError(f"段落不能为空 / empty passage: {', '.join(empty)}")
         return {k: str(v).strip() for k, v in value.items()}
 
+    @field_validator("numbers_in_passages", "reused_passages")
+    @classmethod
+    def _passage_keys_only(cls, value: dict | list) -> dict | list:
+        unknown = _unknown_passage_keys(value)
+        if unknown:
+            raise ValueError(f"未知的段落键 / unknown passage key: {', '.join(unknown)}")
+        return value
 
-def _location(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc) or "(顶层 / top level)"
+
+# What a field expects, in Chinese and English, by pydantic error type.
+_EXPECTED: dict[str, tuple[str, str]] = {}
+for _types, _expected in (
+    (("int_type", "int_parsing", "int_from_float", "int_parsing_size"), ("整数", "a whole number")),
+    (("float_type", "float_parsing", "finite_number"), ("数字", "a number")),
+    (("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"),
+     ("日期，格式 YYYY-MM-DD（也可写 2024年1月31日 或 2024/1/31）", "a date, YYYY-MM-DD")),
+    (("string_type", "string_unicode"), ("文本", "text")),
+    (("dict_type", "model_type", "model_attributes_type", "mapping_type"),
+     ("键值映射（“键: 值”，逐行缩进）", "a mapping of keys")),
+    (("list_type", "tuple_type", "set_type", "iterable_type"), ("列表", "a list")),
+    (("bool_type", "bool_parsing"), ("true 或 false", "true or false")),
+):  # fmt: skip
+    _EXPECTED.update(dict.fromkeys(_types, _expected))
+
+
+def _is_union(annotation: object) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+
+
+def _field(loc: tuple) -> tuple[str, str, bool]:
+    """The key path of an error location without pydantic's union-member tags, the field's Chinese
+    name, and whether the error is about a mapping's key rather than its value."""
+    path: list[str] = []
+    name = ""
+    annotation: object = Params
+    is_key = False
+    for part in loc:
+        if part == "[key]":
+            is_key = True
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            path.append(str(part))
+            name = (field.description or "") if field else ""
+            annotation = field.annotation if field else None
+        elif typing.get_origin(annotation) is dict:
+            parent = path[-1] if path else ""
+            path.append(str(part))
+            if parent == "manual_figures" and part in CATALOGUE:
+                name = CATALOGUE[part].name
+            elif parent in ("passages", "numbers_in_passages") and part in PASSAGE_KEYS:
+                name = PASSAGE_KEYS[part]
+            annotation = typing.get_args(annotation)[1]
+        elif _is_union(annotation):
+            annotation = None  # a member tag such as "int": not part of the user's key
+        else:
+            path.append(str(part))
+            annotation = typing.get_args(annotation)[0] if typing.get_args(annotation) else None
+    return ".".join(path) or "(顶层 / top level)", name, is_key
+
+
+def _shown(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _translate(errors: list[dict]) -> list[str]:
+    """One Chinese-first line per faulty key; pydantic reports a union field (int | float) once
+    per member, and its English sentences never reach the analyst."""
+    grouped: dict[tuple[str, bool], list[dict]] = {}
+    names: dict[tuple[str, bool], str] = {}
+    for item in errors:
+        key, name, is_key = _field(item["loc"])
+        grouped.setdefault((key, is_key), []).append(item)
+        names[(key, is_key)] = name
+    lines = []
+    for (key, is_key), items in grouped.items():
+        name = f"（{names[(key, is_key)]}）" if names[(key, is_key)] else ""
+        where = f"键 {key}{name}"
+        kinds = [item["type"] for item in items]
+        given = items[0].get("input")
+        if "extra_forbidden" in kinds:
+            lines.append(f"{where}: 未知的键，请检查拼写或删去 / unknown key, check its spelling")
+        elif "missing" in kinds:
+            lines.append(f"{where}: 缺少必填键 / missing key")
+        elif "value_error" in kinds:
+            error = next(i for i in items if i["type"] == "value_error")["ctx"]["error"]
+            zh, _, en = str(error).partition(" / ")
+            if isinstance(given, (str, int, float, dt.date)):
+                zh += f"，填写的是“{_shown(given)}”"
+            lines.append(f"{where}: {zh} / {en}" if en else f"{where}: {zh}")
+        elif is_key:
+            lines.append(f"{where}: 键名应为文本，填写的是“{_shown(given)}” / "
+                         "a key must be text")  # fmt: skip
+        else:
+            expected = list(dict.fromkeys(_EXPECTED[k] for k in kinds if k in _EXPECTED))
+            if _EXPECTED["float_type"] in expected:  # int | float: a number is what is meant
+                expected = [e for e in expected if e != _EXPECTED["int_type"]]
+            if expected:
+                zh = " 或 ".join(e[0] for e in expected)
+                en = " or ".join(e[1] for e in expected)
+                lines.append(f"{where}: 应为{zh}，填写的是“{_shown(given)}” / "
+                             f"expected {en}, got \"{_shown(given)}\"")  # fmt: skip
+            else:
+                lines.append(f"{where}: 取值无效，填写的是“{_shown(given)}”，请对照规则改正 / "
+                             f"invalid value \"{_shown(given)}\"")  # fmt: skip
+    return lines
+
+
+def _markup(params: Params) -> list[str]:
+    texts = {f"bureau.{k}": v for k, v in params.bureau.model_dump().items()}
+    texts |= {f"letter.{k}": v for k, v in params.letter.model_dump().items() if isinstance(v, str)}
+    texts |= {f"passages.{k}": v for k, v in params.passages.items()}
+    problems = []
+    for key, text in texts.items():
+        found = list(dict.fromkeys(_shown(m.group()) for m in MARKUP_RE.finditer(text)))
+        if found:
+            shown = "、".join(f"“{f}”" for f in found)
+            problems.append(f"键 {key} 含有 HTML 标记 {shown}，段落只能是纯文本，请删去 / "
+                            f"{key} contains markup {shown}; write plain text")  # fmt: skip
+    return problems
+
+
+def figures_in(text: str) -> list[str]:
+    """Phrases of a passage that state a figure: digits followed by a unit of the catalogue."""
+    return list(dict.fromkeys(m.group() for m in FIGURE_RE.finditer(text)))
+
+
+def _figures(params: Params) -> list[str]:
+    problems = []
+    for key, text in params.passages.items():
+        allowed = params.numbers_in_passages.get(key, [])
+        found = figures_in(text)
+        for phrase in found:
+            if phrase not in allowed:
+                problems.append(
+                    f"段落 {key} 中写有统计数字“{phrase}”：数字由模板根据台账插入，请删去；"
+                    f"确非台账数字的，在 numbers_in_passages.{key} 中列出 / passage {key} states "
+                    f'a figure "{phrase}": remove it, or list it under numbers_in_passages'
+                )
+        for phrase in allowed:
+            if phrase not in found:
+                problems.append(
+                    f"numbers_in_passages.{key} 列出的“{phrase}”已不在段落 {key} 中，请从列表删去 / "
+                    f'"{phrase}" no longer occurs in passage {key}; remove it from the list'
+                )
+    return problems
+
+
+def _refuse(path: Path, problems: list[str]) -> None:
+    if len(problems) == 1:
+        raise ParamsError(f"{path}: {problems[0]}")
+    raise ParamsError(f"{path}: 参数文件有 {len(problems)} 处问题 / {len(problems)} problems:\n"
+                      + "\n".join(f"  - {p}" for p in problems))  # fmt: skip
 
 
 def load_params(path: Path, year: int | None = None) -> Params:
+    """Load and check a params file: its shape and types, and passages free of markup and of
+    figures the ledgers compute (which would contradict the figures printed beside them)."""
     path = Path(path)
     if not path.is_file():
         raise ParamsError(f"{path}: 参数文件不存在 / params file not found"
@@ -131,18 +359,14 @@ def load_params(path: Path, year: int | None = None) -> Params:
         params = Params.model_validate(raw)
     except ValidationError as error:
         lines = [f"{path}: 参数文件有误 / invalid params file:"]
-        for item in error.errors():
-            key = _location(item["loc"])
-            if item["type"] == "extra_forbidden":
-                lines.append(f"  - 键 {key}: 未知的键 / unknown key")
-            elif item["type"] == "missing":
-                lines.append(f"  - 键 {key}: 缺少必填键 / missing key")
-            else:
-                lines.append(f"  - 键 {key}: {item['msg']}")
+        lines += [f"  - {line}" for line in _translate(error.errors())]
         raise ParamsError("\n".join(lines)) from None
     if year is not None and params.year != year:
         raise ParamsError(f"{path}: 键 year 为 {params.year}，但报告年度为 {year} / "
                           f"year is {params.year}, the report is for {year}")  # fmt: skip
+    problems = _markup(params) + _figures(params)
+    if problems:
+        _refuse(path, problems)
     return params
 
 
@@ -163,13 +387,71 @@ def unfinished(params: Params) -> list[str]:
     return marked + empty
 
 
+def _normalised(paragraph: str) -> str:
+    return re.sub(r"\s+", " ", paragraph.replace(TO_REWRITE, "")).strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n[ \t\u3000]*\n", text) if p.strip()]
+
+
+def reused_paragraphs(params: Params, path: Path) -> dict[str, str]:
+    """Passage keys with a paragraph unchanged from last year's file in the same folder, each with
+    the first such paragraph. Paragraphs still marked 【待改写】 are left to unfinished(); keys
+    listed under reused_passages are deliberate."""
+    previous = Path(path).parent / f"{params.year - 1}.yaml"
+    if not previous.is_file():
+        return {}
+    try:
+        raw = yaml.safe_load(previous.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ParamsError(f"{previous}: 不是有效的 YAML，无法与上一年度比对 / "
+                          f"not valid YAML, cannot compare with last year: {error}") from None  # fmt: skip
+    passages = raw.get("passages") if isinstance(raw, dict) else None
+    earlier = {
+        _normalised(p)
+        for text in (passages.values() if isinstance(passages, dict) else [])
+        if isinstance(text, str)
+        for p in paragraphs(text)
+    }
+    reused = {}
+    for key, text in params.passages.items():
+        if key in params.reused_passages:
+            continue
+        same = [p for p in paragraphs(text) if TO_REWRITE not in p and _normalised(p) in earlier]
+        if same:
+            reused[key] = same[0]
+    return reused
+
+
 def check_finished(params: Params, path: Path) -> None:
-    left = unfinished(params)
-    if left:
-        raise ParamsError(
-            f"{path}: 以下内容仍待改写或填写（标有“{TO_REWRITE}”或人工填报数字为空），请完成后再生成报告 / "
-            f"still to be rewritten or filled in:\n" + "\n".join(f"  - {key}" for key in left)
+    """Refuse a file that still holds last year's work: 【待改写】 markers, empty manual figures,
+    and paragraphs unchanged from last year's file, all listed in one message."""
+    reasons: dict[str, list[str]] = {}
+    for key in unfinished(params):
+        if key.startswith("manual_figures."):
+            metric = CATALOGUE.get(key.removeprefix("manual_figures."))
+            name = f"（{metric.name}，单位：{metric.unit}）" if metric else ""
+            reasons[key + name] = ["未填写 / not filled in"]
+        else:
+            reasons[key] = [f"标有“{TO_REWRITE}” / marked to rewrite"]
+    reused = reused_paragraphs(params, path)
+    for key, paragraph in reused.items():
+        shown = paragraph if len(paragraph) <= 20 else paragraph[:20] + "…"
+        reasons.setdefault(f"passages.{key}", []).append(
+            f"与 {params.year - 1} 年相同的段落“{shown}” / unchanged from {params.year - 1}"
         )
+    if not reasons:
+        return
+    lines = [
+        f"{path}: 以下内容仍待改写或填写，请完成后再生成报告 / still to be rewritten or filled in:"
+    ]
+    lines += [f"  - {key}：{'；'.join(why)}" for key, why in reasons.items()]
+    if reused:
+        lines.append("  与上一年度相同的段落须改写；确属有意沿用的，把段落键列入 reused_passages / "
+                     "rewrite paragraphs unchanged from last year, or list deliberate reuse under "
+                     "reused_passages")  # fmt: skip
+    raise ParamsError("\n".join(lines))
 
 
 def manual_values(path: Path | None) -> dict[str, float | int]:

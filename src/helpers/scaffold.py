@@ -1,7 +1,8 @@
 """`make new-year YEAR=2023`: start next year's params file from the last one.
 
 Dates and the document number move on a year; every passage is kept as a starting point but
-marked 【待改写】 so that none is published unchanged by accident.
+marked 【待改写】 so that none is published unchanged by accident. The file carries the params rules
+as comments, since analysts edit it by hand and never see the docs at that moment.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import yaml
 
 from . import config
 from .errors import ParamsError
-from .params import TO_REWRITE, load_params
+from .metrics import CATALOGUE
+from .params import PASSAGE_KEYS, TO_REWRITE, load_params, rules_comment
 
 
 class _Dumper(yaml.SafeDumper):
@@ -39,6 +41,45 @@ def _next_year(date: dt.date) -> dt.date:
 def _mark(text: str) -> str:
     paragraphs = text.split("\n\n")
     return "\n\n".join(p if p.startswith(TO_REWRITE) else f"{TO_REWRITE}{p}" for p in paragraphs)
+
+
+def _dump(data: object, indent: int = 0) -> str:
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    pad = " " * indent
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
+
+
+def _render(data: dict, year: int, source_year: int, confirmed: list[str]) -> str:
+    """The new file, written section by section so that it carries the rules and, at each key, what
+    it is for: yaml.dump alone would drop every comment."""
+    header = (
+        f"# {year} 年度参数文件，由 make new-year 从 {source_year} 年复制生成。\n"
+        f"# 标有“{TO_REWRITE}”的段落、文号、索引号和空着的人工填报数字须按 {year} 年实际情况"
+        "改写、填写后再生成报告。\n#\n" + rules_comment()
+    )
+    figures = ""
+    for key in data["manual_figures"]:
+        metric = CATALOGUE.get(key)
+        note = f"  # {metric.name}（单位：{metric.unit}）" if metric else ""
+        figures += f"  {yaml.safe_dump(key).splitlines()[0]}:{note}\n"
+    passages = "".join(
+        f"  # {PASSAGE_KEYS[key]}\n" + _dump({key: text}, 2) + "\n"
+        for key, text in data["passages"].items()
+    )
+    reused_hint = f"（{source_year} 年确认沿用的：{', '.join(confirmed)}）" if confirmed else ""
+    return (
+        f"{header}\n"
+        + _dump({"year": data["year"]}) + "\n"
+        + _dump({"bureau": data["bureau"]}) + "\n"
+        + _dump({"letter": data["letter"]}) + "\n"
+        + "# 人工填报数字：全部填写，只写数字，不带单位。\n"
+        + f"manual_figures:\n{figures}\n"
+        + "# 段落中确需写出的目录以外的数字，按段落键列出原文，如 key_tasks: [\"3个\"]（见规则 2）。\n"
+        + _dump({"numbers_in_passages": data["numbers_in_passages"]}) + "\n"
+        + f"# 有意沿用上一年原文的段落键（见规则 3），逐年确认{reused_hint}。\n"
+        + "reused_passages: []\n\n"
+        + f"passages:\n{passages}"
+    )  # fmt: skip
 
 
 def scaffold(year: int, params_dir: Path | None = None) -> Path:
@@ -67,10 +108,7 @@ def scaffold(year: int, params_dir: Path | None = None) -> Path:
         letter[key] = f"{TO_REWRITE}{letter[key]}"
     data["passages"] = {key: _mark(text) for key, text in data["passages"].items()}
     data["manual_figures"] = dict.fromkeys(data["manual_figures"])  # must be filled in again
-    header = (
-        f"# {year} 年度参数文件，由 make new-year 从 {earlier[-1]} 年复制生成。\n"
-        f"# 标有“{TO_REWRITE}”的段落和人工填报数字须按 {year} 年实际情况改写后再生成报告。\n"
-    )
-    target.write_text(header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                                         width=1000), encoding="utf-8")  # fmt: skip
+    # Reuse is confirmed for one year against the year before; the new year confirms afresh.
+    text = _render(data, year, source.year, data["reused_passages"])
+    target.write_text(text, encoding="utf-8")
     return target
