@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from helpers import config
 from helpers.build import OUTPUTS, ReportRequest, build_report
+from helpers.contract import LEDGERS
 from helpers.errors import RenderError
 
 FIGURES = Path(__file__).parent / "fixtures" / "2021-figures.csv"
@@ -144,10 +146,35 @@ def test_pdf_is_a4_with_embedded_cjk_fonts(report_dir, pdf_text):
 def test_rerun_is_byte_identical(report_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     again = build(tmp_path)
-    for name in ("report.html", "stats.json", "report.pdf"):
+    for name in OUTPUTS:
         first = hashlib.sha256((report_dir / name).read_bytes()).hexdigest()
         second = hashlib.sha256((again / name).read_bytes()).hexdigest()
         assert first == second, name
+
+
+def test_no_output_holds_a_path_of_the_build_machine(report_dir):
+    machine_paths = [str(config.PROJECT_ROOT), str(report_dir.parent), tempfile.gettempdir() + "/"]
+    for name in OUTPUTS:
+        text = (report_dir / name).read_bytes().decode("latin-1")
+        for path in machine_paths:
+            assert path not in text, (name, path)
+    parameters = json.loads((report_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert parameters["parameters"] == {"year": 2021, "data_dir": "data/raw",
+                                        "params": "params/2021.yaml"}  # fmt: skip
+
+
+def test_each_input_file_is_recorded_and_listed_for_reviewers(report_dir):
+    inputs = json.loads((report_dir / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    review = (report_dir / "review.html").read_text(encoding="utf-8")
+    first_section = review.index("共受理劳动人事争议案件")
+    for name in ("disputes", "wage_arrears_leads", "params", "notebook"):
+        facts = inputs[name]
+        path = config.params_path(2021) if name == "params" else (
+            config.REPORT_NOTEBOOK if name == "notebook" else config.DATA_DIR / facts["file"])  # fmt: skip
+        assert facts["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert facts["bytes"] == path.stat().st_size and facts["modified"]
+        assert 0 <= review.index(facts["sha256"]) < first_section, name
+    assert set(inputs) == {"params", "notebook", *LEDGERS}
 
 
 def test_failed_run_keeps_previous_report_and_the_partial_notebook(

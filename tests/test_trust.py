@@ -17,11 +17,15 @@ import yaml
 from helpers import config
 from helpers.build import OUTPUTS, ReportRequest, build_report
 from helpers.contract import LEDGERS
+from helpers.errors import ParamsError
 from helpers.load import load_ledgers
 
 EPOCH = "1643500800"
 SCRIPT = "<script>alert('ledger')</script>"
 IMG = "<img src=x onerror=alert('params')>"
+# Passages refuse markup outright (see test_markup_in_a_passage_is_refused); text that only looks
+# like it must still come out as text.
+ANGLES = "若 5<6 & 7>3，则 x>y"
 ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
@@ -40,7 +44,7 @@ def inputs(tmp_path_factory, report_ledgers_dir) -> tuple[Path, Path]:
     lines[1] = ",".join(cells)
     disputes.write_text("\n".join(lines), encoding="utf-8")
     params = yaml.safe_load(config.params_path(2021).read_text(encoding="utf-8"))
-    params["passages"]["problems"] = f"{IMG}{params['passages']['problems']}"
+    params["passages"]["problems"] = f"{ANGLES}{params['passages']['problems']}"
     params_path = root / "params" / "2021.yaml"
     params_path.parent.mkdir()
     params_path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
@@ -110,9 +114,21 @@ def test_hostile_text_is_escaped_everywhere(built):
         html = (report / name).read_text(encoding="utf-8")
         assert "<script>alert" not in html and "<img src=x" not in html, name
     reader = (report / "report.html").read_text(encoding="utf-8")
-    assert "&lt;img src=x onerror=alert(" in reader
+    assert "5&lt;6 &amp; 7&gt;3，则 x&gt;y" in reader
     pdf_text = output_texts(report)["report.pdf"]
-    assert "<img src=x onerror=alert('params')>" in pdf_text
+    assert ANGLES in pdf_text.replace("\n", "")
+
+
+def test_markup_in_a_passage_stops_the_build_naming_the_key(inputs, tmp_path):
+    data, params = inputs
+    raw = yaml.safe_load(params.read_text(encoding="utf-8"))
+    raw["passages"]["problems"] = f"{IMG}{raw['passages']['problems']}"
+    hostile = tmp_path / "2021.yaml"
+    hostile.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParamsError) as error:
+        build_report(ReportRequest(2021, data, tmp_path / "out", hostile), log=lambda _: None)
+    assert "passages.problems" in str(error.value) and "<img" in str(error.value)
+    assert not (tmp_path / "out" / "2021").exists()
 
 
 def _snapshot(report: Path) -> dict[str, bytes]:
@@ -144,7 +160,7 @@ def test_a_run_killed_mid_stage_loses_nothing(stage, built, inputs, tmp_path):
         command, capture_output=True, text=True, env=os.environ | {"SOURCE_DATE_EPOCH": EPOCH}
     )
     assert rerun.returncode == 0, rerun.stderr
-    assert not list(out.glob(".2021.*staging*"))
+    assert not list(out.glob(".2021.*"))  # no staging folder, no lock file
     assert _snapshot(out / "2021")["report.pdf"] == before["report.pdf"]
 
 

@@ -234,6 +234,17 @@ def _progress(line: str) -> None:
     print(line, flush=True)
 
 
+@contextlib.contextmanager
+def _naming(folder: Path) -> Iterator[None]:
+    """A write that fails (a full disk) raises OSError without a file name; name the folder."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is None:
+            error.filename = str(folder)
+        raise
+
+
 def check_out_dir(out_dir: Path) -> None:
     """OUT_DIR must be a folder this process can write in; say so before any work is done."""
     existing = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
@@ -248,6 +259,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     """Build one year's report into OUT_DIR/<YEAR>/; raises a ReportError a user can act on."""
     timings = Timings(log)
     check_out_dir(request.out_dir)
+    sweep_leftovers(request.out_dir)
     with timings.stage("validate"):
         params = load_params(request.params, request.year)
         check_finished(params, request.params)
@@ -264,8 +276,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     from .render import reader_html, review_html, write_pdf
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
-    sweep_leftovers(request.out_dir)
-    with _year_lock(request, log), scratch() as scratch_dir:
+    with _naming(request.out_dir), _year_lock(request, log), scratch() as scratch_dir:
         _recover(request.out_dir, request.year)
         staging = request.out_dir / f".{request.year}.staging-{os.getpid()}"
         staging.mkdir(parents=True)
@@ -273,7 +284,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
             executed = staging / "report.ipynb"
             # The kernel finds the validated ledgers in the run's scratch folder (named by an
             # environment variable, not a parameter, so the executed notebook holds no such path).
-            with (scratch_dir / LEDGER_CACHE).open("wb") as handle:
+            with _naming(scratch_dir), (scratch_dir / LEDGER_CACHE).open("wb") as handle:
                 pickle.dump(ledgers, handle, protocol=pickle.HIGHEST_PROTOCOL)
             with timings.stage("execute"):
                 try:

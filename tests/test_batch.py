@@ -1,0 +1,42 @@
+"""The index page of `make reports`: what this batch built, from which inputs, and what else is there."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from helpers import config
+from helpers.batch import YearRun, write_index
+
+
+def _report(out, year, manifest=None):
+    folder = out / str(year)
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("<html></html>", encoding="utf-8")
+    if manifest is not None:
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _rows(index: str) -> dict[str, str]:
+    return {
+        m.group(1): m.group(0)
+        for m in re.finditer(r"<tr class=\"[^\"]+\"><td>(\d{4})</td>.*?</tr>", index)
+    }
+
+
+def test_index_lists_this_runs_years_with_inputs_and_marks_others(tmp_path):
+    out = tmp_path / "reports"
+    _report(out, 2021)
+    _report(out, 2023, {"parameters": {"data_dir": "/elsewhere/ledgers", "params": "x/2023.yaml"}})
+    runs = [YearRun(2021, config.DATA_DIR, config.params_path(2021)),
+            YearRun(2022, tmp_path / "ledgers", tmp_path / "2022.yaml", failure="boom")]  # fmt: skip
+    rows = _rows(write_index(out, runs).read_text(encoding="utf-8"))
+    assert set(rows) == {"2021", "2022", "2023"}
+    assert (
+        "成功" in rows["2021"] and "data/raw" in rows["2021"] and "params/2021.yaml" in rows["2021"]
+    )
+    assert 'href="2021/report.pdf"' in rows["2021"]
+    assert "失败" in rows["2022"] and str(tmp_path / "ledgers") in rows["2022"]
+    assert "尚未生成" in rows["2022"]
+    assert "非本次生成" in rows["2023"] and "成功" not in rows["2023"]
+    assert "/elsewhere/ledgers" in rows["2023"] and "x/2023.yaml" in rows["2023"]
