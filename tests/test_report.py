@@ -173,7 +173,7 @@ def test_each_input_file_is_recorded_and_listed_for_reviewers(report_dir):
             config.REPORT_NOTEBOOK if name == "notebook" else config.DATA_DIR / facts["file"])  # fmt: skip
         assert facts["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert facts["bytes"] == path.stat().st_size and facts["modified"]
-        assert 0 <= review.index(facts["sha256"]) < first_section, name
+        assert 0 <= review.index(f"<td>{facts['sha256']}</td>") < first_section, name
     assert set(inputs) == {"params", "notebook", *LEDGERS}
 
 

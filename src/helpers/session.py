@@ -67,10 +67,10 @@ class ReportSession:
                  "修改时间 modified": f["modified"], "SHA-256": f["sha256"]}
                 for name, f in facts.items()]  # fmt: skip
         caption = Markup(
-            "<p>台账目录 / data folder: <code>{}</code>；参数文件 / params: <code>{}</code></p>"
+            "<p>台账目录 / data folder: <code>{}</code>；参数文件 / params: <code>{}</code></p>{}"
         )
-        return HTML(caption.format(shown(self.data_dir), shown(self.params_file))
-                    + table(pd.DataFrame(rows)).data)  # fmt: skip
+        return HTML(caption.format(shown(self.data_dir), shown(self.params_file),
+                                   Markup(table(pd.DataFrame(rows)).data)))  # fmt: skip
 
     @cached_property
     def stats(self) -> dict:
