@@ -3,12 +3,16 @@
 A reviewer finds any number of the report here by its id: its Chinese name, unit, source ledger,
 the exact counting rule, and the function that computes it from raw rows. Manual figures have no
 function; their values come from the year's params file and are marked as such.
+
+Each rule returns a `Result`: the value and the rows it was computed from (`Rows`, in the role
+计数, 分子, 分母 or 合计), so the work paper and the review edition show the rows behind every
+number without restating any rule. The value is derived from those same rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -18,6 +22,87 @@ from .load import Ledgers
 
 Value = int | float | None
 
+COUNT, NUMERATOR, DENOMINATOR, SUMMED = "计数", "分子", "分母", "合计"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows of one ledger behind a figure, in one role, indexed by their line in the ledger file.
+
+    `columns` are the columns the rule reads (a joined frame may carry another ledger's columns);
+    `key` marks a distinct count (each value counted once); `summed` the column added up.
+    """
+
+    role: str
+    ledger: str
+    frame: pd.DataFrame
+    columns: tuple[str, ...]
+    key: str | None = None
+    summed: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """A figure's value and the rows it was computed from."""
+
+    value: Value
+    rows: tuple[Rows, ...] = ()
+    also_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def reads(self) -> dict[str, tuple[str, ...]]:
+        """Columns read, per ledger: the evidence rows' own columns plus any lookup ledger's."""
+        out: dict[str, list[str]] = {}
+        for part in self.rows:
+            own = set(c.LEDGERS[part.ledger].column_names)
+            out.setdefault(part.ledger, [])
+            out[part.ledger] += [col for col in part.columns if col in own]
+        for ledger, columns in self.also_reads.items():
+            out.setdefault(ledger, [])
+            out[ledger] += list(columns)
+        return {ledger: tuple(dict.fromkeys(cols)) for ledger, cols in out.items()}
+
+
+def counted(ledger: str, frame: pd.DataFrame, *columns: str) -> Result:
+    """A count: the rows themselves."""
+    return Result(int(len(frame)), (Rows(COUNT, ledger, frame, columns),))
+
+
+def distinct(ledger: str, frame: pd.DataFrame, key: str, *columns: str) -> Result:
+    """A distinct count: the rows, each value of `key` counted once."""
+    return Result(int(frame[key].nunique()), (Rows(COUNT, ledger, frame, columns, key=key),))
+
+
+def summed(ledger: str, frame: pd.DataFrame, column: str, value: Value, *columns: str) -> Result:
+    """A total of `column` over the rows (the caller scales and rounds it into `value`)."""
+    return Result(value, (Rows(SUMMED, ledger, frame, columns, summed=column),))
+
+
+def combined(*parts: Result) -> Result:
+    """A count over several selections (e.g. two ledgers): the sum of their counts."""
+    return Result(
+        sum(int(p.value) for p in parts),  # type: ignore[arg-type]
+        tuple(r for p in parts for r in p.rows),
+        {k: v for p in parts for k, v in p.also_reads.items()},
+    )
+
+
+def _as(result: Result, role: str) -> tuple[Rows, ...]:
+    return tuple(replace(r, role=role) for r in result.rows)
+
+
+def rate_of(numerator: Result, denominator: Result) -> Result:
+    """A percentage: the numerator's rows and the denominator's rows, marked."""
+    value = rate(int(numerator.value), int(denominator.value))  # type: ignore[arg-type]
+    return Result(value, _as(numerator, NUMERATOR) + _as(denominator, DENOMINATOR),
+                  numerator.also_reads | denominator.also_reads)  # fmt: skip
+
+
+def ratio_of(numerator: Result, denominator: Result, places: int = 1) -> Result:
+    """X 比 1, rounded half-up; None when the denominator is zero."""
+    n, d = int(numerator.value), int(denominator.value)  # type: ignore[arg-type]
+    value = None if d == 0 else round_half_up(n / d, places)
+    return Result(value, _as(numerator, NUMERATOR) + _as(denominator, DENOMINATOR))
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -26,15 +111,23 @@ class Metric:
     unit: str
     source: str  # a ledger name, several joined by "+", or "manual"
     definition: str
-    compute: Callable[[Ledgers, int], Value] | None = None
+    rule: Callable[[Ledgers, int], Result] | None = None
 
     @property
     def is_manual(self) -> bool:
-        return self.compute is None
+        return self.rule is None
 
     @property
     def ledgers(self) -> list[str]:
         return [] if self.is_manual else self.source.split("+")
+
+    def evaluate(self, L: Ledgers, year: int) -> Result:
+        """The value and the rows behind it."""
+        assert self.rule is not None, f"{self.id} is a manual figure"
+        return self.rule(L, year)
+
+    def compute(self, L: Ledgers, year: int) -> Value:
+        return self.evaluate(L, year).value
 
 
 CATALOGUE: dict[str, Metric] = {}
@@ -73,17 +166,14 @@ def by_year(frame: pd.DataFrame, column: str, year: int) -> pd.DataFrame:
     return frame[in_year(frame[column], year)]
 
 
-def _count(frame: pd.DataFrame) -> int:
-    return int(len(frame))
-
-
 # -- 一(三) 政府职能转变 -----------------------------------------------------------------------
 
 
-def _approved(L: Ledgers, year: int, ownership: str) -> int:
+def _approved(L: Ledgers, year: int, ownership: str) -> Result:
     a = by_year(L["training_approvals"], "decision_date", year)
     hit = a[(a["ownership"] == ownership) & (a["item"] == "设立") & (a["decision"] == "准予")]
-    return int(hit["institution_name"].nunique())
+    return distinct("training_approvals", hit, "institution_name", "decision_date", "ownership",
+                    "item", "decision", "institution_name")  # fmt: skip
 
 
 @_register("licensing.private_training_institutions_approved", "民办职业培训机构设立审批发证数", "家",
@@ -126,7 +216,8 @@ def _disclosure_answered(L: Ledgers, year: int) -> pd.DataFrame:
     "收到申请日期在当年的申请数（本年新收，不含上年结转）",
 )
 def _disclosure_received(L, year):
-    return _count(by_year(L["disclosure_requests"], "received_date", year))
+    d = by_year(L["disclosure_requests"], "received_date", year)
+    return counted("disclosure_requests", d, "received_date")
 
 
 @_register(
@@ -137,7 +228,7 @@ def _disclosure_received(L, year):
     "答复日期在当年的申请数（含上年结转至本年答复的申请）",
 )
 def _disclosure_answered_count(L, year):
-    return _count(_disclosure_answered(L, year))
+    return counted("disclosure_requests", _disclosure_answered(L, year), "reply_date")
 
 
 @_register(
@@ -151,7 +242,7 @@ def _disclosure_carried_in(L, year):
     d = L["disclosure_requests"]
     before = d["received_date"].dt.year < year
     open_at_start = d["reply_date"].isna() | (d["reply_date"].dt.year >= year)
-    return _count(d[before & open_at_start])
+    return counted("disclosure_requests", d[before & open_at_start], "received_date", "reply_date")
 
 
 @_register(
@@ -165,7 +256,7 @@ def _disclosure_carried_out(L, year):
     d = L["disclosure_requests"]
     upto = d["received_date"].dt.year <= year
     still_open = d["reply_date"].isna() | (d["reply_date"].dt.year > year)
-    return _count(d[upto & still_open])
+    return counted("disclosure_requests", d[upto & still_open], "received_date", "reply_date")
 
 
 @_register(
@@ -177,7 +268,9 @@ def _disclosure_carried_out(L, year):
 )
 def _disclosure_challenged(L, year):
     d = _disclosure_answered(L, year)
-    return _count(d[d["reconsideration_filed"] | d["litigation_filed"]])
+    hit = d[d["reconsideration_filed"] | d["litigation_filed"]]
+    return counted("disclosure_requests", hit, "reply_date", "reconsideration_filed",
+                   "litigation_filed")  # fmt: skip
 
 
 # -- 一(四) 行政决策 --------------------------------------------------------------------------
@@ -196,7 +289,7 @@ def bureau_meetings(L: Ledgers, year: int) -> pd.DataFrame:
     "会议类型为“局务会”、会议日期在当年的会议数",
 )
 def _meetings(L, year):
-    return _count(bureau_meetings(L, year))
+    return counted("meetings", bureau_meetings(L, year), "meeting_date", "meeting_type")
 
 
 @_register(
@@ -207,8 +300,14 @@ def _meetings(L, year):
     "当年局务会上研究的议题数（议题按所属会议的日期归年）",
 )
 def _topics(L, year):
-    ids = bureau_meetings(L, year)["meeting_id"]
-    return int(L["meeting_topics"]["meeting_id"].isin(ids).sum())
+    meetings = bureau_meetings(L, year)[["meeting_id", "meeting_date", "meeting_type"]]
+    topics = L["meeting_topics"]
+    hit = topics[topics["meeting_id"].isin(meetings["meeting_id"])]
+    # The meeting's date and type travel with each topic, so a reviewer sees why it counts.
+    joined = hit.join(meetings.set_index("meeting_id"), on="meeting_id")
+    return Result(int(len(hit)),
+                  (Rows(COUNT, "meeting_topics", joined, ("meeting_id", "meeting_date", "meeting_type")),),
+                  {"meetings": ("meeting_id", "meeting_date", "meeting_type")})  # fmt: skip
 
 
 @_register(
@@ -219,7 +318,8 @@ def _topics(L, year):
     "审查日期在当年的公平竞争审查件数",
 )
 def _fair(L, year):
-    return _count(by_year(L["fair_competition_reviews"], "review_date", year))
+    r = by_year(L["fair_competition_reviews"], "review_date", year)
+    return counted("fair_competition_reviews", r, "review_date")
 
 
 # -- 一(五) 规范性文件 ------------------------------------------------------------------------
@@ -237,7 +337,7 @@ def documents_issued(L: Ledgers, year: int) -> pd.DataFrame:
     "印发日期在当年的规范性文件数",
 )
 def _docs_issued(L, year):
-    return _count(documents_issued(L, year))
+    return counted("normative_documents", documents_issued(L, year), "issued_date")
 
 
 @_register(
@@ -249,7 +349,8 @@ def _docs_issued(L, year):
 )
 def _docs_reviewed(L, year):
     d = documents_issued(L, year)
-    return rate(int(d["legal_review"].sum()), len(d))
+    return rate_of(counted("normative_documents", d[d["legal_review"]], "issued_date", "legal_review"),
+                   _docs_issued(L, year))  # fmt: skip
 
 
 @_register(
@@ -261,7 +362,9 @@ def _docs_reviewed(L, year):
 )
 def _docs_filed(L, year):
     d = documents_issued(L, year)
-    return rate(int(d["filed_for_record"].sum()), len(d))
+    filed = counted("normative_documents", d[d["filed_for_record"]], "issued_date",
+                    "filed_for_record")  # fmt: skip
+    return rate_of(filed, _docs_issued(L, year))
 
 
 # -- 一(六) 行政执法 --------------------------------------------------------------------------
@@ -275,7 +378,8 @@ def _docs_filed(L, year):
     "执法资格培训考试日期在当年的人员数",
 )
 def _new_officers(L, year):
-    return _count(by_year(L["enforcement_officers"], "exam_date", year))
+    o = by_year(L["enforcement_officers"], "exam_date", year)
+    return counted("enforcement_officers", o, "exam_date")
 
 
 @_register("enforcement.cases_corrected_or_lost", "行政执法案件被纠错或败诉数", "件",
@@ -289,7 +393,9 @@ def _enforcement_lost(L, year):
     corrected = rec["action_type"].isin(c.ENFORCEMENT_ACTIONS) & rec["result"].isin(
         c.RECONSIDERATION_CORRECTED
     )
-    return int(lost.sum() + corrected.sum())
+    columns = ("concluded_date", "action_type", "result")
+    return combined(counted("litigation_cases", lit[lost], *columns),
+                    counted("reconsideration_cases", rec[corrected], *columns))  # fmt: skip
 
 
 # -- 一(七) 治理能力：调解组织、劳动人事争议、欠薪 -----------------------------------------------
@@ -304,6 +410,9 @@ def active_orgs(L: Ledgers, year: int, org_type: str) -> pd.DataFrame:
     return o[alive & (o["org_type"] == org_type)]
 
 
+ORG_COLUMNS = ("org_type", "established_date", "dissolved_date")
+
+
 @_register(
     "mediation.new_subcenters",
     "新设联调分中心数",
@@ -313,7 +422,8 @@ def active_orgs(L: Ledgers, year: int, org_type: str) -> pd.DataFrame:
 )
 def _new_subcenters(L, year):
     o = by_year(L["mediation_orgs"], "established_date", year)
-    return _count(o[o["org_type"] == "联调分中心"])
+    return counted("mediation_orgs", o[o["org_type"] == "联调分中心"], "org_type",
+                   "established_date")  # fmt: skip
 
 
 @_register(
@@ -324,7 +434,7 @@ def _new_subcenters(L, year):
     "截至当年 12 月 31 日已设立且未撤销的街镇调解组织数",
 )
 def _street_orgs(L, year):
-    return _count(active_orgs(L, year, "街镇调解组织"))
+    return counted("mediation_orgs", active_orgs(L, year, "街镇调解组织"), *ORG_COLUMNS)
 
 
 @_register(
@@ -335,7 +445,7 @@ def _street_orgs(L, year):
     "截至当年 12 月 31 日已设立且未撤销的开发区调解组织数",
 )
 def _zone_orgs(L, year):
-    return _count(active_orgs(L, year, "开发区调解组织"))
+    return counted("mediation_orgs", active_orgs(L, year, "开发区调解组织"), *ORG_COLUMNS)
 
 
 def disputes_received(L: Ledgers, year: int) -> pd.DataFrame:
@@ -350,6 +460,9 @@ def disputes_closed(L: Ledgers, year: int) -> pd.DataFrame:
     return d[~mediation | (d["outcome"] == "调解成功")]
 
 
+CLOSED_COLUMNS = ("closed_date", "body_type", "outcome")
+
+
 @_register(
     "disputes.accepted_total",
     "受理劳动人事争议案件数",
@@ -358,7 +471,7 @@ def disputes_closed(L: Ledgers, year: int) -> pd.DataFrame:
     "受理日期在当年的案件数，调解组织与仲裁院合计",
 )
 def _accepted(L, year):
-    return _count(disputes_received(L, year))
+    return counted("disputes", disputes_received(L, year), "received_date")
 
 
 @_register(
@@ -370,7 +483,7 @@ def _accepted(L, year):
 )
 def _accepted_arbitration(L, year):
     d = disputes_received(L, year)
-    return _count(d[d["body_type"] == "仲裁院"])
+    return counted("disputes", d[d["body_type"] == "仲裁院"], "received_date", "body_type")
 
 
 @_register(
@@ -382,14 +495,14 @@ def _accepted_arbitration(L, year):
 )
 def _accepted_mediation(L, year):
     d = disputes_received(L, year)
-    return _count(d[d["body_type"] == "调解组织"])
+    return counted("disputes", d[d["body_type"] == "调解组织"], "received_date", "body_type")
 
 
 @_register("disputes.closed_total", "办结劳动人事争议案件数", "件", "disputes",
            "结案日期在当年的办结案件数（含上年结转）：调解组织调解成功的案件 + 仲裁院结案的案件；"
            "调解不成的案件转入仲裁，不重复计为办结")  # fmt: skip
 def _closed(L, year):
-    return _count(disputes_closed(L, year))
+    return counted("disputes", disputes_closed(L, year), *CLOSED_COLUMNS)
 
 
 @_register(
@@ -401,7 +514,7 @@ def _closed(L, year):
 )
 def _mediated(L, year):
     d = disputes_closed(L, year)
-    return _count(d[d["body_type"] == "调解组织"])
+    return counted("disputes", d[d["body_type"] == "调解组织"], *CLOSED_COLUMNS)
 
 
 @_register(
@@ -413,17 +526,14 @@ def _mediated(L, year):
 )
 def _closed_arbitration(L, year):
     d = disputes_closed(L, year)
-    return _count(d[d["body_type"] == "仲裁院"])
+    return counted("disputes", d[d["body_type"] == "仲裁院"], *CLOSED_COLUMNS)
 
 
 @_register("disputes.mediation_to_arbitration_closure_ratio", "调解、仲裁结案比", "比 1", "disputes",
            "调解组织调解成功结案数 ÷ 仲裁院结案数（均按结案日期在当年计），四舍五入保留一位小数，"
            "写作“X 比 1”")  # fmt: skip
 def _ratio(L, year):
-    arbitration = _closed_arbitration(L, year)
-    if arbitration == 0:
-        return None
-    return round_half_up(_mediated(L, year) / arbitration, 1)
+    return ratio_of(_mediated(L, year), _closed_arbitration(L, year))
 
 
 def wage_cohort(L: Ledgers, year: int) -> pd.DataFrame:
@@ -434,6 +544,16 @@ def closed_by_year_end(leads: pd.DataFrame, year: int) -> pd.Series:
     return leads["closed_date"].notna() & (leads["closed_date"].dt.year <= year)
 
 
+def _wage_closed(L: Ledgers, year: int) -> pd.DataFrame:
+    w = wage_cohort(L, year)
+    return w[closed_by_year_end(w, year)]
+
+
+def _wage_resolved(L: Ledgers, year: int) -> pd.DataFrame:
+    w = _wage_closed(L, year)
+    return w[w["result"] == "已解决"]
+
+
 @_register(
     "wage_arrears.leads_received",
     "接收欠薪线索数",
@@ -442,7 +562,7 @@ def closed_by_year_end(leads: pd.DataFrame, year: int) -> pd.Series:
     "接收日期在当年的线索数",
 )
 def _leads(L, year):
-    return _count(wage_cohort(L, year))
+    return counted("wage_arrears_leads", wage_cohort(L, year), "received_date")
 
 
 @_register(
@@ -453,8 +573,7 @@ def _leads(L, year):
     "当年接收、截至 12 月 31 日已办结的线索数",
 )
 def _leads_closed(L, year):
-    w = wage_cohort(L, year)
-    return int(closed_by_year_end(w, year).sum())
+    return counted("wage_arrears_leads", _wage_closed(L, year), "received_date", "closed_date")
 
 
 @_register(
@@ -465,8 +584,8 @@ def _leads_closed(L, year):
     "当年接收、截至 12 月 31 日已办结且结果为“已解决”的线索数",
 )
 def _leads_resolved(L, year):
-    w = wage_cohort(L, year)
-    return int((closed_by_year_end(w, year) & (w["result"] == "已解决")).sum())
+    return counted("wage_arrears_leads", _wage_resolved(L, year), "received_date", "closed_date",
+                   "result")  # fmt: skip
 
 
 @_register(
@@ -477,7 +596,7 @@ def _leads_resolved(L, year):
     "当年接收、截至 12 月 31 日已办结的线索数 ÷ 当年接收的线索数 × 100%，保留两位小数",
 )
 def _closure_rate(L, year):
-    return rate(_leads_closed(L, year), _leads(L, year))
+    return rate_of(_leads_closed(L, year), _leads(L, year))
 
 
 @_register(
@@ -488,7 +607,7 @@ def _closure_rate(L, year):
     "当年接收、截至 12 月 31 日已办结且已解决的线索数 ÷ 当年接收的线索数 × 100%，保留两位小数",
 )
 def _resolution_rate(L, year):
-    return rate(_leads_resolved(L, year), _leads(L, year))
+    return rate_of(_leads_resolved(L, year), _leads(L, year))
 
 
 @_register(
@@ -499,9 +618,10 @@ def _resolution_rate(L, year):
     "当年接收、截至 12 月 31 日已解决线索的追回金额合计，以万元计，保留两位小数",
 )
 def _amount_recovered(L, year):
-    w = wage_cohort(L, year)
-    done = closed_by_year_end(w, year) & (w["result"] == "已解决")
-    return round_half_up(float(w.loc[done, "amount_recovered"].sum()) / 10000, 2)
+    done = _wage_resolved(L, year)
+    value = round_half_up(float(done["amount_recovered"].sum()) / 10000, 2)
+    return summed("wage_arrears_leads", done, "amount_recovered", value, "received_date",
+                  "closed_date", "result", "amount_recovered")  # fmt: skip
 
 
 # -- 一(八) 监督 ---------------------------------------------------------------------------------
@@ -519,7 +639,7 @@ def proposals_closed(L: Ledgers, year: int) -> pd.DataFrame:
     "办结日期在当年的建议、提案数（主办与会办合计）",
 )
 def _proposals_total(L, year):
-    return _count(proposals_closed(L, year))
+    return counted("proposals", proposals_closed(L, year), "closed_date")
 
 
 @_register(
@@ -527,7 +647,7 @@ def _proposals_total(L, year):
 )
 def _proposals_lead(L, year):
     p = proposals_closed(L, year)
-    return _count(p[p["role"] == "主办"])
+    return counted("proposals", p[p["role"] == "主办"], "closed_date", "role")
 
 
 @_register(
@@ -535,7 +655,7 @@ def _proposals_lead(L, year):
 )
 def _proposals_co(L, year):
     p = proposals_closed(L, year)
-    return _count(p[p["role"] == "会办"])
+    return counted("proposals", p[p["role"] == "会办"], "closed_date", "role")
 
 
 @_register(
@@ -547,7 +667,11 @@ def _proposals_co(L, year):
 )
 def _revisits(L, year):
     p = proposals_closed(L, year)
-    return _count(p[p["is_revisit"] & (p["kind"] == "人大代表建议")])
+    return counted("proposals", p[p["is_revisit"] & (p["kind"] == "人大代表建议")], "closed_date",
+                   "is_revisit", "kind")  # fmt: skip
+
+
+RATINGS = ("closed_date", "attitude_satisfaction", "result_satisfaction")
 
 
 @_register(
@@ -560,8 +684,10 @@ def _revisits(L, year):
 def _double_satisfaction(L, year):
     p = proposals_closed(L, year)
     rated = p[(p["attitude_satisfaction"] != "未反馈") & (p["result_satisfaction"] != "未反馈")]
-    both = (rated["attitude_satisfaction"] == "满意") & (rated["result_satisfaction"] == "满意")
-    return rate(int(both.sum()), len(rated))
+    both = rated[
+        (rated["attitude_satisfaction"] == "满意") & (rated["result_satisfaction"] == "满意")
+    ]
+    return rate_of(counted("proposals", both, *RATINGS), counted("proposals", rated, *RATINGS))
 
 
 @_register(
@@ -573,12 +699,18 @@ def _double_satisfaction(L, year):
 )
 def _answers_published(L, year):
     p = proposals_closed(L, year)
-    return _count(p[(p["role"] == "主办") & p["answer_published"]])
+    return counted("proposals", p[(p["role"] == "主办") & p["answer_published"]], "closed_date",
+                   "role", "answer_published")  # fmt: skip
 
 
 def litigation_stage(L: Ledgers, stage: str) -> pd.DataFrame:
     lit = L["litigation_cases"]
     return lit[lit["stage"] == stage]
+
+
+def _staged(L: Ledgers, year: int, stage: str, column: str) -> Result:
+    return counted("litigation_cases", by_year(litigation_stage(L, stage), column, year), "stage",
+                   column)  # fmt: skip
 
 
 @_register(
@@ -589,7 +721,7 @@ def litigation_stage(L: Ledgers, stage: str) -> pd.DataFrame:
     "审级为一审、收到应诉通知日期在当年的案件数",
 )
 def _first_cases(L, year):
-    return _count(by_year(litigation_stage(L, "一审"), "received_date", year))
+    return _staged(L, year, "一审", "received_date")
 
 
 @_register(
@@ -600,7 +732,7 @@ def _first_cases(L, year):
     "审级为一审、开庭日期在当年的案件数（含上年受理）",
 )
 def _first_heard(L, year):
-    return _count(by_year(litigation_stage(L, "一审"), "hearing_date", year))
+    return _staged(L, year, "一审", "hearing_date")
 
 
 @_register(
@@ -611,7 +743,7 @@ def _first_heard(L, year):
     "审级为一审、审结日期在当年的案件数（含上年受理）",
 )
 def _first_concluded(L, year):
-    return _count(by_year(litigation_stage(L, "一审"), "concluded_date", year))
+    return _staged(L, year, "一审", "concluded_date")
 
 
 @_register(
@@ -623,7 +755,8 @@ def _first_concluded(L, year):
 )
 def _first_concluded_carried(L, year):
     d = by_year(litigation_stage(L, "一审"), "concluded_date", year)
-    return _count(d[d["received_date"].dt.year < year])
+    return counted("litigation_cases", d[d["received_date"].dt.year < year], "stage",
+                   "concluded_date", "received_date")  # fmt: skip
 
 
 @_register(
@@ -635,7 +768,8 @@ def _first_concluded_carried(L, year):
 )
 def _appearances(L, year):
     heard = by_year(litigation_stage(L, "一审"), "hearing_date", year)
-    return int(heard["leader_appeared"].fillna(False).sum())
+    hit = heard[heard["leader_appeared"].fillna(False).astype(bool)]
+    return counted("litigation_cases", hit, "stage", "hearing_date", "leader_appeared")
 
 
 @_register(
@@ -646,7 +780,7 @@ def _appearances(L, year):
     "行政机关负责人出庭应诉的一审案件数 ÷ 当年开庭审理的一审案件数 × 100%，保留两位小数",
 )
 def _appearance_rate(L, year):
-    return rate(_appearances(L, year), _first_heard(L, year))
+    return rate_of(_appearances(L, year), _first_heard(L, year))
 
 
 @_register(
@@ -657,7 +791,7 @@ def _appearance_rate(L, year):
     "审级为二审、收到应诉通知日期在当年的案件数",
 )
 def _second(L, year):
-    return _count(by_year(litigation_stage(L, "二审"), "received_date", year))
+    return _staged(L, year, "二审", "received_date")
 
 
 @_register(
@@ -668,7 +802,7 @@ def _second(L, year):
     "审级为再审、收到应诉通知日期在当年的案件数",
 )
 def _retrial(L, year):
-    return _count(by_year(litigation_stage(L, "再审"), "received_date", year))
+    return _staged(L, year, "再审", "received_date")
 
 
 @_register(
@@ -679,7 +813,7 @@ def _retrial(L, year):
     "审级为行政案件监督、收到通知日期在当年的案件数",
 )
 def _supervision(L, year):
-    return _count(by_year(litigation_stage(L, "行政案件监督"), "received_date", year))
+    return _staged(L, year, "行政案件监督", "received_date")
 
 
 @_register(
@@ -691,12 +825,13 @@ def _supervision(L, year):
 )
 def _lost(L, year):
     lit = by_year(L["litigation_cases"], "concluded_date", year)
-    return _count(lit[lit["result"].isin(c.LITIGATION_LOST)])
+    return counted("litigation_cases", lit[lit["result"].isin(c.LITIGATION_LOST)],
+                   "concluded_date", "result")  # fmt: skip
 
 
-def _suggestions(L: Ledgers, year: int, kind: str) -> int:
+def _suggestions(L: Ledgers, year: int, kind: str) -> Result:
     s = by_year(L["suggestions"], "received_date", year)
-    return _count(s[s["kind"] == kind])
+    return counted("suggestions", s[s["kind"] == kind], "received_date", "kind")
 
 
 @_register(
@@ -729,7 +864,8 @@ def _judicial(L, year):
     "收到答复通知日期在当年的案件数",
 )
 def _rec_received(L, year):
-    return _count(by_year(L["reconsideration_cases"], "received_date", year))
+    r = by_year(L["reconsideration_cases"], "received_date", year)
+    return counted("reconsideration_cases", r, "received_date")
 
 
 @_register(
@@ -740,7 +876,8 @@ def _rec_received(L, year):
     "审结日期在当年的案件数（含上年收到）",
 )
 def _rec_concluded(L, year):
-    return _count(by_year(L["reconsideration_cases"], "concluded_date", year))
+    r = by_year(L["reconsideration_cases"], "concluded_date", year)
+    return counted("reconsideration_cases", r, "concluded_date")
 
 
 @_register(
@@ -752,7 +889,8 @@ def _rec_concluded(L, year):
 )
 def _rec_concluded_carried(L, year):
     r = by_year(L["reconsideration_cases"], "concluded_date", year)
-    return _count(r[r["received_date"].dt.year < year])
+    return counted("reconsideration_cases", r[r["received_date"].dt.year < year],
+                   "concluded_date", "received_date")  # fmt: skip
 
 
 @_register(
@@ -764,7 +902,8 @@ def _rec_concluded_carried(L, year):
 )
 def _rec_corrected(L, year):
     r = by_year(L["reconsideration_cases"], "concluded_date", year)
-    return _count(r[r["result"].isin(c.RECONSIDERATION_CORRECTED)])
+    return counted("reconsideration_cases", r[r["result"].isin(c.RECONSIDERATION_CORRECTED)],
+                   "concluded_date", "result")  # fmt: skip
 
 
 @_register(
@@ -775,7 +914,7 @@ def _rec_corrected(L, year):
     "当年审结的行政诉讼败诉和纠错案件数 + 当年审结的行政复议纠错案件数",
 )
 def _lost_total(L, year):
-    return _lost(L, year) + _rec_corrected(L, year)
+    return combined(_lost(L, year), _rec_corrected(L, year))
 
 
 # -- 一(十) 普法 ---------------------------------------------------------------------------------
@@ -786,6 +925,9 @@ def enforcement_trainings(L: Ledgers, year: int) -> pd.DataFrame:
     return e[(e["organiser"] == "劳动保障监察执法大队") & (e["event_type"] == "企业普法培训")]
 
 
+EVENT_COLUMNS = ("event_date", "organiser", "event_type")
+
+
 @_register(
     "outreach.enforcement_trainings",
     "执法大队面向企业普法培训场次",
@@ -794,7 +936,7 @@ def enforcement_trainings(L: Ledgers, year: int) -> pd.DataFrame:
     "组织单位为劳动保障监察执法大队、类型为“企业普法培训”、活动日期在当年的场次",
 )
 def _trainings(L, year):
-    return _count(enforcement_trainings(L, year))
+    return counted("outreach_events", enforcement_trainings(L, year), *EVENT_COLUMNS)
 
 
 @_register(
@@ -805,7 +947,8 @@ def _trainings(L, year):
     "上述培训各场参加单位数之和（按场次累计，不去重）",
 )
 def _training_units(L, year):
-    return int(enforcement_trainings(L, year)["units"].sum())
+    t = enforcement_trainings(L, year)
+    return summed("outreach_events", t, "units", int(t["units"].sum()), *EVENT_COLUMNS, "units")
 
 
 @_register(
@@ -816,7 +959,9 @@ def _training_units(L, year):
     "上述培训各场参加人数之和（按场次累计，不去重）",
 )
 def _training_people(L, year):
-    return int(enforcement_trainings(L, year)["participants"].sum())
+    t = enforcement_trainings(L, year)
+    return summed("outreach_events", t, "participants", int(t["participants"].sum()),
+                  *EVENT_COLUMNS, "participants")  # fmt: skip
 
 
 @_register(
@@ -828,7 +973,8 @@ def _training_people(L, year):
 )
 def _videos(L, year):
     p = by_year(L["publicity_posts"], "publish_date", year)
-    return _count(p[p["column_name"] == "秒懂政策"])
+    return counted("publicity_posts", p[p["column_name"] == "秒懂政策"], "publish_date",
+                   "column_name")  # fmt: skip
 
 
 @_register(
@@ -840,7 +986,8 @@ def _videos(L, year):
 )
 def _lectures(L, year):
     e = by_year(L["outreach_events"], "event_date", year)
-    return _count(e[(e["organiser"] == "浦东人社大讲堂") & (e["event_type"] == "线下培训")])
+    hit = e[(e["organiser"] == "浦东人社大讲堂") & (e["event_type"] == "线下培训")]
+    return counted("outreach_events", hit, *EVENT_COLUMNS)
 
 
 manual(
@@ -912,3 +1059,8 @@ def _change(value: Value, previous: Value) -> float | int | None:
 def figures_document(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None,
                      previous_manual: dict[str, Value] | None = None) -> dict:  # fmt: skip
     return {"year": year, "metrics": compute(L, year, manual_values, previous_manual)}
+
+
+def evaluate(L: Ledgers, year: int) -> dict[str, Result]:
+    """Every ledger figure of `year` with the rows behind it (manual figures have none)."""
+    return {m.id: m.evaluate(L, year) for m in CATALOGUE.values() if not m.is_manual}
