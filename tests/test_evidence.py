@@ -84,3 +84,173 @@ def test_a_rule_reads_only_the_columns_it_declares(metric, ledgers, results):
             ledgers.data_dir, {name: ledgers[name][list(cols)] for name, cols in reads.items()}
         )
         assert metric.compute(narrow, year) == results[year][metric.id].value
+
+
+# -- the work paper (evidence.xlsx) ------------------------------------------------------------
+
+EPOCH = "1643500800"
+
+
+def read_sheets(path) -> dict[str, list[list[object]]]:
+    """Every sheet's cells, read straight from the package (openpyxl needs ~30 s for 明细)."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    with zipfile.ZipFile(path) as z:
+        strings = [
+            si.findtext("m:t", namespaces=ns)
+            for si in ET.fromstring(z.read("xl/sharedStrings.xml"))
+        ]
+        book = ET.fromstring(z.read("xl/workbook.xml"))
+        sheets = {}
+        for sheet in book.find("m:sheets", ns):
+            number = sheet.get(r).removeprefix("rId")
+            rows = []
+            for row in ET.fromstring(z.read(f"xl/worksheets/sheet{number}.xml")).iter(
+                f"{{{ns['m']}}}row"
+            ):
+                cells = []
+                for cell in row:
+                    v = cell.findtext("m:v", namespaces=ns)
+                    if v is None:
+                        cells.append(None)
+                    elif cell.get("t") == "s":
+                        cells.append(strings[int(v)])
+                    else:
+                        cells.append(float(v) if "." in v or "E" in v else int(v))
+                rows.append(cells)
+            sheets[sheet.get("name")] = rows
+    return sheets
+
+
+@pytest.fixture(scope="module")
+def stats_2021(ledgers):
+    return metrics.figures_document(ledgers, 2021)
+
+
+@pytest.fixture(scope="module")
+def workbook_2021(ledgers, stats_2021, tmp_path_factory):
+    from helpers.evidence import write_evidence
+
+    path = tmp_path_factory.mktemp("evidence") / "evidence.xlsx"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        write_evidence(path, stats_2021, ledgers)
+    return path
+
+
+def test_detail_rows_reproduce_every_2021_figure(workbook_2021, stats_2021):
+    sheets = read_sheets(workbook_2021)
+    header, *detail = sheets["明细"]
+    assert header[:6] == ["编号", "角色", "台账", "行号", "记录编号", "去重键"]
+    by_id: dict[str, dict[str, list[list[object]]]] = {}
+    for row in detail:
+        by_id.setdefault(row[0], {}).setdefault(row[1], []).append(row)
+    summary = {row[0]: row for row in sheets["汇总"][1:]}
+    assert set(summary) == set(CATALOGUE)
+    for metric in LEDGER_METRICS:
+        value = stats_2021["metrics"][metric.id]["value"]
+        roles = by_id.get(metric.id, {})
+        if metric.unit == "%":
+            n, d = len(roles.get(NUMERATOR, [])), len(roles.get(DENOMINATOR, []))
+            assert metrics.rate(n, d) == value, metric.id
+        elif metric.unit == "比 1":
+            n, d = len(roles[NUMERATOR]), len(roles[DENOMINATOR])
+            assert metrics.round_half_up(n / d, 1) == value
+        elif SUMMED in roles:
+            column = header.index(
+                next(
+                    h
+                    for h in header
+                    if h.endswith(
+                        " "
+                        + {"万元": "amount_recovered", "家": "units", "位": "participants"}[
+                            metric.unit
+                        ]
+                    )
+                )
+            )
+            total = sum(row[column] or 0 for row in roles[SUMMED] if len(row) > column)
+            expected = metrics.round_half_up(total / 10000, 2) if metric.unit == "万元" else total
+            assert expected == value, metric.id
+        else:
+            assert len(roles.get(COUNT, [])) == value, metric.id
+        assert summary[metric.id][2] == value
+        assert summary[metric.id][10] == sum(len(v) for v in roles.values())
+
+
+def test_evidence_rows_carry_no_personal_data(sample_ledgers_dir, tmp_path):
+    from helpers.contract import personal_columns
+    from helpers.evidence import write_evidence
+    from helpers.load import load_ledgers
+
+    ledgers = load_ledgers(sample_ledgers_dir, keep_personal=True)
+    path = tmp_path / "evidence.xlsx"
+    write_evidence(path, metrics.figures_document(ledgers, 2019), ledgers)
+    cells = {str(v) for rows in read_sheets(path).values() for row in rows for v in row}
+    personal = [col for cols in personal_columns().values() for col in cols]
+    assert not any(col in cell for cell in cells for col in personal)
+    values = {str(v) for name, cols in personal_columns().items() for col in cols
+              for v in ledgers[name][col].dropna().head(50)}  # fmt: skip
+    assert values and not values & cells
+
+
+def test_work_paper_is_reproducible(ledgers, stats_2021, tmp_path, monkeypatch):
+    import zipfile
+
+    from helpers.evidence import write_evidence
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    small = {k: v for k, v in list(metrics.evaluate(ledgers, 2021).items())[:12]}
+    from helpers.evidence import write_workbook
+
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_workbook(first, stats_2021, small, ledgers)
+    write_workbook(second, stats_2021, small, ledgers)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as z:
+        assert {info.date_time for info in z.infolist()} == {(2022, 1, 30, 0, 0, 0)}
+        assert "2022-01-30T00:00:00Z" in z.read("docProps/core.xml").decode()
+    assert write_evidence  # the build's entry point stays importable
+
+
+def test_work_paper_opens_in_openpyxl_with_frozen_header_and_filter(ledgers, stats_2021, tmp_path):
+    import openpyxl
+
+    from helpers.evidence import write_workbook
+
+    small = {k: v for k, v in list(metrics.evaluate(ledgers, 2021).items())[:12]}
+    path = tmp_path / "e.xlsx"
+    written = write_workbook(path, stats_2021, small, ledgers)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["汇总", "明细"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+        assert ws.cell(1, 1).font.b
+    assert (
+        wb["明细"].max_row - 1
+        == written["明细"]
+        == sum(len(p.frame) for r in small.values() for p in r.rows)
+    )
+    row = [c.value for c in wb["明细"][2]]
+    assert row[0] == next(iter(small)) and isinstance(row[3], int)
+
+
+def test_detail_continues_on_further_sheets_past_the_row_limit(ledgers, stats_2021, tmp_path):
+    from helpers.evidence import write_workbook
+
+    small = {k: v for k, v in list(metrics.evaluate(ledgers, 2021).items())[:12]}
+    whole, split = tmp_path / "whole.xlsx", tmp_path / "split.xlsx"
+    write_workbook(whole, stats_2021, small, ledgers)
+    written = write_workbook(split, stats_2021, small, ledgers, max_rows=40)
+    sheets = read_sheets(split)
+    names = [n for n in sheets if n.startswith("明细")]
+    assert names == ["明细"] + [f"明细{i}" for i in range(2, len(names) + 1)] and len(names) > 2
+    assert all(len(sheets[n]) <= 40 for n in names)
+    assert all(sheets[n][0] == sheets["明细"][0] for n in names)
+    rows = [row for n in names for row in sheets[n][1:]]
+    assert rows == read_sheets(whole)["明细"][1:]
+    assert sum(written[n] for n in names) == len(rows)

@@ -24,6 +24,7 @@ from typing import IO
 
 from . import config
 from .errors import RenderError, ReportError
+from .evidence import write_evidence
 from .figures import require_year_in_ledgers, to_json, year_figures
 from .fonts import font_manifest, resolve_fonts
 from .load import is_synthetic, load_ledgers
@@ -36,6 +37,7 @@ OUTPUTS = (
     "report.pdf",
     "review.html",
     "report.ipynb",
+    "evidence.xlsx",
     "stats.json",
     "manifest.json",
 )
@@ -44,7 +46,7 @@ PACKAGES = ("pandas", "numpy", "matplotlib", "pandera", "papermill", "nbconvert"
 
 
 STAGE_LABELS = {"validate": "校验台账和参数", "metrics": "计算数字", "execute": "执行笔记本",
-                "html": "导出 HTML", "pdf": "排版 PDF"}  # fmt: skip
+                "html": "导出 HTML", "pdf": "排版 PDF", "evidence": "写审核底稿"}  # fmt: skip
 
 
 @dataclass
@@ -310,6 +312,8 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                 (staging / "review.html").write_text(review_html(nb, title), encoding="utf-8")
             with timings.stage("pdf"):
                 write_pdf(reader, staging / "report.pdf")
+            with timings.stage("evidence"):
+                write_evidence(staging / "evidence.xlsx", stats, ledgers)
             inputs = input_files(ledgers.files, request.params)
             (staging / "stats.json").write_text(to_json(stats), encoding="utf-8")
             (staging / "manifest.json").write_text(

@@ -1,0 +1,227 @@
+"""The reviewer's work paper (审核底稿, evidence.xlsx): every figure and the ledger rows behind it.
+
+Sheet 汇总 lists each figure once; sheet 明细 lists, in long form, every row a figure counted,
+with the line of the ledger file it came from and the columns the rule reads, so filtering 明细
+by 编号 gives exactly the rows behind that number. Personal columns never appear. Rows beyond
+Excel's limit continue on sheets 明细2, 明细3, …
+
+Reproducible: with SOURCE_DATE_EPOCH set, the workbook's properties and every zip entry carry
+that moment, so the same inputs give a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import contract as c
+from . import metrics, xlsx
+from .load import Ledgers
+from .metrics import CATALOGUE, COUNT, Result, Rows
+from .provenance import sha256
+
+EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
+REPEAT = "重复不计"  # a distinct count's later rows of an already counted key
+
+SUMMARY_HEADER = ("编号", "名称", "数值", "单位", "上年", "变化", "口径", "来源台账", "台账文件",
+                  "台账文件 SHA-256", "计入行数", "行数构成")  # fmt: skip
+DETAIL_FIXED = ("编号", "角色", "台账", "行号", "记录编号", "去重键")
+
+# Column names several ledgers share, each with its own wording; one label for the work paper.
+SHARED_LABELS = {
+    "received_date": "受理/接收/收到日期",
+    "closed_date": "结案/办结日期",
+    "result": "结果",
+    "action_type": "被诉（被申请）行为类别",
+    "kind": "类别",
+    "meeting_date": "会议日期",
+    "meeting_type": "会议类型",
+}
+
+
+def column_label(name: str) -> str:
+    """Chinese first, then the contract's column name: 受理机构类型 body_type."""
+    if name in SHARED_LABELS:
+        return f"{SHARED_LABELS[name]} {name}"
+    for spec in c.LEDGERS.values():
+        if name in spec.column_names:
+            return f"{spec.column(name).zh.split('（')[0]} {name}"
+    return name
+
+
+def _personal() -> set[str]:
+    return {col for spec in c.LEDGERS.values() for col in spec.personal_columns}
+
+
+def detail_columns(results: dict[str, Result]) -> list[str]:
+    """The columns the rules read, never a personal one; the most used first, so that the rows
+    of the large ledgers end early and the sheet stays small."""
+    personal = _personal()
+    used: dict[str, int] = {}
+    for result in results.values():
+        for part in result.rows:
+            for col in part.columns:
+                if col not in personal:
+                    used[col] = used.get(col, 0) + len(part.frame)
+    return sorted(used, key=lambda col: -used[col])
+
+
+def _cell(value: object) -> object:
+    """Dates as YYYY-MM-DD text (filterable, no time part), flags as 是/否, blanks empty."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return c.YES if value else c.NO
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def part_roles(part: Rows) -> pd.Series:
+    """Each row's role; in a distinct count the first row of each key counts, later ones not."""
+    roles = pd.Series(part.role, index=part.frame.index, dtype=object)
+    if part.key is not None:
+        roles[part.frame[part.key].duplicated()] = REPEAT
+    return roles
+
+
+def evidence_frame(
+    metric_id: str, result: Result, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """A figure's rows in the work paper's long form (what `report.evidence(id)` shows)."""
+    columns = columns if columns is not None else detail_columns({metric_id: result})
+    frames = []
+    for part in result.rows:
+        spec = c.LEDGERS[part.ledger]
+        f = part.frame
+        out = pd.DataFrame(
+            {
+                "编号": metric_id,
+                "角色": part_roles(part),
+                "台账": part.ledger,
+                "行号": f.index.astype(int),
+                "记录编号": f[spec.key],
+                "去重键": f[part.key] if part.key else None,
+            },
+            index=f.index,
+        )
+        for col in columns:
+            out[col] = f[col] if col in part.columns and col in f else None
+        frames.append(_typed(out))
+    if not frames:
+        return pd.DataFrame(columns=[*DETAIL_FIXED, *columns])
+    return pd.concat(frames, ignore_index=True)
+
+
+def row_makeup(result: Result) -> str:
+    counts: dict[str, int] = {}
+    for part in result.rows:
+        for role, n in part_roles(part).value_counts(sort=False).items():
+            counts[role] = counts.get(role, 0) + int(n)
+    return " + ".join(f"{role} {n}" for role, n in counts.items())
+
+
+def summary_records(stats: dict, results: dict[str, Result], ledgers: Ledgers) -> list[list]:
+    hashes = {name: sha256(path) for name, path in ledgers.files.items()}
+    rows = []
+    for metric_id, entry in stats["metrics"].items():
+        metric = CATALOGUE[metric_id]
+        result = results.get(metric_id)
+        files = [ledgers.files[name].name for name in metric.ledgers if name in ledgers.files]
+        change = entry["change"]
+        rows.append([
+            metric_id, entry["name"], _cell(entry["value"]), entry["unit"],
+            _cell(entry["previous"]), _cell(change), entry["definition"],
+            "人工填报（参数文件）" if metric.is_manual else "、".join(metric.ledgers),
+            "\n".join(files), "\n".join(hashes[n] for n in metric.ledgers if n in hashes),
+            sum(len(p.frame) for p in result.rows) if result else None,
+            row_makeup(result) if result else "",
+        ])  # fmt: skip
+    return rows
+
+
+def counted_rows(result: Result) -> int:
+    """Rows of 明细 that carry the role 计数 (a distinct count's repeats excluded)."""
+    return sum(int((part_roles(p) == COUNT).sum()) for p in result.rows)
+
+
+def _moment() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def write_workbook(path: Path, stats: dict, results: dict[str, Result], ledgers: Ledgers,
+                   *, max_rows: int = EXCEL_MAX_ROWS) -> dict[str, int]:  # fmt: skip
+    """Write evidence.xlsx; returns the data rows written per sheet."""
+    book = xlsx.Book(f"{stats['year']} 年度法治政府建设情况报告审核底稿", _moment())
+    summary = pd.DataFrame(summary_records(stats, results, ledgers), columns=list(SUMMARY_HEADER))
+    written = {"汇总": book.add_sheet("汇总", list(SUMMARY_HEADER), book.rows(summary),
+                                      [38, 30, 10, 6, 10, 8, 60, 24, 24, 66, 10, 24])}  # fmt: skip
+    columns = detail_columns(results)
+    header = [*DETAIL_FIXED, *(column_label(col) for col in columns)]
+    widths = [38, 8, 20, 8, 14, 16] + [14] * len(columns)
+    rows = [row for metric_id, result in results.items()
+            for part in result.rows for row in _detail_rows(book, metric_id, part, columns)]  # fmt: skip
+    per_sheet = max_rows - 1
+    for n, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
+        name = "明细" if n == 1 else f"明细{n}"
+        written[name] = book.add_sheet(name, header, rows[start : start + per_sheet], widths)
+    book.save(path)
+    return written
+
+
+def _detail_rows(book: xlsx.Book, metric_id: str, part: Rows, columns: list[str]) -> list[str]:
+    """One part's rows as row XML: the fixed columns, then its own columns in their places of the
+    work paper's column list (the others left empty), never a personal column."""
+    f = part.frame
+    if f.empty:
+        return []
+    spec = c.LEDGERS[part.ledger]
+    n = len(f)
+    fixed = [
+        book.cells(pd.Series([metric_id] * n, dtype=object)),
+        book.cells(part_roles(part).reset_index(drop=True)),
+        book.cells(pd.Series([part.ledger] * n, dtype=object)),
+        book.cells(pd.Series(f.index.astype(int), dtype=object)),
+        book.cells(f[spec.key].reset_index(drop=True).astype(object)),
+        book.cells(f[part.key].reset_index(drop=True).astype(object))
+        if part.key
+        else np.full(n, "<c/>", dtype=object),
+    ]
+    own = [col for col in columns if col in part.columns and col in f]
+    last = max((columns.index(col) for col in own), default=-1)
+    empty = np.full(n, "<c/>", dtype=object)
+    tail = [
+        book.cells(f[col].reset_index(drop=True).astype(object)) if col in own else empty
+        for col in columns[: last + 1]
+    ]
+    return ["<row>" + "".join(cells) + "</row>" for cells in zip(*fixed, *tail, strict=True)]
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells as the work paper shows them: dates as YYYY-MM-DD text (filterable, no time part),
+    flags as 是/否, numbers as numbers, blanks empty."""
+    out = {}
+    for name, col in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(col):
+            out[name] = col.dt.strftime("%Y-%m-%d").astype(object).where(col.notna(), None)
+        elif pd.api.types.is_bool_dtype(col):
+            out[name] = col.map({True: c.YES, False: c.NO}).astype(object).where(col.notna(), None)
+        else:
+            out[name] = col.astype(object).where(col.notna(), None)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def write_evidence(path: Path, stats: dict, ledgers: Ledgers) -> dict[str, int]:
+    """The year's work paper, from the same rules that computed `stats`."""
+    return write_workbook(path, stats, metrics.evaluate(ledgers, stats["year"]), ledgers)
