@@ -254,3 +254,55 @@ def test_detail_continues_on_further_sheets_past_the_row_limit(ledgers, stats_20
     rows = [row for n in names for row in sheets[n][1:]]
     assert rows == read_sheets(whole)["明细"][1:]
     assert sum(written[n] for n in names) == len(rows)
+
+
+# -- the notebook's calls ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def session(ledgers):
+    from helpers import config
+    from helpers.session import ReportSession
+
+    s = ReportSession(2021, config.DATA_DIR, config.params_path(2021))
+    s.__dict__["ledgers"] = ledgers  # the session fixture's validated ledgers, not a second load
+    return s
+
+
+def test_report_evidence_returns_the_rows_of_a_figure(session):
+    rows = session.evidence("wage_arrears.closure_rate")
+    roles = rows["角色"].value_counts()
+    value = session.stats["metrics"]["wage_arrears.closure_rate"]["value"]
+    assert metrics.rate(roles[NUMERATOR], roles[DENOMINATOR]) == value == 96.25
+    assert {"行号", "记录编号", "received_date", "closed_date"} <= set(rows.columns)
+    with pytest.raises(KeyError):
+        session.evidence("no.such_metric")
+
+
+def test_a_section_states_the_figures_its_template_renders(session):
+    ids = session.figure_ids("m07_governance")
+    assert "disputes.accepted_total" in ids and "wage_arrears.closure_rate" in ids
+    assert "disclosure.requests_received" not in ids
+    assert session.figure_ids("title") == []
+    html = session.figures_of("m07_governance").data
+    assert all(metric_id in html for metric_id in ids)
+
+
+def test_notebook_shows_each_sections_figures_before_it():
+    import nbformat
+
+    from helpers import config
+
+    nb = nbformat.read(config.REPORT_NOTEBOOK, as_version=4)
+    sources = ["".join(cell.source) for cell in nb.cells]
+    for i, source in enumerate(sources):
+        if (
+            source.startswith("report.section(")
+            and "cover_letter" not in source
+            and '"title"' not in source
+        ):
+            section = source.split('"')[1]
+            assert sources[i - 1] == f'report.figures_of("{section}")'
+            assert "remove-cell" in nb.cells[i - 1].metadata["tags"]
+            assert nb.cells[i - 1].id == f"figures-{section.replace('_', '-')}"
+    assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")

@@ -223,3 +223,48 @@ def test_several_years_in_parallel_match_one_at_a_time_and_failures_are_named(
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="2021/report.pdf"' in index and 'href="2022/review.html"' in index
     assert "2031" in index and "失败" in index
+
+
+# -- the review edition: every traced number links to a card with its code ----------------------
+
+_LINKED = re.compile(
+    r'<a class="fig-link" href="#fig-([^"]+)"><span class="fig(?:-yoy)?" data-metric="([^"]+)"'
+)
+
+
+def _cards(html: str) -> dict[str, str]:
+    parts = re.split(r'(?=<section class="fig-card" id="fig-)', html)
+    return {
+        m.group(1): part
+        for part in parts
+        if (m := re.match(r'<section class="fig-card" id="fig-([^"]+)"', part))
+    }
+
+
+def test_every_review_number_links_to_a_card_showing_its_code(report_dir):
+    from helpers.metrics import CATALOGUE
+
+    html = (report_dir / "review.html").read_text(encoding="utf-8")
+    spans = re.findall(r'<span class="fig(?:-yoy)?" data-metric="([^"]+)"', html)
+    links = _LINKED.findall(html)
+    assert spans and len(links) == len(spans)
+    assert all(target == metric for target, metric in links)
+    assert any('class="fig-yoy"' in html for _ in [0]), "year-on-year values are traced"
+    cards = _cards(html)
+    assert set(cards) == set(CATALOGUE)
+    for metric_id in {metric for _, metric in links}:
+        card = cards[metric_id]
+        if CATALOGUE[metric_id].is_manual:
+            assert "人工填报" in card
+        else:
+            assert 'class="fig-code"' in card and "def " in card, metric_id
+            assert "SHA-256" in card and "#ledger-" in card, metric_id
+
+
+def test_reader_edition_has_no_links_to_cards_but_hover_shows_the_id(report_dir):
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert 'href="#fig-' not in html and "fig-card" not in html
+    for metric, title in re.findall(
+        r'data-metric="([^"]+)" data-value="[^"]*" title="([^"]*)"', html
+    ):
+        assert title.startswith(metric + " ")

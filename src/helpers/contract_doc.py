@@ -38,7 +38,7 @@ HEADER = """# 数据合同 / Data contract
 
 
 def _ledger_section(spec: c.LedgerSpec) -> list[str]:
-    out = [f"## `{spec.name}` — {spec.zh} / {spec.en}", ""]
+    out = [f'<a id="ledger-{spec.name}"></a>', "", f"## `{spec.name}` — {spec.zh} / {spec.en}", ""]
     year = spec.year_column or "（见说明）"
     out.append(f"主键 key: `{spec.key}`；归年日期 year column: `{year}`")
     out.append("")

@@ -59,11 +59,23 @@ def number(value: int | float | None, unit: str = "") -> str:
 
 
 def _span(figure: Figure, text: str) -> Markup:
-    """Wrap a figure so a reviewer can trace it: the metric id and its definition travel along."""
+    """Wrap a figure so a reviewer can trace it: the metric id and its definition travel along
+    (the hover shows the id too; the review edition links the span to the figure's card)."""
     value = "" if figure.value is None else f"{figure.value:g}"
     return Markup(
-        '<span class="fig" data-metric="{}" data-value="{}" title="{}：{}">{}</span>'
-    ).format(figure.id, value, figure.name, figure.definition, text)
+        '<span class="fig" data-metric="{}" data-value="{}" title="{} {}：{}">{}</span>'
+    ).format(figure.id, value, figure.id, figure.name, figure.definition, text)
+
+
+def traced_yoy(figure: Figure) -> Markup:
+    """The year-on-year wording of `yoy`, marked with its figure so the review edition can link
+    last year's value to the same card."""
+    text = yoy(figure)
+    if not text:
+        return text
+    return Markup('<span class="fig-yoy" data-metric="{}" title="{} 上年：{}">{}</span>').format(
+        figure.id, figure.id, number(figure.previous, figure.unit), text
+    )
 
 
 def fig(figure: Figure) -> Markup:
@@ -153,7 +165,7 @@ def environment(template_dir: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.globals.update(fig=fig, says=says, yoy=yoy, number=number)
+    env.globals.update(fig=fig, says=says, yoy=traced_yoy, number=number)
     env.filters.update(
         lead=lead,
         paragraphs=paragraphs,

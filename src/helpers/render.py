@@ -82,8 +82,21 @@ def review_html(nb: nbformat.NotebookNode, title: str) -> str:
         },
     )
     html = _STYLE_BLOCK.sub(_drop_url_comments, html)
+    html = link_figures(html)
     _check_offline(html, edition="review", strict=False)
     return html
+
+
+# A traced number (narrative.fig) or year-on-year wording (narrative.traced_yoy); their text
+# holds no element, so the first closing tag ends them.
+_FIGURE_SPAN = re.compile(r'<span class="fig(?:-yoy)?" data-metric="([^"]+)"[^>]*>.*?</span>', re.S)
+
+
+def link_figures(html: str) -> str:
+    """In the review edition every traced number links to its figure card (#fig-<id>)."""
+    return _FIGURE_SPAN.sub(
+        lambda m: f'<a class="fig-link" href="#fig-{m.group(1)}">{m.group(0)}</a>', html
+    )
 
 
 def write_pdf(html: str, path: Path) -> None:

@@ -7,6 +7,7 @@ from them — default paths, the params file for the year — is resolved here, 
 from __future__ import annotations
 
 import pickle
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +16,7 @@ import pandas as pd
 from IPython.display import HTML, display
 from markupsafe import Markup
 
-from . import breakdowns, charts, config, quality
+from . import breakdowns, charts, config, evidence, metrics, quality
 from .errors import ReportError
 from .figures import require_year_in_ledgers, year_figures
 from .load import Ledgers, is_synthetic, load_ledgers
@@ -102,6 +103,42 @@ class ReportSession:
 
     def consistency_checks(self) -> HTML:
         return table(quality.consistency_checks(self.stats, self.ledgers))
+
+    @cached_property
+    def results(self) -> dict[str, metrics.Result]:
+        """Each ledger figure of the year with the rows behind it."""
+        return metrics.evaluate(self.ledgers, self.year)
+
+    def evidence(self, metric_id: str) -> pd.DataFrame:
+        """The rows behind one figure, as in the work paper's 明细 (line, record, columns read)."""
+        if metric_id not in metrics.CATALOGUE:
+            raise KeyError(f"未知指标 / unknown metric: {metric_id}")
+        result = self.results.get(metric_id)
+        if result is None:
+            return pd.DataFrame(columns=list(evidence.DETAIL_FIXED))
+        return evidence.evidence_frame(metric_id, result)
+
+    def figure_ids(self, section: str) -> list[str]:
+        """The figures a section states, read from what its template renders (not a kept list)."""
+        return list(
+            dict.fromkeys(re.findall(r'data-metric="([^"]+)"', self.narrative.section(section)))
+        )
+
+    def figures_of(self, section: str) -> HTML:
+        """The figures a section states, with their definitions, shown before its narrative."""
+        rows = [
+            {"编号": id, "名称": e["name"], "数值": number(e["value"], e["unit"]), "单位": e["unit"],
+             "口径": e["definition"]}
+            for id in self.figure_ids(section) for e in [self.stats["metrics"][id]]
+        ]  # fmt: skip
+        if not rows:
+            return HTML("<p>本节不引用数字 / this section states no figure</p>")
+        return table(pd.DataFrame(rows))
+
+    def figure_cards(self) -> HTML:
+        """One card per figure (value, last year, 口径, ledger file and hash, columns, rows counted,
+        the code that ran): the targets of the review edition's number links."""
+        return HTML(evidence.figure_cards(self.stats, self.results, self.ledgers))
 
     def figures_table(self) -> HTML:
         """Every figure with its id, definition and source, for reviewers tracing a number."""
