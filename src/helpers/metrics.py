@@ -11,6 +11,7 @@ number without restating any rule. The value is derived from those same rows.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -169,23 +170,32 @@ def by_year(frame: pd.DataFrame, column: str, year: int) -> pd.DataFrame:
 # -- 一(三) 政府职能转变 -----------------------------------------------------------------------
 
 
+def institution_key(names: pd.Series) -> pd.Series:
+    """Institution names compared as one: full-width and half-width forms (（）/()) alike, blanks
+    ignored; otherwise the exact name."""
+    return names.map(lambda s: "".join(unicodedata.normalize("NFKC", s).split()))
+
+
 def _approved(L: Ledgers, year: int, ownership: str) -> Result:
     a = by_year(L["training_approvals"], "decision_date", year)
     hit = a[(a["ownership"] == ownership) & (a["item"] == "设立") & (a["decision"] == "准予")]
-    return distinct("training_approvals", hit, "institution_name", "decision_date", "ownership",
+    hit = hit.assign(institution_key=institution_key(hit["institution_name"]))
+    return distinct("training_approvals", hit, "institution_key", "decision_date", "ownership",
                     "item", "decision", "institution_name")  # fmt: skip
 
 
 @_register("licensing.private_training_institutions_approved", "民办职业培训机构设立审批发证数", "家",
            "training_approvals",
-           "决定日期在当年、审批事项为“设立”、决定为“准予”的民办机构数（按机构名称去重）")  # fmt: skip
+           "决定日期在当年、审批事项为“设立”、决定为“准予”的民办机构数（按机构名称去重；名称比较时"
+           "全角半角视为相同、忽略空格）")  # fmt: skip
 def _private_approved(L, year):
     return _approved(L, year, "民办")
 
 
 @_register("licensing.foreign_training_institutions_approved", "外资职业培训机构设立审批发证数", "家",
            "training_approvals",
-           "决定日期在当年、审批事项为“设立”、决定为“准予”的外资机构数（按机构名称去重）")  # fmt: skip
+           "决定日期在当年、审批事项为“设立”、决定为“准予”的外资机构数（按机构名称去重；名称比较时"
+           "全角半角视为相同、忽略空格）")  # fmt: skip
 def _foreign_approved(L, year):
     return _approved(L, year, "外资")
 
@@ -236,7 +246,7 @@ def _disclosure_answered_count(L, year):
     "上年结转的信息公开申请数",
     "件",
     "disclosure_requests",
-    "上一年收到、截至上年 12 月 31 日尚未答复的申请数",
+    "以前任一年度收到、截至上年 12 月 31 日尚未答复的申请数（不限于上一年收到的申请）",
 )
 def _disclosure_carried_in(L, year):
     d = L["disclosure_requests"]
@@ -264,7 +274,7 @@ def _disclosure_carried_out(L, year):
     "信息公开答复被申请复议或被起诉数",
     "件",
     "disclosure_requests",
-    "当年答复的申请中，被申请行政复议或被提起行政诉讼的件数",
+    "当年答复的申请中，被申请行政复议或被提起行政诉讼的件数（两者都有的计一件）",
 )
 def _disclosure_challenged(L, year):
     d = _disclosure_answered(L, year)
@@ -297,7 +307,7 @@ def _meetings(L, year):
     "局务会研究议题数",
     "个",
     "meetings+meeting_topics",
-    "当年局务会上研究的议题数（议题按所属会议的日期归年）",
+    "当年局务会上研究的议题数（议题按所属会议的日期归年，不看议题本身；其他类型会议的议题不计）",
 )
 def _topics(L, year):
     meetings = bureau_meetings(L, year)[["meeting_id", "meeting_date", "meeting_type"]]
@@ -358,7 +368,8 @@ def _docs_reviewed(L, year):
     "规范性文件报备率",
     "%",
     "normative_documents",
-    "当年印发且已报送备案的文件数 ÷ 当年印发的文件数 × 100%，保留两位小数",
+    "当年印发且“是否报送备案”为“是”的文件数 ÷ 当年印发的文件数 × 100%，保留两位小数"
+    "（以备案标记为准，不看备案日期：次年初报送备案的也计入）",
 )
 def _docs_filed(L, year):
     d = documents_issued(L, year)
@@ -375,11 +386,13 @@ def _docs_filed(L, year):
     "参加执法资格培训考试的新上岗人员数",
     "名",
     "enforcement_officers",
-    "执法资格培训考试日期在当年的人员数",
+    "执法资格培训考试日期在当年、考试结果不是“缺考”、上岗日期在当年或上一年的人员数"
+    "（缺考者未参加考试；更早上岗的人员复考不算新上岗）",
 )
 def _new_officers(L, year):
     o = by_year(L["enforcement_officers"], "exam_date", year)
-    return counted("enforcement_officers", o, "exam_date")
+    new = o[(o["exam_result"] != "缺考") & (o["onboard_date"].dt.year >= year - 1)]
+    return counted("enforcement_officers", new, "exam_date", "exam_result", "onboard_date")
 
 
 @_register("enforcement.cases_corrected_or_lost", "行政执法案件被纠错或败诉数", "件",
@@ -402,6 +415,7 @@ def _enforcement_lost(L, year):
 
 
 def active_orgs(L: Ledgers, year: int, org_type: str) -> pd.DataFrame:
+    """Organisations standing at the end of 31 December: one dissolved that day is not."""
     o = L["mediation_orgs"]
     end = pd.Timestamp(year=year, month=12, day=31)
     alive = (o["established_date"] <= end) & (
@@ -418,7 +432,7 @@ ORG_COLUMNS = ("org_type", "established_date", "dissolved_date")
     "新设联调分中心数",
     "家",
     "mediation_orgs",
-    "组织类型为“联调分中心”、设立日期在当年的组织数",
+    "组织类型为“联调分中心”、设立日期在当年的组织数（当年设立又撤销的也计入）",
 )
 def _new_subcenters(L, year):
     o = by_year(L["mediation_orgs"], "established_date", year)
@@ -431,7 +445,7 @@ def _new_subcenters(L, year):
     "街镇调解组织数",
     "个",
     "mediation_orgs",
-    "截至当年 12 月 31 日已设立且未撤销的街镇调解组织数",
+    "截至当年 12 月 31 日已设立且未撤销的街镇调解组织数（12 月 31 日当天撤销的不计）",
 )
 def _street_orgs(L, year):
     return counted("mediation_orgs", active_orgs(L, year, "街镇调解组织"), *ORG_COLUMNS)
@@ -442,7 +456,7 @@ def _street_orgs(L, year):
     "开发区调解组织数",
     "个",
     "mediation_orgs",
-    "截至当年 12 月 31 日已设立且未撤销的开发区调解组织数",
+    "截至当年 12 月 31 日已设立且未撤销的开发区调解组织数（12 月 31 日当天撤销的不计）",
 )
 def _zone_orgs(L, year):
     return counted("mediation_orgs", active_orgs(L, year, "开发区调解组织"), *ORG_COLUMNS)
@@ -468,7 +482,8 @@ CLOSED_COLUMNS = ("closed_date", "body_type", "outcome")
     "受理劳动人事争议案件数",
     "件",
     "disputes",
-    "受理日期在当年的案件数，调解组织与仲裁院合计",
+    "受理日期在当年的案件数，调解组织与仲裁院合计（台账每行一件：调解不成转仲裁的争议在调解组织、"
+    "仲裁院各有一行，各计一件；仲裁院决定不予受理的案件已登记，也计入）",
 )
 def _accepted(L, year):
     return counted("disputes", disputes_received(L, year), "received_date")
@@ -479,7 +494,7 @@ def _accepted(L, year):
     "仲裁院受理案件数",
     "件",
     "disputes",
-    "受理机构为仲裁院、受理日期在当年的案件数",
+    "受理机构为仲裁院、受理日期在当年的案件数（含结果为“不予受理”的登记案件）",
 )
 def _accepted_arbitration(L, year):
     d = disputes_received(L, year)
@@ -522,7 +537,7 @@ def _mediated(L, year):
     "仲裁院结案数",
     "件",
     "disputes",
-    "受理机构为仲裁院、结案日期在当年的案件数（含上年结转，各类结案方式）",
+    "受理机构为仲裁院、结案日期在当年的案件数（含上年结转，各类结案方式，含不予受理）",
 )
 def _closed_arbitration(L, year):
     d = disputes_closed(L, year)
@@ -531,7 +546,7 @@ def _closed_arbitration(L, year):
 
 @_register("disputes.mediation_to_arbitration_closure_ratio", "调解、仲裁结案比", "比 1", "disputes",
            "调解组织调解成功结案数 ÷ 仲裁院结案数（均按结案日期在当年计），四舍五入保留一位小数，"
-           "写作“X 比 1”")  # fmt: skip
+           "写作“X 比 1”；仲裁院结案数为 0 时无此比值，报告显示“—”")  # fmt: skip
 def _ratio(L, year):
     return ratio_of(_mediated(L, year), _closed_arbitration(L, year))
 
@@ -615,7 +630,8 @@ def _resolution_rate(L, year):
     "追回欠薪金额",
     "万元",
     "wage_arrears_leads",
-    "当年接收、截至 12 月 31 日已解决线索的追回金额合计，以万元计，保留两位小数",
+    "当年接收、截至 12 月 31 日已解决线索的追回金额（元）合计 ÷ 10000，四舍五入保留两位小数；"
+    "追回金额空白的线索按 0 元计",
 )
 def _amount_recovered(L, year):
     done = _wage_resolved(L, year)
@@ -679,7 +695,8 @@ RATINGS = ("closed_date", "attitude_satisfaction", "result_satisfaction")
     "建议提案“双满意”率",
     "%",
     "proposals",
-    "当年办结且已反馈评价的件数中，办理态度与办理结果均为“满意”的比例，保留两位小数",
+    "当年办结且办理态度、办理结果两项评价均已反馈的件数中，两项均为“满意”的比例，保留两位小数"
+    "（只反馈了一项的件不进分母也不进分子）",
 )
 def _double_satisfaction(L, year):
     p = proposals_closed(L, year)
@@ -969,12 +986,12 @@ def _training_people(L, year):
     "“秒懂政策”推出期数",
     "期",
     "publicity_posts",
-    "栏目为“秒懂政策”、发布日期在当年的推送数",
+    "栏目为“秒懂政策”、发布日期在当年的期数：同一期（标题相同）在多个平台发布只计一期",
 )
 def _videos(L, year):
     p = by_year(L["publicity_posts"], "publish_date", year)
-    return counted("publicity_posts", p[p["column_name"] == "秒懂政策"], "publish_date",
-                   "column_name")  # fmt: skip
+    return distinct("publicity_posts", p[p["column_name"] == "秒懂政策"], "title", "publish_date",
+                    "column_name", "title", "channel")  # fmt: skip
 
 
 @_register(
