@@ -69,7 +69,7 @@ FIGURES = {
     "formatted as the kernel would",
     "execution_overhead": "derived: execute stage − kernel start − notebook work",
     "html_export": "reader_html() + review_html() on the executed notebook of a report run",
-    "pdf_render": "write_pdf() on the reader's HTML of a report run",
+    "pdf_render": "write_pdf() (Typst) on the executed notebook of a report run",
     "floor_plain_script": "floor (2): one plain script, no kernel: load+validate, metrics, "
     "narrative, five charts to PNG — process wall time",
     "ledger_error": "report run on 1× ledgers with one broken date: time until the error exits",
@@ -299,12 +299,17 @@ def _probe_html(a: dict, clock: _Clock) -> dict:
 
 
 def _probe_pdf(a: dict, clock: _Clock) -> dict:
+    import nbformat
+
+    from helpers.params import load_params
     from helpers.render import write_pdf
 
     out = {"import_s": clock.lap()}
-    html = Path(a["html"]).read_text(encoding="utf-8")
+    nb = nbformat.read(a["executed"], as_version=4)
+    params = load_params(Path(a["params"]), a["year"])
+    title = f"{params.bureau.name}{a['year']}年度法治政府建设情况报告"
     clock.lap()
-    write_pdf(html, Path(a["out"]))
+    write_pdf(nb, Path(a["out"]), title, params.bureau.signature)
     out["seconds"] = clock.lap()
     return out
 
@@ -753,8 +758,8 @@ class Bench:
                 self._probe_figure(scale, "html_export", probe_cmd(
                     "html_export", executed=str(executed), **common))  # fmt: skip
                 self._probe_figure(scale, "pdf_render", probe_cmd(
-                    "pdf_render", html=str(executed.with_name("report.html")),
-                    out=str(base / "probe-report.pdf")))  # fmt: skip
+                    "pdf_render", executed=str(executed), out=str(base / "probe-report.pdf"),
+                    **common))  # fmt: skip
             else:
                 for figure in ("html_export", "pdf_render"):
                     self.skip(scale, figure, "no report run succeeded at this scale")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from helpers import config
+from helpers.errors import ReportError
 from helpers.narrative import Figure, Narrative, number, says, title_lines, yoy
 from helpers.params import load_params
 
@@ -24,14 +26,31 @@ def test_number_style_follows_the_report(value, unit, text):
     assert number(value, unit) == text
 
 
+def _plain(markup) -> str:
+    return re.sub(r"<[^>]+>", "", str(markup))
+
+
 def test_yoy_wording_follows_the_data():
-    assert yoy(figure(32014, 30100)) == "，同比增长6.36%（上年为30100件）"
-    assert yoy(figure(28, 30)) == "，同比下降6.67%（上年为30件）"
-    assert yoy(figure(30, 30)) == "，与上年持平（上年为30件）"
-    assert yoy(figure(96.25, 95.34, "%")) == "，较上年提高0.91个百分点（上年为95.34%）"
-    assert yoy(figure(100.0, 100.0, "%")) == "，与上年持平"
+    assert _plain(yoy(figure(32014, 30100))) == "，比上年增加1914件、增长6.4%"
+    assert _plain(yoy(figure(28, 30))) == "，比上年减少2件、下降6.7%"
+    assert _plain(yoy(figure(33, 30))) == "，比上年增加3件、增长10%"  # no trailing zero
+    assert _plain(yoy(figure(30, 30))) == "，与上年持平"
+    assert _plain(yoy(figure(96.25, 95.34, "%"))) == "，比上年提高0.91个百分点"
+    assert _plain(yoy(figure(100.0, 100.0, "%"))) == "，与上年持平"
     assert yoy(figure(5, None)) == ""
-    assert yoy(figure(5, 0)) == "（上年为0件）"
+    assert _plain(yoy(figure(5, 0))) == "，比上年增加5件"
+
+
+def test_growth_rounds_once_half_up_to_one_decimal():
+    # 6.449…% must not become 6.45% and then 6.5%
+    assert _plain(yoy(figure(106449, 100000))).endswith("增长6.4%")
+    assert _plain(yoy(figure(100050, 100000))).endswith("增长0.1%")
+
+
+def test_comparison_values_are_traceable():
+    html = str(yoy(figure(32014, 30100)))
+    assert 'data-metric="x.y.change" data-value="1914"' in html
+    assert 'data-metric="x.y.growth"' in html and "上年30100件" in html
 
 
 def test_says_uses_words_for_zero_and_the_count_otherwise():
@@ -93,3 +112,54 @@ def test_templates_are_files_an_analyst_can_edit():
     from helpers.narrative import SECTIONS
 
     assert {f"{s}.html.j2" for s in SECTIONS} == names
+
+
+def test_only_the_listed_figures_are_compared_with_last_year(params):
+    stats = stats_with({"disputes.accepted_total": 32014, "proposals.closed_total": 32})
+    for entry in stats["metrics"].values():
+        entry["previous"] = 1
+    stats["metrics"]["disputes.accepted_total"]["previous"] = 30100
+    none = params.model_copy(update={"comparisons": []})
+    assert "比上年" not in Narrative(stats, none, synthetic=False).full_text()
+    some = params.model_copy(update={"comparisons": ["disputes.accepted_total"]})
+    text = _plain(Narrative(stats, some, synthetic=False).full_text())
+    assert text.count("比上年") == 1 and "32014件，比上年增加1914件、增长6.4%" in text
+
+
+def test_titles_break_between_words_or_where_the_analyst_says(params):
+    narrative = Narrative(stats_with({}), params, synthetic=False)
+    letter = narrative.section("cover_letter")
+    title = re.search(r'<h1 class="letter-title">(.*?)</h1>', letter).group(1)
+    lines = title.split("<br>")
+    assert (
+        "".join(lines)
+        == "关于报送《浦东新区人力资源和社会保障局（医疗保障局）2021年度法治政府建设情况报告》的报告"
+    )
+    assert all(len(line) <= 20 for line in lines)
+    assert not any(line.endswith(("情况报", "《")) for line in lines)
+    given = params.model_copy(deep=True)
+    given.letter.title_lines = ["关于报送《浦东新区人力资源和社会保障局（医疗保障局）",
+                                "2021年度法治政府建设情况报告》的报告"]  # fmt: skip
+    text = Narrative(stats_with({}), given, synthetic=False).section("cover_letter")
+    assert "（医疗保障局）<br>2021年度" in text
+    given.letter.title_lines = ["关于报送", "别的标题"]
+    with pytest.raises(ReportError, match="title_lines"):
+        Narrative(stats_with({}), given, synthetic=False)
+
+
+def test_letter_is_an_upward_document_with_optional_letterhead_and_imprint(params):
+    letter = params.model_copy(deep=True)
+    letter.letter.signer = "张建华"
+    letter.letter.printer = "区人社局办公室"
+    letter.letter.copy_to = ["区司法局", "区审计局"]
+    text = Narrative(stats_with({}), letter, synthetic=False).full_text()
+    assert '<div class="masthead">浦东新区人力资源和社会保障局文件</div>' in text
+    assert '签发人：<span class="signer-name">张建华</span>' in text
+    assert 'class="signoff sealed"' in text
+    assert "抄送：区司法局，区审计局。" in text and "2022年1月30日印发" in text
+    letter.letter.letterhead = False
+    letter.letter.sealed = False
+    letter.letter.printer = ""
+    text = Narrative(stats_with({}), letter, synthetic=False).full_text()
+    assert "masthead" not in text and 'class="signoff unsealed"' in text
+    assert "imprint" not in text

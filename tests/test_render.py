@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+from html import escape
 from pathlib import Path
 
 import matplotlib
@@ -139,11 +140,11 @@ def review(notebook) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf(reader, tmp_path_factory) -> Path:
+def pdf(notebook, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "report.pdf"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        render.write_pdf(reader, path)
+        render.write_pdf(notebook, path, TITLE)
     return path
 
 
@@ -278,11 +279,11 @@ def test_pdf_embeds_simplified_chinese_fonts(pdf):
         emb = columns[-5]  # name type… encoding emb sub uni objID gen
         assert emb == "yes", line
         names.append(columns[0])
-    joined = " ".join(names)
-    assert "CJK-SC" in joined
-    assert "CJK-JP" not in joined
+    joined = " ".join(names).replace("-", "").casefold()
+    assert "cjksc" in joined
+    assert "cjkjp" not in joined
     for role in ("body", "heading"):
-        family = fonts.resolve_fonts()[role].family.replace(" ", "-")
+        family = fonts.resolve_fonts()[role].family.replace(" ", "").casefold()
         assert family in joined
 
 
@@ -297,10 +298,22 @@ def test_pdf_text_is_extractable_in_order(pdf):
 
 
 @needs_poppler
-def test_pdf_page_numbers_skip_the_cover_letter(pdf):
+def test_pdf_pages_are_numbered_continuously_from_the_cover_letter(pdf):
     number = re.compile(r"—\s*(\d+)\s*—")
-    assert not number.search(_pdftext(pdf, "-f", "1", "-l", "1"))
-    assert number.search(_pdftext(pdf, "-f", "2", "-l", "2")).group(1) == "1"
+    for page in range(1, len(PdfReader(pdf).pages) + 1):
+        found = number.search(_pdftext(pdf, "-f", str(page), "-l", str(page)))
+        assert found and found.group(1) == str(page)
+
+
+@needs_poppler
+def test_pdf_holds_the_chart_and_the_table(pdf):
+    flat = re.sub(r"\s+", "", _pdftext(pdf))
+    assert "图2各年度案件数量" in flat
+    assert "表12021年劳动人事争议案件办理情况" in flat and "+3.4个百分点" in flat
+    import pymupdf
+
+    with pymupdf.open(pdf) as document:  # the same PNG twice: one image, placed twice
+        assert sum(len(page.get_image_info()) for page in document) == 2
 
 
 def test_pdf_is_a4(pdf):
@@ -318,20 +331,79 @@ def test_pdf_dates_come_from_source_date_epoch(pdf):
     assert info["/Title"] == TITLE
 
 
-def test_pdf_is_byte_identical_between_runs(reader, pdf, tmp_path, monkeypatch):
+def test_pdf_is_byte_identical_between_runs(pdf, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     again = tmp_path / "again.pdf"
-    render.write_pdf(reader, again)
+    render.write_pdf(build_notebook(), again, TITLE)
     assert again.read_bytes() == pdf.read_bytes()
 
 
 def test_pdf_refuses_remote_resources(tmp_path):
-    html = '<html lang="zh-CN"><body><img src="http://127.0.0.1:9/x.png"></body></html>'
-    with pytest.raises(RenderError):
-        render.write_pdf(html, tmp_path / "x.pdf")
+    html = '<p>正文</p><img src="http://127.0.0.1:9/x.png">'
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[_html_output(html)])])
+    with pytest.raises(RenderError, match="PNG"):
+        render.write_pdf(nb, tmp_path / "x.pdf", TITLE)
 
 
-def test_bad_source_date_epoch_is_reported(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#set page(width: 1cm) *x* _y_ $z$ @ref <l> [a] `c` // d",
+        "1. 列表 - 项 + 项 = 题 \\ 反斜杠 {} ~ ' \" .",
+    ],
+)
+def test_typst_syntax_in_text_is_printed_literally(text, tmp_path):
+    html = f"<p>{escape(text)}</p>"
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[_html_output(html)])])
+    render.write_pdf(nb, tmp_path / "x.pdf", TITLE)
+    printed = "".join(page.extract_text() for page in PdfReader(tmp_path / "x.pdf").pages)
+    assert re.sub(r"\s+", "", text) in re.sub(r"\s+", "", printed)
+
+
+def test_bad_source_date_epoch_is_reported(notebook, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(RenderError, match="SOURCE_DATE_EPOCH"):
-        render.write_pdf('<html lang="zh-CN"><p>正文</p></html>', tmp_path / "x.pdf")
+        render.write_pdf(notebook, tmp_path / "x.pdf", TITLE)
+
+
+def _fake_licensed_font(folder: Path, family: str) -> Path:
+    """A free face renamed to a licensed family, standing in for a file a bureau drops in."""
+    from fontTools.ttLib import TTFont
+
+    source = Path("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
+    if not source.exists():
+        pytest.skip("fonts-lxgw-wenkai not installed")
+    font = TTFont(source)
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = family
+        elif record.nameID == 6:
+            record.string = family.replace(" ", "")
+    path = folder / f"{family}.ttf"
+    font.save(path)
+    return path
+
+
+def test_fonts_dropped_in_report_fonts_dir_are_used_by_the_pdf(notebook, tmp_path, monkeypatch):
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    _fake_licensed_font(folder, "FangSong_GB2312")
+    monkeypatch.setenv("REPORT_FONTS_DIR", str(folder))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert fonts.resolve_fonts()["body"].family == "FangSong_GB2312"
+    assert fonts.font_manifest()["body"] == {"family": "FangSong_GB2312",
+                                             "file": "FangSong_GB2312.ttf"}  # fmt: skip
+    typst_fonts = render.typst_fonts(render.typst_font_set())
+    assert typst_fonts["body"][0] == "FangSong_GB2312"
+    # the face has no bold, and Typst fakes none: bold leads are set in the 黑体
+    assert typst_fonts["bold"] == typst_fonts["heading"]
+    render.write_pdf(notebook, tmp_path / "x.pdf", TITLE)
+    embedded = subprocess.run(["pdffonts", str(tmp_path / "x.pdf")], capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+    assert "FangSong_GB2312" in embedded
+
+
+def test_a_missing_fonts_dir_is_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("REPORT_FONTS_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(fonts.FontNotFoundError, match="REPORT_FONTS_DIR"):
+        fonts.resolve_fonts()

@@ -19,6 +19,7 @@ from helpers import config
 from helpers.build import OUTPUTS, ReportRequest, build_report
 from helpers.contract import LEDGERS
 from helpers.errors import RenderError
+from helpers.narrative import base_metric
 
 FIGURES = Path(__file__).parent / "fixtures" / "2021-figures.csv"
 EPOCH = "1643500800"  # 2022-01-30, the letter's date
@@ -135,7 +136,7 @@ def test_pdf_is_a4_with_embedded_cjk_fonts(report_dir, pdf_text):
     ).stdout
     rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
     assert rows
-    assert any("CJK" in row[0] and "SC" in row[0] for row in rows)
+    assert any("cjksc" in row[0].replace("-", "").casefold() for row in rows)
     for row in rows:
         emb = row[-5]
         assert emb == "yes", row
@@ -228,7 +229,7 @@ def test_several_years_in_parallel_match_one_at_a_time_and_failures_are_named(
 # -- the review edition: every traced number links to a card with its code ----------------------
 
 _LINKED = re.compile(
-    r'<a class="fig-link" href="#fig-([^"]+)"><span class="fig(?:-yoy)?" data-metric="([^"]+)"'
+    r'<a class="fig-link" href="#fig-([^"]+)"><span class="fig" data-metric="([^"]+)"'
 )
 
 
@@ -245,14 +246,14 @@ def test_every_review_number_links_to_a_card_showing_its_code(report_dir):
     from helpers.metrics import CATALOGUE
 
     html = (report_dir / "review.html").read_text(encoding="utf-8")
-    spans = re.findall(r'<span class="fig(?:-yoy)?" data-metric="([^"]+)"', html)
+    spans = re.findall(r'<span class="fig" data-metric="([^"]+)"', html)
     links = _LINKED.findall(html)
     assert spans and len(links) == len(spans)
-    assert all(target == metric for target, metric in links)
-    assert any('class="fig-yoy"' in html for _ in [0]), "year-on-year values are traced"
+    assert all(target == base_metric(metric) for target, metric in links)
+    assert any(metric.endswith(".growth") for _, metric in links), "comparisons are traced"
     cards = _cards(html)
     assert set(cards) == set(CATALOGUE)
-    for metric_id in {metric for _, metric in links}:
+    for metric_id in {target for target, _ in links}:
         card = cards[metric_id]
         if CATALOGUE[metric_id].is_manual:
             assert "人工填报" in card

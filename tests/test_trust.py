@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,10 @@ def output_texts(report: Path) -> dict[str, str]:
     texts = {}
     for name in OUTPUTS:
         path = report / name
-        if name.endswith(".pdf"):
+        if name.endswith(".xlsx"):
+            with zipfile.ZipFile(path) as book:
+                texts[name] = "\n".join(book.read(n).decode("utf-8") for n in book.namelist())
+        elif name.endswith(".pdf"):
             texts[name] = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
                                          capture_output=True, text=True, check=True).stdout  # fmt: skip
             texts[name + " (bytes)"] = path.read_bytes().decode("latin-1")

@@ -42,7 +42,7 @@ OUTPUTS = (
     "manifest.json",
 )
 PACKAGES = ("pandas", "numpy", "matplotlib", "pandera", "papermill", "nbconvert", "nbclient",
-            "nbformat", "ipykernel", "jinja2", "weasyprint", "pydyf", "pydantic", "pyyaml")  # fmt: skip
+            "nbformat", "ipykernel", "jinja2", "typst", "pydantic", "pyyaml")  # fmt: skip
 
 
 STAGE_LABELS = {"validate": "校验台账和参数", "metrics": "计算数字", "execute": "执行笔记本",
@@ -311,7 +311,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                 (staging / "report.html").write_text(reader, encoding="utf-8")
                 (staging / "review.html").write_text(review_html(nb, title), encoding="utf-8")
             with timings.stage("pdf"):
-                write_pdf(reader, staging / "report.pdf")
+                write_pdf(nb, staging / "report.pdf", title, params.bureau.signature)
             with timings.stage("evidence"):
                 write_evidence(staging / "evidence.xlsx", stats, ledgers)
             inputs = input_files(ledgers.files, request.params)

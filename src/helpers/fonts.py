@@ -8,6 +8,7 @@ returns *some* font, so candidates are checked by exact family name against ``fc
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 import warnings
@@ -65,20 +66,35 @@ def _norm(name: str) -> str:
     return "".join(name.split()).casefold()
 
 
-@functools.cache
+_FC_FORMAT = "%{family}\t%{weight}\t%{slant}\t%{index}\t%{file}\n"
+
+
 def _installed_faces() -> tuple[_Face, ...]:
-    """Cached per process: the font set does not change while a report is built."""
+    return _faces_with(tuple(str(d) for d in font_dirs()))
+
+
+@functools.cache
+def _faces_with(extra_dirs: tuple[str, ...]) -> tuple[_Face, ...]:
+    """Installed faces plus those in REPORT_FONTS_DIR (read with fc-scan, so licensed files
+    work without installing them); cached per folder list, the set does not change mid-build."""
     if shutil.which("fc-list") is None:
         raise FontNotFoundError(
             "未找到 fc-list，请安装 fontconfig：apt-get install fontconfig / "
             "fc-list not found; install fontconfig: apt-get install fontconfig"
         )
     out = subprocess.run(
-        ["fc-list", "--format", "%{family}\t%{weight}\t%{slant}\t%{index}\t%{file}\n"],
-        check=True,
-        capture_output=True,
-        text=True,
+        ["fc-list", "--format", _FC_FORMAT], check=True, capture_output=True, text=True
     ).stdout
+    for folder in extra_dirs:
+        if not Path(folder).is_dir():
+            raise FontNotFoundError(
+                f"环境变量 {FONTS_DIR_ENV} 指定的字体目录不存在：{folder} / "
+                f"the font folder named by {FONTS_DIR_ENV} does not exist: {folder}"
+            )
+        scanned = subprocess.run(
+            ["fc-scan", "--format", _FC_FORMAT, folder], capture_output=True, text=True
+        )
+        out += scanned.stdout
     faces = []
     for line in out.splitlines():
         parts = line.split("\t")
@@ -184,3 +200,12 @@ def _mpl_name(font: ResolvedFont) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ft2font.FT2Font(str(font.file), face_index=font.index).family_name
+
+
+FONTS_DIR_ENV = "REPORT_FONTS_DIR"
+
+
+def font_dirs() -> list[Path]:
+    """Folders of licensed font files named by REPORT_FONTS_DIR (os.pathsep-separated)."""
+    raw = os.environ.get(FONTS_DIR_ENV, "")
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]

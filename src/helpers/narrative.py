@@ -3,7 +3,8 @@
 Templates live in templates/narrative/, one per section of the report. They receive the figures
 (`m["disputes.accepted_total"]`), the params passages (`p.mediation`) and the filters below, which
 hold the report's one set of number rules: integers without separators, rates to two decimals
-(100% stays 100%), ratios as "1.3比1", and year-on-year wording that follows the data.
+(100% stays 100%), ratios as "1.3比1", growth to one decimal ("比上年增长6.4%"), and
+year-on-year comparisons only for the figures the params file lists under `comparisons`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from . import config
-from .metrics import rate, round_half_up
+from .errors import ReportError
+from .metrics import round_half_up
 from .params import Params
 
 SECTIONS = [
@@ -67,17 +69,6 @@ def _span(figure: Figure, text: str) -> Markup:
     ).format(figure.id, value, figure.id, figure.name, figure.definition, text)
 
 
-def traced_yoy(figure: Figure) -> Markup:
-    """The year-on-year wording of `yoy`, marked with its figure so the review edition can link
-    last year's value to the same card."""
-    text = yoy(figure)
-    if not text:
-        return text
-    return Markup('<span class="fig-yoy" data-metric="{}" title="{} 上年：{}">{}</span>').format(
-        figure.id, figure.id, number(figure.previous, figure.unit), text
-    )
-
-
 def fig(figure: Figure) -> Markup:
     """The figure's number in report style, traceable."""
     return _span(figure, number(figure.value, figure.unit))
@@ -94,26 +85,65 @@ def says(figure: Figure, zero_text: str, other_text: str) -> Markup:
     return Markup(escape(other_text)).replace(escape("{n}"), fig(figure))
 
 
+def growth(value: float) -> str:
+    """A growth rate as Chinese official writing states it: one decimal, no trailing zero."""
+    rounded = round_half_up(value, 1)
+    return f"{rounded:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def _change(figure: Figure, suffix: str, name: str, value: float, text: str) -> Markup:
+    """A comparison value, traceable like every figure: its definition names both years."""
+    unit = "" if figure.unit in ("%", "比 1") else figure.unit
+    definition = (
+        f"{figure.name}本年{number(figure.value, figure.unit)}{unit}，"
+        f"上年{number(figure.previous, figure.unit)}{unit}"
+    )
+    derived = Figure(f"{figure.id}.{suffix}", value, None, figure.unit, name, definition)
+    return _span(derived, text)
+
+
+# A comparison value is traced as "<metric id>.change" or ".growth"; its card is the metric's.
+DERIVED_SUFFIXES = (".change", ".growth")
+
+
+def base_metric(traced_id: str) -> str:
+    """The catalogue id a traced number belongs to (a comparison value belongs to its figure)."""
+    for suffix in DERIVED_SUFFIXES:
+        if traced_id.endswith(suffix):
+            return traced_id.removesuffix(suffix)
+    return traced_id
+
+
 def yoy(figure: Figure) -> Markup:
-    """ ", 同比增长6.36%（上年为30100件）" — empty when the ledgers do not hold last year."""
+    """ "，比上年增加2件、增长6.7%" — empty when the ledgers do not hold last year.
+
+    Counts state the difference and the growth (one decimal); rates the change in percentage
+    points; equal values "与上年持平". Which figures are compared is the params file's call
+    (`comparisons`), applied by Narrative.
+    """
     if figure.value is None or figure.previous is None:
         return Markup("")
-    before = f"上年为{number(figure.previous, figure.unit)}"
-    if figure.unit not in ("%", "比 1"):
-        before += figure.unit
     if figure.is_rate:
         points = round_half_up(figure.value - figure.previous, 2)
         if points == 0:
             return Markup("，与上年持平")
         word = "提高" if points > 0 else "下降"
-        return Markup(f"，较上年{word}{abs(points):g}个百分点（{before}）")
+        text = f"{abs(points):g}"
+        span = _change(figure, "change", f"{figure.name}比上年变化（百分点）", points, text)
+        return Markup("，比上年{}{}个百分点").format(word, span)
     if figure.value == figure.previous:
-        return Markup(f"，与上年持平（{before}）")
-    if figure.previous == 0:
-        return Markup(f"（{before}）")
-    change = rate(abs(figure.value - figure.previous), figure.previous)
-    word = "增长" if figure.value > figure.previous else "下降"
-    return Markup(f"，同比{word}{number(change, '%')}（{before}）")
+        return Markup("，与上年持平")
+    unit = "" if figure.unit == "比 1" else figure.unit
+    diff = figure.value - figure.previous
+    more = diff > 0
+    diff_text = number(abs(diff))
+    diff_span = _change(figure, "change", f"{figure.name}比上年变化", diff, diff_text)
+    out = Markup("，比上年{}{}{}").format("增加" if more else "减少", diff_span, unit)
+    if figure.previous:
+        pct = 100 * abs(diff) / figure.previous
+        pct_span = _change(figure, "growth", f"{figure.name}比上年增长率", pct, growth(pct))
+        out += Markup("、{}{}").format("增长" if more else "下降", pct_span)
+    return out
 
 
 def lead(text: str) -> Markup:
@@ -144,6 +174,72 @@ def title_lines(name: str, width: int = 18) -> Markup:
     return Markup("{}<br>{}{}").format(head, sep, tail)
 
 
+# 22 pt title characters in the 156 mm measure (GB/T 9704 7.3.1).
+TITLE_WIDTH = 20
+
+
+def _title_width(text: str) -> float:
+    return sum(0.5 if ord(c) < 0x2000 else 1 for c in text)
+
+
+def _balanced_lines(segments: list[str], width: float) -> list[str]:
+    """Join unbreakable segments into the fewest lines no wider than `width`, then the most even
+    (smallest widest line), so a title breaks between words in a compact, symmetric shape."""
+    n = len(segments)
+    widths = [_title_width(s) for s in segments]
+    # best[i] = (lines, widest, breaks) for segments[i:]
+    best: list[tuple[int, float, list[int]] | None] = [None] * n + [(0, 0.0, [])]
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, n + 1):
+            line = sum(widths[i:j])
+            if line > width and j > i + 1:
+                break
+            rest = best[j]
+            if rest is None:
+                continue
+            candidate = (rest[0] + 1, max(line, rest[1]), [j, *rest[2]])
+            if best[i] is None or candidate[:2] < best[i][:2]:
+                best[i] = candidate
+    breaks, start, lines = best[0][2], 0, []
+    for end in breaks:
+        lines.append("".join(segments[start:end]))
+        start = end
+    return lines
+
+
+def title_markup(segments: list[str], given: list[str], key: str) -> Markup:
+    """A title as lines joined by <br>: the analyst's lines from params when given (they must
+    spell the title exactly), otherwise broken between the segments (words)."""
+    whole = "".join(segments)
+    if given:
+        if "".join(given) != whole:
+            raise ReportError(
+                f"参数文件 letter.{key} 各行连起来应为“{whole}”，实际为“{''.join(given)}”。 / "
+                f"letter.{key} must spell the title exactly: {whole}"
+            )
+        lines = given
+    else:
+        lines = _balanced_lines(segments, TITLE_WIDTH)
+    return Markup("<br>").join(escape(line) for line in lines)
+
+
+def _name_segments(name: str) -> list[str]:
+    head, sep, tail = name.partition("（")
+    return [head, sep + tail] if sep and head else [name]
+
+
+def report_title(bureau, letter, year: int) -> Markup:
+    segments = [*_name_segments(bureau.name), f"{year}年度法治政府建设情况报告"]
+    return title_markup(segments, letter.report_title_lines, "report_title_lines")
+
+
+def letter_title(bureau, letter, year: int) -> Markup:
+    name = _name_segments(bureau.name)
+    segments = ["关于报送", "《" + name[0], *name[1:], f"{year}年度", "法治政府建设情况报告》",
+                "的报告"]  # fmt: skip
+    return title_markup(segments, letter.title_lines, "title_lines")
+
+
 def cn_date(value: dt.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
@@ -165,7 +261,7 @@ def environment(template_dir: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.globals.update(fig=fig, says=says, yoy=traced_yoy, number=number)
+    env.globals.update(fig=fig, says=says, yoy=yoy, number=number)
     env.filters.update(
         lead=lead,
         paragraphs=paragraphs,
@@ -192,6 +288,10 @@ class Narrative:
     def __init__(self, stats: dict, params: Params, *, synthetic: bool,
                  template_dir: Path | None = None):  # fmt: skip
         self.env = environment(template_dir)
+        compared = set(params.comparisons)
+        self.env.globals["yoy"] = lambda figure: (
+            yoy(figure) if figure.id in compared else Markup("")
+        )
         self.context = {
             "year": stats["year"],
             "next_year": stats["year"] + 1,
@@ -199,6 +299,8 @@ class Narrative:
             "p": params.passages,
             "bureau": params.bureau,
             "letter": params.letter,
+            "letter_title": letter_title(params.bureau, params.letter, stats["year"]),
+            "report_title": report_title(params.bureau, params.letter, stats["year"]),
             "synthetic": synthetic,
         }
 

@@ -136,8 +136,31 @@ class Letter(BaseModel):
     date: dt.date = Field(description="成文日期")
     publish_date: dt.date = Field(description="发布日期")
     publisher: str = Field(description="发布机构")
+    # GB/T 9704 layout of the covering letter; every key optional so older files stay valid.
+    signer: str = Field(default="", description="签发人姓名（上行文须标注；留空则不标）")
+    letterhead: bool = Field(
+        default=True,
+        description="是否印版头（红色发文机关标志和分隔线）；在普通纸上打印时设为 false",
+    )
+    issuer_mark: str = Field(
+        default="", description="发文机关标志；留空时为落款机关名称加“文件”二字"
+    )
+    sealed: bool = Field(
+        default=True, description="是否加盖印章：true 为盖章落款格式，false 为不盖章落款格式"
+    )
+    title_lines: list[str] = Field(
+        default_factory=list,
+        description="公文标题的分行，逐行列出，连起来须与标题原文一致；留空则按词自动分行",
+    )
+    report_title_lines: list[str] = Field(
+        default_factory=list,
+        description="附件（报告）标题的分行，逐行列出，连起来须与标题原文一致；留空则按词自动分行",
+    )
+    copy_to: list[str] = Field(default_factory=list, description="版记：抄送机关，逐个列出")
+    printer: str = Field(default="", description="版记：印发机关；留空则不印版记")
+    print_date: dt.date | None = Field(default=None, description="版记：印发日期；留空时同成文日期")
 
-    _dates = field_validator("date", "publish_date", mode="before")(_parse_date)
+    _dates = field_validator("date", "publish_date", "print_date", mode="before")(_parse_date)
 
 
 def _unknown_passage_keys(keys: object) -> list[str]:
@@ -158,6 +181,19 @@ class Params(BaseModel):
     # Passage keys whose paragraphs deliberately repeat last year's.
     reused_passages: list[str] = Field(default_factory=list, description="确认沿用上一年的段落")
     passages: dict[str, str] = Field(description="人工撰写的段落")
+    # Which figures the narrative compares with last year: an analyst's call, not every one.
+    comparisons: list[str] = Field(
+        default_factory=list,
+        description="与上年比较的指标编号（如 disputes.accepted_total），只对列出的指标写“比上年增加/减少”",
+    )
+
+    @field_validator("comparisons")
+    @classmethod
+    def _known_comparisons(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(CATALOGUE))
+        if unknown:
+            raise ValueError(f"未知的比较指标 / unknown metric to compare: {', '.join(unknown)}")
+        return value
 
     @field_validator("manual_figures")
     @classmethod

@@ -2,8 +2,8 @@
 
 Both HTML editions are self-contained and offline: nbconvert's stock templates fetch
 require.js and MathJax from CDNs, which a bureau's intranet may block and which would make the
-published file depend on a third party. The PDF is rendered from the reader's HTML, so the two
-cannot disagree.
+published file depend on a third party. The PDF is typeset with Typst (helpers.typeset) from the
+same notebook outputs the reader's HTML is exported from, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import nbformat
 
 from helpers import config
 from helpers.errors import RenderError
-from helpers.fonts import ResolvedFont, resolve_fonts
+from helpers.fonts import ResolvedFont, font_dirs, resolve_fonts
 
 NBCONVERT_TEMPLATES = config.TEMPLATES_DIR / "nbconvert"
 REPORT_CSS = config.STYLES_DIR / "report.css"
@@ -87,39 +87,89 @@ def review_html(nb: nbformat.NotebookNode, title: str) -> str:
     return html
 
 
-# A traced number (narrative.fig) or year-on-year wording (narrative.traced_yoy); their text
-# holds no element, so the first closing tag ends them.
-_FIGURE_SPAN = re.compile(r'<span class="fig(?:-yoy)?" data-metric="([^"]+)"[^>]*>.*?</span>', re.S)
+# A traced number (narrative.fig, and the comparison values of narrative.yoy); its text holds no
+# element, so the first closing tag ends it.
+_FIGURE_SPAN = re.compile(r'<span class="fig" data-metric="([^"]+)"[^>]*>.*?</span>', re.S)
 
 
 def link_figures(html: str) -> str:
-    """In the review edition every traced number links to its figure card (#fig-<id>)."""
+    """In the review edition every traced number links to its figure's card (#fig-<id>); a
+    comparison value links to the card of the figure it compares."""
+    from helpers.narrative import base_metric
+
     return _FIGURE_SPAN.sub(
-        lambda m: f'<a class="fig-link" href="#fig-{m.group(1)}">{m.group(0)}</a>', html
+        lambda m: f'<a class="fig-link" href="#fig-{base_metric(m.group(1))}">{m.group(0)}</a>',
+        html,
     )
 
 
-def write_pdf(html: str, path: Path) -> None:
-    """Render the reader's HTML with WeasyPrint.
+def write_pdf(nb: nbformat.NotebookNode, path: Path, title: str, author: str = "") -> None:
+    """Set the reader's edition of `nb` with Typst to GB/T 9704 and write the PDF.
 
-    Reproducible: with SOURCE_DATE_EPOCH set, /CreationDate and /ModDate come from it and the
-    /ID is a hash of the content, so the same HTML gives byte-identical files. Font subset
-    prefixes in WeasyPrint 70 are already derived from the font description, not random.
+    The same outputs as the reader's HTML (tagged cells removed) are typeset, so the two cannot
+    disagree. Reproducible: with SOURCE_DATE_EPOCH set the creation date comes from it, image
+    files are named by their order, and nothing in the file names the build machine.
     """
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
+    import tempfile
 
-    try:
-        document = HTML(string=html, url_fetcher=_offline_fetcher()).render()
-    except FatalURLFetchingError as exc:
-        raise RenderError(
-            f"PDF 渲染不允许访问外部资源：{str(exc)[:100]} / "
-            f"PDF rendering refused an external resource: {str(exc)[:100]}"
-        ) from None
-    stamp = _pdf_timestamp()
-    document.metadata.created = stamp
-    document.metadata.modified = stamp
-    document.write_pdf(Path(path), pdf_identifier=True)
+    import typst
+
+    from helpers import typeset
+
+    marked, _ = _mark_front_matter(_without_tagged(nb))
+    doc = typeset.document(marked)
+    font_set = typst_font_set()
+    source = typeset.source(doc, title=title, author=author, fonts=typst_fonts(font_set))
+    with tempfile.TemporaryDirectory(prefix="report-typst-") as root:
+        typeset.write_root(doc, Path(root))
+        try:
+            pdf = typst.Compiler(root=root, font_paths=font_set).compile(
+                input=source.encode("utf-8"), format="pdf", timestamp=_pdf_epoch()
+            )
+        except typst.TypstError as error:
+            raise RenderError(
+                f"PDF 排版失败 / typesetting the PDF failed: {error.message} {error.hints}"
+            ) from None
+    Path(path).write_bytes(pdf)
+
+
+def typst_font_set():
+    """Typst's view of the installed fonts plus REPORT_FONTS_DIR, scanned once per PDF."""
+    import typst
+
+    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=False,
+                       font_paths=[str(p) for p in font_dirs()])  # fmt: skip
+
+
+def typst_fonts(font_set) -> dict[str, object]:
+    """Family lists per role, by the names Typst gives the files fontconfig resolved."""
+    infos = font_set.fonts()
+    by_file = {(str(Path(i.path).resolve()), i.index): i.family for i in infos if i.path}
+    families = {i.family for i in infos}
+    resolved = resolve_fonts()
+    stacks = config.font_families()
+
+    def stack(role: str) -> list[str]:
+        font = resolved[role]
+        first = by_file.get((str(font.file.resolve()), font.index), font.family)
+        rest = [f for f in stacks[role] if f in families and f != first]
+        fallback = ["Noto Sans CJK SC"] if role == "heading" else ["Noto Serif CJK SC"]
+        return list(dict.fromkeys([first, *rest, *[f for f in fallback if f in families]]))
+
+    body = stack("body")
+    has_bold = any(i.family == body[0] and i.weight >= 600 for i in infos)
+    return {
+        "body": body,
+        "title": stack("title"),
+        "heading": stack("heading"),
+        "kai": stack("kai"),
+        # Typst does not embolden a face that has no bold (typst#394): 仿宋_GB2312 has none, so
+        # bold leads are then set in the 黑体 instead.
+        "bold": body if has_bold else stack("heading"),
+        "bold-weight": "bold" if has_bold else "regular",
+        "title-weight": "bold" if resolved["title"].weight >= 700 else "regular",
+        "number": body,  # page numbers: 宋体/仿宋 figures (7.5)
+    }
 
 
 def _font_properties(fonts: dict[str, ResolvedFont]) -> str:
@@ -298,20 +348,18 @@ def _drop_url_comments(match: re.Match[str]) -> str:
     return match.group(1) + _CSS_COMMENT_WITH_URL.sub("", match.group(2)) + match.group(3)
 
 
-def _pdf_timestamp() -> str:
-    """W3C date for the PDF info dictionary, from SOURCE_DATE_EPOCH when set."""
+def _pdf_epoch() -> int:
+    """Creation time of the PDF in UNIX seconds, from SOURCE_DATE_EPOCH when set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None or not epoch.strip():
-        moment = datetime.now(UTC).replace(microsecond=0)
-    else:
-        try:
-            moment = datetime.fromtimestamp(int(epoch), UTC)
-        except (ValueError, OverflowError, OSError) as exc:
-            raise RenderError(
-                f"环境变量 SOURCE_DATE_EPOCH 应为整数秒，实际为 “{epoch}”。 / "
-                f"SOURCE_DATE_EPOCH must be an integer number of seconds, got '{epoch}'."
-            ) from exc
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return int(datetime.now(UTC).timestamp())
+    try:
+        return int(datetime.fromtimestamp(int(epoch), UTC).timestamp())
+    except (ValueError, OverflowError, OSError) as exc:
+        raise RenderError(
+            f"环境变量 SOURCE_DATE_EPOCH 应为整数秒，实际为 “{epoch}”。 / "
+            f"SOURCE_DATE_EPOCH must be an integer number of seconds, got '{epoch}'."
+        ) from exc
 
 
 def _offline_fetcher():

@@ -78,6 +78,8 @@ def _render(data: dict, year: int, source_year: int, confirmed: list[str]) -> st
         + _dump({"numbers_in_passages": data["numbers_in_passages"]}) + "\n"
         + f"# 有意沿用上一年原文的段落键（见规则 3），逐年确认{reused_hint}。\n"
         + "reused_passages: []\n\n"
+        + "# 与上年比较的指标编号：只对列出的指标写“比上年增加/减少”，由分析人员逐年确定。\n"
+        + _dump({"comparisons": data["comparisons"]}) + "\n"
         + f"passages:\n{passages}"
     )  # fmt: skip
 
@@ -97,10 +99,15 @@ def scaffold(year: int, params_dir: Path | None = None) -> Path:
     shift = year - source.year
     data["year"] = year
     letter = data["letter"]
-    for key in ("date", "publish_date"):
+    for key in ("date", "publish_date", "print_date"):
+        if letter.get(key) is None:
+            continue
         for _ in range(shift):
             letter[key] = _next_year(letter[key])
         letter[key] = letter[key].isoformat()
+    # Title line breaks spell last year's title; the new year's are broken afresh.
+    letter["title_lines"] = []
+    letter["report_title_lines"] = []
     letter["document_number"] = re.sub(
         r"〔(\d{4})〕", lambda m: f"〔{int(m.group(1)) + shift}〕", letter["document_number"]
     )

@@ -20,7 +20,7 @@ from . import breakdowns, charts, config, evidence, metrics, quality
 from .errors import ReportError
 from .figures import require_year_in_ledgers, year_figures
 from .load import Ledgers, is_synthetic, load_ledgers
-from .narrative import Narrative, number
+from .narrative import Narrative, base_metric, number
 from .params import Params, check_finished, load_params
 from .provenance import input_files, resolve, shown
 from .scratch import LEDGER_CACHE, scratch_dir
@@ -121,7 +121,10 @@ class ReportSession:
     def figure_ids(self, section: str) -> list[str]:
         """The figures a section states, read from what its template renders (not a kept list)."""
         return list(
-            dict.fromkeys(re.findall(r'data-metric="([^"]+)"', self.narrative.section(section)))
+            dict.fromkeys(
+                base_metric(id)
+                for id in re.findall(r'data-metric="([^"]+)"', self.narrative.section(section))
+            )  # fmt: skip
         )
 
     def figures_of(self, section: str) -> HTML:
