@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import gc
 import io
 import re
 from dataclasses import dataclass, field
@@ -96,11 +97,12 @@ def _cell_at(data: bytes, offset: int) -> tuple[str | None, str | None]:
     return column, value
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read with."""
     first_error: UnicodeDecodeError | None = None
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError as error:
             first_error = first_error or error
     assert first_error is not None
@@ -124,12 +126,22 @@ def _read_csv(path: Path) -> RawLedger:
             name, _line_at(data, nul), column, value,
             "含有空字符（NUL），文件可能已损坏 / contains a NUL byte, the file may be corrupt",
         )])  # fmt: skip
-    text = _decode(path, data)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    text, encoding = _decode(path, data)
+    ends_cleanly = text.endswith(("\n", "\r"))
+    needs_strip = _needs_strip(text)
+    # The reader decodes the bytes again as it goes: a StringIO of the whole text would hold a
+    # copy at four bytes a character, more than twice the file, next to the rows being built.
+    del text
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(stream, strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
     problems: list[Problem] = []
     start = 1
+    # A million rows are a million new lists, none of them in a cycle: the cyclic collector
+    # would walk all the rows read so far again and again, for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for row in reader:
             if row and (row[0] or any(cell.strip() for cell in row)):
@@ -141,11 +153,14 @@ def _read_csv(path: Path) -> RawLedger:
             name, start, None, None,
             f"CSV 格式错误（引号不成对或多余）/ malformed CSV, unbalanced quote: {error}",
         ))  # fmt: skip
+    finally:
+        if collecting:
+            gc.enable()
     if not rows:
         raise LedgerError(problems or [Problem(name, None, None, None, "文件为空 / empty file")])
     header = [cell.strip().lstrip("\ufeff") for cell in rows[0]]
     width = len(header)
-    ends_cleanly = text.endswith(("\n", "\r"))
+    del data, stream, reader
     good_rows, good_lines = [], []
     for row, line in zip(rows[1:], lines[1:], strict=True):
         if len(row) == width:
@@ -165,8 +180,10 @@ def _read_csv(path: Path) -> RawLedger:
                 f"字段数为 {len(row)}，应为 {width}（与表头一致）/ {len(row)} fields, expected "
                 f"{width} as in the header",
             ))  # fmt: skip
+    del rows, lines
     frame = pd.DataFrame(good_rows, columns=header, index=good_lines, dtype=object)
-    if _needs_strip(text):
+    del good_rows
+    if needs_strip:
         frame = frame.apply(lambda s: s.str.strip())
     return RawLedger(path, frame.mask(frame == ""), problems)
 
