@@ -1,19 +1,24 @@
-"""Bounded problem lists and duplicate ids naming both lines.
+"""Bounded problem lists, duplicate ids naming both lines, and one file per ledger.
 
 A ledger broken on every row lists the first problems of each kind one by one and counts the rest
-in one entry; a repeated id names the line of its first occurrence.
+in one entry; a repeated id names the line of its first occurrence; a data folder with two files
+for one ledger (or a misnamed one) stops with the candidates named instead of picking one.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import os
+import shutil
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from pandas.testing import assert_frame_equal
 
 from helpers import load
 from helpers.errors import LedgerError, Problem
-from helpers.load import load_ledger, load_ledgers
+from helpers.load import find_ledger_file, load_ledger, load_ledgers
 from test_load import (
     DISPUTES,
     DISPUTES_FILE,
@@ -238,3 +243,90 @@ def test_empty_ids_are_missing_not_duplicates(ledger_dir):
     problems = problems_of(ledger_dir)
     assert [(p.line, p.column) for p in problems] == [(line, "case_id") for line in lines]
     assert all("必填" in p.expected for p in problems)
+
+
+# -- one ledger, one file ----------------------------------------------------------------------
+
+
+def stamp(path: Path, when: datetime) -> str:
+    os.utime(path, (when.timestamp(), when.timestamp()))
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_csv_and_newer_xlsx_of_one_ledger_stop_the_load(ledger_dir):
+    name = "wage_arrears_leads"
+    csv_path = ledger_dir / f"{name}.csv"
+    xlsx_path = ledger_dir / f"{name}.xlsx"
+    pd.read_csv(csv_path, dtype=str).to_excel(xlsx_path, index=False, engine="openpyxl")
+    csv_time = stamp(csv_path, datetime(2024, 1, 5, 9, 0, 0))
+    xlsx_time = stamp(xlsx_path, datetime(2024, 3, 1, 10, 30, 0))
+    with pytest.raises(LedgerError) as caught:
+        load_ledgers(ledger_dir)
+    problems = caught.value.problems
+    assert len(problems) == 1, [str(p) for p in problems]
+    problem = problems[0]
+    assert problem.file == str(csv_path)
+    for needle in (csv_path.name, xlsx_path.name, csv_time, xlsx_time,
+                   f"{csv_path.stat().st_size / 1024:.1f} KB", "只保留一个", "keep only one"):  # fmt: skip
+        assert needle in problem.expected, (needle, str(problem))
+    assert problem.value == f"{csv_path.name}, {xlsx_path.name}"
+    # build.py still learns which file the ledger would be read from.
+    assert find_ledger_file(ledger_dir, name) == csv_path
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["disputes.XLSX", "disputes (1).xlsx", "disputes - 副本.csv", "disputes(1).csv",
+     "Disputes.CSV", "disputes - Copy (2).csv", "disputes.xls"],
+)  # fmt: skip
+def test_a_copy_beside_the_ledger_stops_the_load(ledger_dir, variant):
+    path = ledger_dir / DISPUTES_FILE
+    shutil.copy(path, ledger_dir / variant)
+    (problem,) = error_of(ledger_dir).problems
+    assert DISPUTES_FILE in problem.expected and variant in problem.expected, str(problem)
+    assert "2 个候选文件" in problem.expected
+
+
+@pytest.mark.parametrize(
+    "other", ["~$disputes.xlsx", "disputes_2020.csv", "disputes.csv.bak", "old disputes.csv"]
+)
+def test_unrelated_files_are_not_candidates(ledger_dir, sample_ledgers_dir, other):
+    shutil.copy(ledger_dir / DISPUTES_FILE, ledger_dir / other)
+    frame = load_ledger(ledger_dir, DISPUTES, keep_personal=True)
+    assert_frame_equal(frame, load_ledger(sample_ledgers_dir, DISPUTES, keep_personal=True))
+
+
+@pytest.mark.parametrize(
+    "near", ["disputes (1).xlsx", "disputes.XLSX", "Disputes - 副本.csv", "dispute.csv",
+             "disputes_2021.csv"],
+)  # fmt: skip
+def test_missing_ledger_suggests_near_miss_names(ledger_dir, near):
+    path = ledger_dir / DISPUTES_FILE
+    path.rename(ledger_dir / near)
+    problem = error_of(ledger_dir).problems[0]
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        str(path),
+        None,
+        None,
+        None,
+    )
+    assert "缺少台账文件 disputes.csv（或 disputes.xlsx）" in problem.expected
+    assert f"目录中有相近的文件：{near}" in problem.expected, str(problem)
+    assert f"similar files in the folder: {near}" in problem.expected, str(problem)
+
+
+def test_missing_ledger_does_not_suggest_lock_files(ledger_dir):
+    path = ledger_dir / DISPUTES_FILE
+    path.rename(ledger_dir / "~$disputes.xlsx")
+    (problem,) = error_of(ledger_dir).problems
+    assert "~$" not in problem.expected
+    assert "相近" not in problem.expected
+
+
+def test_missing_ledger_does_not_suggest_another_ledger(ledger_dir):
+    (ledger_dir / "meetings.csv").unlink()
+    with pytest.raises(LedgerError) as caught:
+        load_ledgers(ledger_dir, ["meetings"])
+    (problem,) = caught.value.problems
+    assert "meeting_topics" not in problem.expected
+    assert "相近" not in problem.expected

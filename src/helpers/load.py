@@ -16,6 +16,7 @@ import io
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -78,12 +79,71 @@ def is_synthetic(data_dir: Path) -> bool:
     return (Path(data_dir) / SYNTHETIC_MARKER).exists()
 
 
+LEDGER_SUFFIXES = (".csv", ".xlsx")
+# What a second copy of a file is called by Windows, browsers and chat downloads:
+# "X (1).xlsx", "X(1).csv", "X - 副本.csv", "X - Copy (2).csv", "X副本.csv"; any letter case.
+_COPY_MARK = r"(?:\s*[(（]\d+[)）]|\s*-\s*(?:副本|copy)(?:\s*[(（]\d+[)）])?|\s*副本)?"
+_VARIANT_SUFFIX = r"\.(?:csv|xlsx|xls)"
+
+
 def find_ledger_file(data_dir: Path, name: str) -> Path | None:
-    for suffix in (".csv", ".xlsx"):
-        candidate = data_dir / f"{name}{suffix}"
+    """The file a ledger is read from: `name.csv`, else `name.xlsx`. Whether it is the only
+    candidate in the folder is checked by the loader (`ledger_candidates`)."""
+    for suffix in LEDGER_SUFFIXES:
+        candidate = Path(data_dir) / f"{name}{suffix}"
         if candidate.exists():
             return candidate
     return None
+
+
+def _files(data_dir: Path) -> list[Path]:
+    """The folder's files, without hidden ones and Excel's lock files (~$X.xlsx, made while
+    X.xlsx is open)."""
+    return sorted(p for p in Path(data_dir).iterdir()
+                  if p.is_file() and not p.name.startswith(("~$", ".")))  # fmt: skip
+
+
+def ledger_candidates(data_dir: Path, name: str) -> list[Path]:
+    """Every file in the folder that looks like this ledger: `name.csv`, `name.xlsx`, and their
+    case and copy variants. More than one means the analyst must say which one is current."""
+    pattern = re.compile(re.escape(name) + _COPY_MARK + _VARIANT_SUFFIX, re.IGNORECASE)
+    return [p for p in _files(data_dir) if pattern.fullmatch(p.name)]
+
+
+def _describe(path: Path) -> str:
+    stat = path.stat()
+    size = stat.st_size
+    shown = f"{size} B" if size < 1024 else (
+        f"{size / 1024:.1f} KB" if size < 1024**2 else f"{size / 1024**2:.1f} MB")  # fmt: skip
+    modified = datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+    return f"{path.name}（{shown}，{modified}）"
+
+
+def _several_files_problem(data_dir: Path, name: str, candidates: list[Path]) -> Problem:
+    chosen = find_ledger_file(data_dir, name) or candidates[0]
+    listed = "；".join(_describe(p) for p in candidates)
+    names = ", ".join(p.name for p in candidates)
+    return Problem(str(chosen), None, None, names,
+                   f"同一台账有 {len(candidates)} 个候选文件：{listed}。请只保留一个（删除或移走其余的）"
+                   f"/ {len(candidates)} files for one ledger ({names}), keep only one of them "
+                   "(delete or move the others away)")  # fmt: skip
+
+
+def _missing_file_problem(data_dir: Path, name: str, candidates: list[Path]) -> Problem:
+    """Names near-miss files (a copy, other case, a typo) so a misnamed export is found."""
+    others = {f"{other}{suffix}" for other in LEDGERS for suffix in LEDGER_SUFFIXES}
+    files = [p for p in _files(data_dir) if p.name not in others]
+    stems = {p.stem.lower(): p for p in files}
+    close = difflib.get_close_matches(name.lower(), list(stems), n=3, cutoff=0.75)
+    near = list(dict.fromkeys([*candidates, *(stems[stem] for stem in close)]))
+    expected = f"缺少台账文件 {name}.csv（或 {name}.xlsx）/ ledger file missing"
+    if near:
+        names = "、".join(p.name for p in near)
+        expected = (f"缺少台账文件 {name}.csv（或 {name}.xlsx）；目录中有相近的文件：{names}，"
+                    f"请把要使用的文件改名或另存为 {name}.csv 或 {name}.xlsx / ledger file missing; "
+                    f"similar files in the folder: {', '.join(p.name for p in near)}, rename or "
+                    f"save the right one as {name}.csv or {name}.xlsx")  # fmt: skip
+    return Problem(str(Path(data_dir) / f"{name}.csv"), None, None, None, expected)
 
 
 # Short names of each kind of problem, for the entry that counts the ones not listed.
@@ -512,13 +572,16 @@ def validate_raw(raw: RawLedger, spec: LedgerSpec) -> pd.DataFrame:
 
 
 def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False) -> pd.DataFrame:
-    """One validated ledger; personal columns are dropped unless a caller needs them."""
+    """One validated ledger; personal columns are dropped unless a caller needs them. Stops when
+    the folder holds several files for the ledger: which one is current is the analyst's call."""
     spec = LEDGERS[name]
-    path = find_ledger_file(Path(data_dir), name)
+    data_dir = Path(data_dir)
+    candidates = ledger_candidates(data_dir, name)
+    if len(candidates) > 1:
+        raise LedgerError([_several_files_problem(data_dir, name, candidates)])
+    path = find_ledger_file(data_dir, name)
     if path is None:
-        raise LedgerError([Problem(str(Path(data_dir) / f"{name}.csv"), None, None, None,
-                                   f"缺少台账文件 {name}.csv（或 {name}.xlsx）/ ledger file "
-                                   "missing")])  # fmt: skip
+        raise LedgerError([_missing_file_problem(data_dir, name, candidates)])
     frame = validate_raw(read_raw(path), spec)
     if not keep_personal:
         frame = frame.drop(columns=spec.personal_columns)
