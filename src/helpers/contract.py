@@ -502,8 +502,8 @@ def _column(spec: ColumnSpec) -> pa.Column:
         dtype,
         checks=checks,
         nullable=not spec.required,
-        unique=spec.kind == "id",
-        report_duplicates="exclude_first",
+        # Ids must be unique too; the loader checks that itself (load.duplicate_problems), as
+        # pandera's own check builds a frame of every repeat and names only the later line.
         coerce=True,
         title=spec.zh,
         description=spec.en,

@@ -18,6 +18,13 @@ class Problem:
     column: str | None
     value: str | None
     expected: str
+    # A summary entry stands for this many further problems of one kind, not listed one by one.
+    more: int = 0
+
+    @property
+    def stands_for(self) -> int:
+        """How many problems this entry counts as: one, or the number a summary stands for."""
+        return self.more or 1
 
     def __str__(self) -> str:
         where = [self.file]
@@ -38,19 +45,25 @@ class LedgerError(ReportError):
         self.problems = problems
         super().__init__(self.render())
 
+    @property
+    def total(self) -> int:
+        """Problems found, counting those a summary entry stands for."""
+        return sum(problem.stands_for for problem in self.problems)
+
     def render(self) -> str:
-        lines = [f"台账校验失败，共 {len(self.problems)} 个问题 / ledger validation failed "
-                 f"with {len(self.problems)} problem(s):"]  # fmt: skip
+        lines = [f"台账校验失败，共 {self.total} 个问题 / ledger validation failed "
+                 f"with {self.total} problem(s):"]  # fmt: skip
         shown: dict[str, int] = {}
+        hidden: dict[str, int] = {}
         for problem in self.problems:
             count = shown.get(problem.file, 0)
-            shown[problem.file] = count + 1
             if count < self.MAX_SHOWN_PER_FILE:
+                shown[problem.file] = count + 1
                 lines.append(f"  - {problem}")
-        for file, count in shown.items():
-            if count > self.MAX_SHOWN_PER_FILE:
-                hidden = count - self.MAX_SHOWN_PER_FILE
-                lines.append(f"  - {file}: 另有 {hidden} 个问题未列出 / {hidden} more not shown")
+            else:
+                hidden[problem.file] = hidden.get(problem.file, 0) + problem.stands_for
+        for file, count in hidden.items():
+            lines.append(f"  - {file}: 另有 {count} 个问题未列出 / {count} more not shown")
         return "\n".join(lines)
 
 

@@ -2,18 +2,24 @@
 
 Files may be UTF-8 (with or without BOM) or GB18030/GBK, with CRLF or LF line ends, or .xlsx;
 all give identical frames. Every problem in every file is collected before anything is raised,
-so an analyst fixes a ledger in one pass.
+so an analyst fixes a ledger in one pass; a file broken on every row is reported with the first
+problems of each kind and a count of the rest, quickly and in little memory.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import difflib
+import gc
 import io
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -21,6 +27,10 @@ from .contract import DATE_FORMAT, KIND_EXPECTED, LEDGERS, YES, LedgerSpec, sche
 from .errors import LedgerError, Problem
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+# Problems of one kind (one check on one column) listed one by one per file; the rest are counted
+# in one summary entry. A ledger exported wrongly breaks the same rule on every row, and a million
+# copies of one message help nobody and cost minutes and gigabytes.
+MAX_PROBLEMS_PER_KIND = 200
 _DATE_SEPARATORS = re.compile(r"[/.]")
 _TIME_SUFFIX = re.compile(r"[ T]00:00(:00)?$")
 # Cells with surrounding blanks are rare in exports; stripping every cell costs more than reading,
@@ -69,12 +79,107 @@ def is_synthetic(data_dir: Path) -> bool:
     return (Path(data_dir) / SYNTHETIC_MARKER).exists()
 
 
+LEDGER_SUFFIXES = (".csv", ".xlsx")
+# What a second copy of a file is called by Windows, browsers and chat downloads:
+# "X (1).xlsx", "X(1).csv", "X - 副本.csv", "X - Copy (2).csv", "X副本.csv"; any letter case.
+_COPY_MARK = r"(?:\s*[(（]\d+[)）]|\s*-\s*(?:副本|copy)(?:\s*[(（]\d+[)）])?|\s*副本)?"
+_VARIANT_SUFFIX = r"\.(?:csv|xlsx|xls)"
+
+
 def find_ledger_file(data_dir: Path, name: str) -> Path | None:
-    for suffix in (".csv", ".xlsx"):
-        candidate = data_dir / f"{name}{suffix}"
+    """The file a ledger is read from: `name.csv`, else `name.xlsx`. Whether it is the only
+    candidate in the folder is checked by the loader (`ledger_candidates`)."""
+    for suffix in LEDGER_SUFFIXES:
+        candidate = Path(data_dir) / f"{name}{suffix}"
         if candidate.exists():
             return candidate
     return None
+
+
+def _files(data_dir: Path) -> list[Path]:
+    """The folder's files, without hidden ones and Excel's lock files (~$X.xlsx, made while
+    X.xlsx is open)."""
+    return sorted(p for p in Path(data_dir).iterdir()
+                  if p.is_file() and not p.name.startswith(("~$", ".")))  # fmt: skip
+
+
+def ledger_candidates(data_dir: Path, name: str) -> list[Path]:
+    """Every file in the folder that looks like this ledger: `name.csv`, `name.xlsx`, and their
+    case and copy variants. More than one means the analyst must say which one is current."""
+    pattern = re.compile(re.escape(name) + _COPY_MARK + _VARIANT_SUFFIX, re.IGNORECASE)
+    return [p for p in _files(data_dir) if pattern.fullmatch(p.name)]
+
+
+def _describe(path: Path) -> str:
+    stat = path.stat()
+    size = stat.st_size
+    shown = f"{size} B" if size < 1024 else (
+        f"{size / 1024:.1f} KB" if size < 1024**2 else f"{size / 1024**2:.1f} MB")  # fmt: skip
+    modified = datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+    return f"{path.name}（{shown}，{modified}）"
+
+
+def _several_files_problem(data_dir: Path, name: str, candidates: list[Path]) -> Problem:
+    chosen = find_ledger_file(data_dir, name) or candidates[0]
+    listed = "；".join(_describe(p) for p in candidates)
+    names = ", ".join(p.name for p in candidates)
+    return Problem(str(chosen), None, None, names,
+                   f"同一台账有 {len(candidates)} 个候选文件：{listed}。请只保留一个（删除或移走其余的）"
+                   f"/ {len(candidates)} files for one ledger ({names}), keep only one of them "
+                   "(delete or move the others away)")  # fmt: skip
+
+
+def _missing_file_problem(data_dir: Path, name: str, candidates: list[Path]) -> Problem:
+    """Names near-miss files (a copy, other case, a typo) so a misnamed export is found."""
+    others = {f"{other}{suffix}" for other in LEDGERS for suffix in LEDGER_SUFFIXES}
+    files = [p for p in _files(data_dir) if p.name not in others]
+    stems = {p.stem.lower(): p for p in files}
+    close = difflib.get_close_matches(name.lower(), list(stems), n=3, cutoff=0.75)
+    near = list(dict.fromkeys([*candidates, *(stems[stem] for stem in close)]))
+    expected = f"缺少台账文件 {name}.csv（或 {name}.xlsx）/ ledger file missing"
+    if near:
+        names = "、".join(p.name for p in near)
+        expected = (f"缺少台账文件 {name}.csv（或 {name}.xlsx）；目录中有相近的文件：{names}，"
+                    f"请把要使用的文件改名或另存为 {name}.csv 或 {name}.xlsx / ledger file missing; "
+                    f"similar files in the folder: {', '.join(p.name for p in near)}, rename or "
+                    f"save the right one as {name}.csv or {name}.xlsx")  # fmt: skip
+    return Problem(str(Path(data_dir) / f"{name}.csv"), None, None, None, expected)
+
+
+# Short names of each kind of problem, for the entry that counts the ones not listed.
+RAGGED = ("字段数与表头不一致", "wrong number of fields")
+UNPARSABLE = ("无法识别的值", "unreadable value")
+DUPLICATE = ("编号重复", "duplicate id")
+ORPHAN = ("会议台账中没有该会议编号", "no such meeting")
+_CHECK_KINDS = {
+    "isin": ("不在允许的取值之内", "value outside the allowed set"),
+    "greater_than_or_equal_to": ("小于允许的最小值", "below the minimum"),
+    "not_nullable": ("必填项为空", "required value missing"),
+    "date_order": ("日期先后颠倒", "dates out of order"),
+    "paired": ("两列未同时填写或同时留空", "columns not filled in together"),
+    "dispute_outcome": ("处理结果与受理机构不符", "outcome does not match body_type"),
+}
+
+
+def more_problem(file: str, line: int | None, column: str | None, count: int,
+                 kind: tuple[str, str]) -> Problem:  # fmt: skip
+    """The entry standing for `count` further problems of one kind, from `line` on."""
+    zh, en = kind
+    return Problem(file, line, column, None,
+                   f"…及另外 {count} 处同类问题（{zh}，自本行起）/ and {count} more of the same "
+                   f"kind ({en}, from this line on)", more=count)  # fmt: skip
+
+
+def _bounded(raw: RawLedger, column: str | None, where: pd.Index | list,
+             kind: tuple[str, str], make: Callable[[Hashable], Problem]) -> list[Problem]:  # fmt: skip
+    """Problems for the rows `where` (frame index labels in file order): the first
+    MAX_PROBLEMS_PER_KIND one by one, the others in one counting entry."""
+    listed = [make(index) for index in where[:MAX_PROBLEMS_PER_KIND]]
+    rest = len(where) - MAX_PROBLEMS_PER_KIND
+    if rest > 0:
+        line = raw.line_of(where[MAX_PROBLEMS_PER_KIND])
+        listed.append(more_problem(str(raw.path), line, column, rest, kind))
+    return listed
 
 
 def _line_at(data: bytes, offset: int) -> int:
@@ -96,11 +201,12 @@ def _cell_at(data: bytes, offset: int) -> tuple[str | None, str | None]:
     return column, value
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read with."""
     first_error: UnicodeDecodeError | None = None
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError as error:
             first_error = first_error or error
     assert first_error is not None
@@ -124,12 +230,22 @@ def _read_csv(path: Path) -> RawLedger:
             name, _line_at(data, nul), column, value,
             "含有空字符（NUL），文件可能已损坏 / contains a NUL byte, the file may be corrupt",
         )])  # fmt: skip
-    text = _decode(path, data)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    text, encoding = _decode(path, data)
+    ends_cleanly = text.endswith(("\n", "\r"))
+    needs_strip = _needs_strip(text)
+    # The reader decodes the bytes again as it goes: a StringIO of the whole text would hold a
+    # copy at four bytes a character, more than twice the file, next to the rows being built.
+    del text
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(stream, strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
     problems: list[Problem] = []
     start = 1
+    # A million rows are a million new lists, none of them in a cycle: the cyclic collector
+    # would walk all the rows read so far again and again, for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for row in reader:
             if row and (row[0] or any(cell.strip() for cell in row)):
@@ -141,12 +257,16 @@ def _read_csv(path: Path) -> RawLedger:
             name, start, None, None,
             f"CSV 格式错误（引号不成对或多余）/ malformed CSV, unbalanced quote: {error}",
         ))  # fmt: skip
+    finally:
+        if collecting:
+            gc.enable()
     if not rows:
         raise LedgerError(problems or [Problem(name, None, None, None, "文件为空 / empty file")])
     header = [cell.strip().lstrip("\ufeff") for cell in rows[0]]
     width = len(header)
-    ends_cleanly = text.endswith(("\n", "\r"))
+    del data, stream, reader
     good_rows, good_lines = [], []
+    ragged, first_unlisted = 0, 0
     for row, line in zip(rows[1:], lines[1:], strict=True):
         if len(row) == width:
             good_rows.append(row)
@@ -160,13 +280,22 @@ def _read_csv(path: Path) -> RawLedger:
                 f"incomplete, the file looks truncated: {len(row)} fields, expected {width}",
             ))  # fmt: skip
         else:
-            problems.append(Problem(
-                name, line, None, None,
-                f"字段数为 {len(row)}，应为 {width}（与表头一致）/ {len(row)} fields, expected "
-                f"{width} as in the header",
-            ))  # fmt: skip
+            ragged += 1
+            if ragged == MAX_PROBLEMS_PER_KIND + 1:
+                first_unlisted = line
+            if ragged <= MAX_PROBLEMS_PER_KIND:
+                problems.append(Problem(
+                    name, line, None, None,
+                    f"字段数为 {len(row)}，应为 {width}（与表头一致）/ {len(row)} fields, expected "
+                    f"{width} as in the header",
+                ))  # fmt: skip
+    if ragged > MAX_PROBLEMS_PER_KIND:
+        rest = ragged - MAX_PROBLEMS_PER_KIND
+        problems.append(more_problem(name, first_unlisted, None, rest, RAGGED))
+    del rows, lines
     frame = pd.DataFrame(good_rows, columns=header, index=good_lines, dtype=object)
-    if _needs_strip(text):
+    del good_rows
+    if needs_strip:
         frame = frame.apply(lambda s: s.str.strip())
     return RawLedger(path, frame.mask(frame == ""), problems)
 
@@ -220,11 +349,13 @@ def _expected(spec: LedgerSpec, column: str, check: str) -> str:
         return f"不能为负数，应 ≥ {col.minimum} / must be ≥ {col.minimum}"
     if check == "not_nullable":
         return "必填项不能为空 / required, must not be empty"
-    if check == "field_uniqueness":
-        return "编号重复，每行编号必须唯一 / duplicate id, ids must be unique"
     if col is not None:
         return f"应为{KIND_EXPECTED[col.kind]}"
     return check
+
+
+def _kind_of(check: str) -> tuple[str, str]:
+    return _CHECK_KINDS.get(re.split(r"[(:]", check, maxsplit=1)[0], (check, check))
 
 
 def _frame_check_problem(raw: RawLedger, check: str, index: object) -> Problem:
@@ -245,16 +376,32 @@ def _frame_check_problem(raw: RawLedger, check: str, index: object) -> Problem:
                    "outcome does not match body_type")  # fmt: skip
 
 
-def _schema_problems(
-    raw: RawLedger,
-    spec: LedgerSpec,
-    error: pa.errors.SchemaErrors,
-    flagged: set[tuple[str | None, int | None]],
-) -> list[Problem]:
+class _Reported:
+    """Cells already reported, per column, as one boolean per frame row: a cell is reported once
+    (an unparsable date is not also a missing one), and the test is vectorised."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.index = frame.index
+        self.cells: dict[str, np.ndarray] = {}
+
+    def positions(self, labels: pd.Index | pd.Series) -> np.ndarray:
+        return self.index.get_indexer(labels)
+
+    def hit(self, column: str, positions: np.ndarray) -> np.ndarray:
+        cells = self.cells.get(column)
+        if cells is None:
+            return np.zeros(len(positions), dtype=bool)
+        return cells[positions]
+
+    def add(self, column: str, positions: np.ndarray) -> None:
+        cells = self.cells.setdefault(column, np.zeros(len(self.index), dtype=bool))
+        cells[positions] = True
+
+
+def _column_problems(raw: RawLedger, spec: LedgerSpec, cases: pd.DataFrame) -> list[Problem]:
+    """Missing, misspelt and unknown columns: at most one problem per column of the contract."""
     name = str(raw.path)
-    cases = error.failure_cases
     problems: list[Problem] = []
-    seen: set[tuple[object, object]] = set()
     missing = [str(c) for c in cases.loc[cases["check"] == "column_in_dataframe", "failure_case"]]
     unknown = [str(c) for c in cases.loc[cases["check"] == "column_in_schema", "failure_case"]]
     for column in missing:
@@ -274,34 +421,91 @@ def _schema_problems(
         problems.append(Problem(name, 1, column, column,
                                 f"未知的列，合同中的列为：{', '.join(spec.column_names)} / "
                                 "unknown column"))  # fmt: skip
-    for case in cases.itertuples(index=False):
-        check = str(case.check)
+    return problems
+
+
+def _schema_problems(
+    raw: RawLedger, spec: LedgerSpec, error: pa.errors.SchemaErrors, reported: _Reported
+) -> list[Problem]:
+    """Pandera's failure cases, one kind (check, column) at a time and in pandera's order, each
+    filtered, counted and sorted as whole arrays; only the listed ones become Problems."""
+    name = str(raw.path)
+    cases = error.failure_cases
+    problems = _column_problems(raw, spec, cases)
+    kinds = cases.groupby([cases["check"].astype(str), cases["column"].astype(str)], sort=False)
+    for (check, column), positions in kinds.indices.items():
         if check in ("column_in_dataframe", "column_in_schema") or check.startswith("dtype("):
             continue
-        index = case.index
-        if index is None or pd.isna(index):
-            # A check that could not point at a row still must not vanish.
-            column = None if pd.isna(case.column) else str(case.column)
-            problem = Problem(name, None, column, str(case.failure_case),
-                              _expected(spec, column or "", check))  # fmt: skip
-        elif check.startswith(("date_order:", "paired:", "dispute_outcome:")):
-            _, first, second = check.split(":")
-            line = raw.line_of(index)
-            if (first, line) in flagged or (second, line) in flagged:
-                continue  # the unparsable cell is already reported; its pair is not at fault
-            problem = _frame_check_problem(raw, check, index)
-        else:
-            column = str(case.column)
-            if (column, index) in seen:
-                continue
-            value = raw.frame.at[index, column] if column in raw.frame else case.failure_case
-            problem = Problem(name, raw.line_of(index), column,
-                              "" if pd.isna(value) else str(value), _expected(spec, column, check))  # fmt: skip
-        if (problem.column, index) in seen:
+        cells = cases.iloc[positions]
+        at = reported.positions(cells["index"])
+        # A check that could not point at a row still must not vanish.
+        unplaced = at < 0
+        for case in cells[unplaced].head(MAX_PROBLEMS_PER_KIND).itertuples(index=False):
+            problems.append(Problem(name, None, None if pd.isna(case.column) else column,
+                                    str(case.failure_case), _expected(spec, column, check)))  # fmt: skip
+        if unplaced.sum() > MAX_PROBLEMS_PER_KIND:
+            rest = int(unplaced.sum()) - MAX_PROBLEMS_PER_KIND
+            problems.append(more_problem(name, None, None, rest, _kind_of(check)))
+        at = np.sort(at[~unplaced])
+        at = at[~reported.hit(column, at)]
+        reported.add(column, at)
+
+        def make(index, column=column, check=check) -> Problem:
+            value = raw.frame.at[index, column] if column in raw.frame else None
+            return Problem(name, raw.line_of(index), column, "" if pd.isna(value) else str(value),
+                           _expected(spec, column, check))  # fmt: skip
+
+        problems += _bounded(raw, column, raw.frame.index[at], _kind_of(check), make)
+    return problems
+
+
+def _row_check_problems(
+    raw: RawLedger, frame: pd.DataFrame, checks: list[pa.Check], reported: _Reported,
+    converted: _Reported,
+) -> list[Problem]:  # fmt: skip
+    """The contract's row rules (date order, paired columns, outcome by body), each evaluated
+    as one boolean mask: pandera would turn every failing row into a case per column."""
+    problems: list[Problem] = []
+    for check in checks:
+        _, first, second = check.name.split(":")
+        passed = check(frame).check_output
+        at = np.flatnonzero(~passed.to_numpy(dtype=bool, na_value=False))
+        # An unparsable cell is already reported; its pair is not at fault.
+        at = at[~(converted.hit(first, at) | converted.hit(second, at) | reported.hit(second, at))]
+        reported.add(second, at)
+        problems += _bounded(raw, second, frame.index[at], _kind_of(check.name),
+                             lambda i, c=check.name: _frame_check_problem(raw, c, i))  # fmt: skip
+    return problems
+
+
+def duplicate_problems(raw: RawLedger, spec: LedgerSpec, reported: _Reported) -> list[Problem]:
+    """A repeated id, at each later line, naming the line of its first occurrence. Done here
+    with `duplicated` rather than by pandera, whose check materialises every repeat."""
+    problems: list[Problem] = []
+    for column in spec.columns:
+        if column.kind != "id" or column.name not in raw.frame:
             continue
-        seen.add((problem.column, index))
-        problems.append(problem)
-    problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+        ids = raw.frame[column.name]
+        filled = ids.notna().to_numpy()
+        repeat = ids.duplicated(keep="first").to_numpy() & filled
+        if not repeat.any():
+            continue
+        at = np.flatnonzero(repeat)
+        at = at[~reported.hit(column.name, at)]
+        reported.add(column.name, at)
+        firsts = ids[filled & ~repeat]
+        first_of = pd.Index(firsts.to_numpy())
+        listed = ids.iloc[at[:MAX_PROBLEMS_PER_KIND]]
+        first_lines = dict(
+            zip(listed.index, firsts.index[first_of.get_indexer(listed)], strict=True)
+        )
+
+        def make(index, column=column.name, first_lines=first_lines) -> Problem:
+            first = raw.line_of(first_lines[index])
+            return Problem(str(raw.path), raw.line_of(index), column, str(raw.frame.at[index, column]),
+                           f"编号重复：与第 {first} 行相同 / duplicate id, same as line {first}")  # fmt: skip
+
+        problems += _bounded(raw, column.name, ids.index[at], DUPLICATE, make)
     return problems
 
 
@@ -314,7 +518,9 @@ def _to_typed(frame: pd.DataFrame, spec: LedgerSpec) -> pd.DataFrame:
     return frame
 
 
-def _convert(raw: RawLedger, spec: LedgerSpec, frame: pd.DataFrame) -> list[Problem]:
+def _convert(
+    raw: RawLedger, spec: LedgerSpec, frame: pd.DataFrame, converted: _Reported
+) -> list[Problem]:
     """Parse dates and numbers before the schema runs, so one unparsable cell neither hides the
     other problems of its column nor stops the range and date-order checks."""
     problems = []
@@ -331,27 +537,34 @@ def _convert(raw: RawLedger, spec: LedgerSpec, frame: pd.DataFrame) -> list[Prob
             if column.kind == "int":
                 bad |= parsed.notna() & (parsed % 1 != 0)
                 parsed = parsed.where(~bad).astype("Int64")
-        for index in text.index[bad]:
-            problems.append(Problem(str(raw.path), raw.line_of(index), column.name,
-                                    str(raw.frame.at[index, column.name]),
-                                    f"应为{KIND_EXPECTED[column.kind]}"))  # fmt: skip
+        converted.add(column.name, np.flatnonzero(bad.to_numpy()))
+
+        def make(index, column=column) -> Problem:
+            return Problem(str(raw.path), raw.line_of(index), column.name,
+                           str(raw.frame.at[index, column.name]),
+                           f"应为{KIND_EXPECTED[column.kind]}")  # fmt: skip
+
+        problems += _bounded(raw, column.name, text.index[bad.to_numpy()], UNPARSABLE, make)
         frame[column.name] = parsed.where(~bad)
     return problems
 
 
 def validate_raw(raw: RawLedger, spec: LedgerSpec) -> pd.DataFrame:
-    schema = schema_for(spec.name)
+    """Cells first (pandera's column checks), then the row rules, then repeated ids; a cell
+    reported by an earlier step is not reported again."""
+    schema = copy.copy(schema_for(spec.name))
+    row_checks, schema.checks = schema.checks, []
     frame = raw.frame.copy()
-    converted = _convert(raw, spec, frame)
-    problems = raw.problems + converted
+    converted = _Reported(frame)
+    problems = raw.problems + _convert(raw, spec, frame, converted)
+    reported = _Reported(frame)
+    reported.cells = {column: cells.copy() for column, cells in converted.cells.items()}
     try:
         validated = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as error:
-        seen = {(p.column, p.line) for p in problems}
-        flagged = {(p.column, p.line) for p in converted}
-        problems += [
-            p for p in _schema_problems(raw, spec, error, flagged) if (p.column, p.line) not in seen
-        ]
+        problems += _schema_problems(raw, spec, error, reported)
+    problems += _row_check_problems(raw, frame, row_checks, reported, converted)
+    problems += duplicate_problems(raw, spec, reported)
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or ""))
         raise LedgerError(problems)
@@ -359,13 +572,16 @@ def validate_raw(raw: RawLedger, spec: LedgerSpec) -> pd.DataFrame:
 
 
 def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False) -> pd.DataFrame:
-    """One validated ledger; personal columns are dropped unless a caller needs them."""
+    """One validated ledger; personal columns are dropped unless a caller needs them. Stops when
+    the folder holds several files for the ledger: which one is current is the analyst's call."""
     spec = LEDGERS[name]
-    path = find_ledger_file(Path(data_dir), name)
+    data_dir = Path(data_dir)
+    candidates = ledger_candidates(data_dir, name)
+    if len(candidates) > 1:
+        raise LedgerError([_several_files_problem(data_dir, name, candidates)])
+    path = find_ledger_file(data_dir, name)
     if path is None:
-        raise LedgerError([Problem(str(Path(data_dir) / f"{name}.csv"), None, None, None,
-                                   f"缺少台账文件 {name}.csv（或 {name}.xlsx）/ ledger file "
-                                   "missing")])  # fmt: skip
+        raise LedgerError([_missing_file_problem(data_dir, name, candidates)])
     frame = validate_raw(read_raw(path), spec)
     if not keep_personal:
         frame = frame.drop(columns=spec.personal_columns)
@@ -379,12 +595,11 @@ def _cross_ledger_problems(
     if "meeting_topics" not in frames or "meetings" not in frames:
         return []
     topics = frames["meeting_topics"]
-    orphan = topics[~topics["meeting_id"].isin(frames["meetings"]["meeting_id"])]
-    return [
-        Problem(str(files["meeting_topics"]), int(i), "meeting_id", value,
-                "会议台账中没有该会议编号 / no such meeting in the meetings ledger")
-        for i, value in orphan["meeting_id"].items()
-    ]  # fmt: skip
+    orphan = topics["meeting_id"][~topics["meeting_id"].isin(frames["meetings"]["meeting_id"])]
+    raw = RawLedger(files["meeting_topics"], topics)
+    return _bounded(raw, "meeting_id", orphan.index, ORPHAN, lambda i: Problem(
+        str(raw.path), int(i), "meeting_id", orphan[i],
+        "会议台账中没有该会议编号 / no such meeting in the meetings ledger"))  # fmt: skip
 
 
 def load_ledgers(data_dir: Path, names: list[str] | None = None, *,
