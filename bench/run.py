@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "bench"
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
-PARAMS_DIR = ROOT / "params"
+PARAMS_DIR = ROOT / "params" / "pudong"  # the sample bureau
 YEAR = 2021
 YEARS = (2020, 2021, 2022)
 PROBE_TAG = "BENCH-PROBE "

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from . import config
+from .bureau import profile_for
 from .errors import RenderError, ReportError
 from .evidence import write_evidence
 from .figures import require_year_in_ledgers, to_json, year_figures
@@ -72,6 +73,7 @@ class ReportRequest:
     data_dir: Path
     out_dir: Path
     params: Path
+    bureau: str = config.DEFAULT_BUREAU
 
     @property
     def final_dir(self) -> Path:
@@ -91,6 +93,7 @@ def _manifest(request: ReportRequest, inputs: dict[str, dict[str, object]]) -> d
         "year": request.year,
         "parameters": {
             "year": request.year,
+            "bureau": request.bureau,
             "data_dir": shown(request.data_dir),
             "params": shown(request.params),
         },  # fmt: skip
@@ -263,9 +266,10 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     check_out_dir(request.out_dir)
     sweep_leftovers(request.out_dir)
     with timings.stage("validate"):
-        params = load_params(request.params, request.year)
+        profile = profile_for(request.bureau)
+        params = load_params(request.params, request.year, profile)
         check_finished(params, request.params)
-        ledgers = load_ledgers(request.data_dir)
+        ledgers = load_ledgers(request.data_dir, profile=profile)
         require_year_in_ledgers(ledgers, request.year)
         resolve_fonts()
     with timings.stage("metrics"):
@@ -293,7 +297,8 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                     papermill.execute_notebook(
                         str(config.REPORT_NOTEBOOK), str(executed),
                         parameters={"year": request.year, "data_dir": shown(request.data_dir),
-                                    "params_file": shown(request.params)},
+                                    "params_file": shown(request.params),
+                                    "bureau": request.bureau},
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
                         kernel_name="python3",
                         kernel_manager_class="helpers.kernel.LocalKernelManager",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import contract as c
+from .bureau import profile_key
 from .metrics import CATALOGUE
 
 KIND_ZH = {"id": "编号 id", "text": "文本 text", "enum": "枚举 enum", "date": "日期 date",
@@ -16,7 +17,7 @@ HEADER = """# 数据合同 / Data contract
 
 ## 通用约定 / General rules
 
-- 每个台账一个文件，放在台账目录（默认 `data/raw`，可用 `DATA_DIR` 指定）中，文件名为
+- 每个台账一个文件，放在台账目录（默认 `data/raw/<机关代号>`，可用 `DATA_DIR` 指定）中，文件名为
   `<台账名>.csv` 或 `<台账名>.xlsx`。One file per ledger in DATA_DIR: `<ledger>.csv` or `<ledger>.xlsx`.
 - 台账是**累计**的：按案件系统导出的方式包含历年数据，每年的数字按日期筛选（受理、开庭、审结、办结日期在当年），
   因此上年结转的案件会在应计的年份计入。Ledgers are cumulative; each year's figures select rows by date.
@@ -49,6 +50,10 @@ def _ledger_section(spec: c.LedgerSpec) -> list[str]:
     for col in spec.columns:
         allowed = "、".join(col.allowed) if col.allowed else (
             f"≥ {col.minimum}" if col.kind in ("int", "amount") else "")  # fmt: skip
+        if col.allowed_from:
+            allowed = (
+                f"机关档案 `{profile_key(col.allowed_from)}` 所列名称 / names in the bureau profile"
+            )
         out.append(f"| `{col.name}` | {KIND_ZH[col.kind]} | {col.zh} | {col.en} | "
                    f"{'是' if col.required else '否'} | {allowed} | {'**是**' if col.personal else ''} |")  # fmt: skip
     rules = [

@@ -983,27 +983,31 @@ def _training_people(L, year):
 
 @_register(
     "outreach.policy_video_episodes",
-    "“秒懂政策”推出期数",
+    "政策短视频栏目推出期数",
     "期",
     "publicity_posts",
-    "栏目为“秒懂政策”、发布日期在当年的期数：同一期（标题相同）在多个平台发布只计一期",
+    "栏目为机关档案所定的政策短视频栏目（programmes.policy_video_column，如“秒懂政策”）、"
+    "发布日期在当年的期数：同一期（标题相同）在多个平台发布只计一期",
 )
 def _videos(L, year):
     p = by_year(L["publicity_posts"], "publish_date", year)
-    return distinct("publicity_posts", p[p["column_name"] == "秒懂政策"], "title", "publish_date",
+    column = L.profile.programmes.policy_video_column
+    return distinct("publicity_posts", p[p["column_name"] == column], "title", "publish_date",
                     "column_name", "title", "channel")  # fmt: skip
 
 
 @_register(
     "outreach.lecture_hall_offline_sessions",
-    "“浦东人社大讲堂”线下培训场次",
+    "普法讲堂品牌线下培训场次",
     "场",
     "outreach_events",
-    "组织单位为浦东人社大讲堂、类型为“线下培训”、活动日期在当年的场次",
+    "组织单位为机关档案所定的讲堂品牌（programmes.lecture_brand）、类型为“线下培训”、"
+    "活动日期在当年的场次",
 )
 def _lectures(L, year):
     e = by_year(L["outreach_events"], "event_date", year)
-    hit = e[(e["organiser"] == "浦东人社大讲堂") & (e["event_type"] == "线下培训")]
+    brand = L.profile.programmes.lecture_brand
+    hit = e[(e["organiser"] == brand) & (e["event_type"] == "线下培训")]
     return counted("outreach_events", hit, *EVENT_COLUMNS)
 
 
