@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -165,6 +166,8 @@ def test_a_run_killed_mid_stage_loses_nothing(stage, built, inputs, tmp_path):
     )
     assert rerun.returncode == 0, rerun.stderr
     assert not list(out.glob(".2021.*"))  # no staging folder, no lock file
+    # Nor anything of the killed run in the temporary folder (kernel files, ledgers, Typst root).
+    assert not list(Path(tempfile.gettempdir()).glob(f"report-build-{process.pid}-*"))
     assert _snapshot(out / "2021")["report.pdf"] == before["report.pdf"]
 
 

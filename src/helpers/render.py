@@ -21,6 +21,7 @@ import nbformat
 from helpers import config
 from helpers.errors import RenderError
 from helpers.fonts import ResolvedFont, font_dirs, resolve_fonts
+from helpers.scratch import scratch_dir
 
 NBCONVERT_TEMPLATES = config.TEMPLATES_DIR / "nbconvert"
 REPORT_CSS = config.STYLES_DIR / "report.css"
@@ -120,7 +121,9 @@ def write_pdf(nb: nbformat.NotebookNode, path: Path, title: str, author: str = "
     doc = typeset.document(marked)
     font_set = typst_font_set()
     source = typeset.source(doc, title=title, author=author, fonts=typst_fonts(font_set))
-    with tempfile.TemporaryDirectory(prefix="report-typst-") as root:
+    # Inside a report run the Typst root lives in the run's scratch folder, so a killed run
+    # leaves nothing in the temporary directory that the next build would not sweep.
+    with tempfile.TemporaryDirectory(prefix="typst-", dir=scratch_dir()) as root:
         typeset.write_root(doc, Path(root))
         try:
             pdf = typst.Compiler(root=root, font_paths=font_set).compile(
