@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import contract as c
-from .metrics import CATALOGUE
+from .metrics import CATALOGUE, Metric
+from .narrative import number
 
 KIND_ZH = {"id": "编号 id", "text": "文本 text", "enum": "枚举 enum", "date": "日期 date",
            "int": "整数 integer", "amount": "金额 amount", "flag": "是/否 flag"}  # fmt: skip
@@ -62,18 +63,60 @@ def _ledger_section(spec: c.LedgerSpec) -> list[str]:
     return out
 
 
+def _value_shown(value: object, unit: str) -> str:
+    """The expected value as the report writes it (66.67%, 0.3比1, 2.68万元, —)."""
+    shown = number(value, unit)  # type: ignore[arg-type]
+    return shown if value is None or unit in ("%", "比 1") else f"{shown} {unit}"
+
+
+def _metric_lines(m: Metric) -> list[str]:
+    out = [f'<a id="metric-{m.id}"></a>', "", f"### `{m.id}` — {m.name}", ""]
+    if m.is_manual:
+        out += [f"- 单位 unit：{m.unit}；来源 source：人工填报 manual（params）",
+                f"- 口径 definition：{m.definition}",
+                "- 人工填报，无示例：数值取自年度参数文件，不由台账计算。Manual figure: no worked "
+                "example, the value comes from the params file.", ""]  # fmt: skip
+        return out
+    sources = " + ".join(f"`{s}`" for s in m.ledgers)
+    out += [
+        f"- 单位 unit：{m.unit}；来源 source：{sources}",
+        f"- 口径 definition：{m.definition}",
+        "",
+    ]
+    for n, example in enumerate(m.examples, 1):
+        out += [f"示例 {n} / example {n}：{example.year} 年，应得 expected "
+                f"**{_value_shown(example.value, m.unit)}**。{example.note}", ""]  # fmt: skip
+        for ledger, rows in example.tables().items():
+            header = [
+                f"`{c}`（不读取 not read）" if c in example.unread else f"`{c}`" for c in rows[0]
+            ]
+            out += [f"`{ledger}`：", "", "| " + " | ".join(header) + " |",
+                    "|" + "---|" * len(header)]  # fmt: skip
+            out += ["| " + " | ".join(row.values()) + " |" for row in rows]
+            out.append("")
+    return out
+
+
 def _metrics_section() -> list[str]:
     out = ["## 指标口径 / Metric definitions", "",
            "报告中每个数字的编号、名称、单位、来源台账和计算口径。比率以百分数保留两位小数（四舍五入），"
            "比值保留一位小数，写作“X 比 1”。Every figure of the report; rates are percentages rounded "
            "half-up to two decimals, ratios to one decimal.", "",
-           "| 编号 id | 名称 name | 单位 unit | 来源 source | 口径 definition |", "|---|---|---|---|---|"]  # fmt: skip
+           "每个由台账计算的指标都附有示例：几行手工编写的台账记录（只列编号和该指标读取的列）、年度、应得的数值"
+           "和一句说明，示例覆盖口径点名的边界情况（1 月 1 日与 12 月 31 日、两年前结转的案件、同一机构两次获批、"
+           "恰好落在 5 上的四舍五入）。测试逐一运行这些示例，结果不符即失败。标“不读取”的列是口径明言不看的列，"
+           "列出来以示它不影响结果。Each ledger figure has worked examples: hand-made rows (the id and "
+           "the columns the rule reads), the year and the value they must give; the tests run them. "
+           "Columns marked “not read” are shown to prove they do not matter.", "",
+           "| 编号 id | 名称 name | 单位 unit | 来源 source |", "|---|---|---|---|"]  # fmt: skip
     for m in CATALOGUE.values():
         source = (
             "人工填报 manual（params）" if m.is_manual else " + ".join(f"`{s}`" for s in m.ledgers)
         )
-        out.append(f"| `{m.id}` | {m.name} | {m.unit} | {source} | {m.definition} |")
+        out.append(f"| [`{m.id}`](#metric-{m.id}) | {m.name} | {m.unit} | {source} |")
     out.append("")
+    for m in CATALOGUE.values():
+        out += _metric_lines(m)
     return out
 
 
