@@ -27,9 +27,24 @@ HEADER = """# 数据合同 / Data contract
   any order; no extra columns.
 - 日期格式：`YYYY-MM-DD`，也接受 `YYYY/M/D`、`YYYY.M.D` 和 Excel 的 `YYYY-MM-DD 00:00:00`。
   Dates: `YYYY-MM-DD`; `YYYY/M/D`, `YYYY.M.D` and Excel's datetime text are accepted.
-- 同比：某年的上年数字仅在台账完整覆盖上年时给出；台账最早一年若没有 7 月以前的记录，视为仅含结转案件，不作比较。
-  Year-on-year: a previous-year value is given only when the ledger covers that year in full; a first
-  year with no row dated before July holds only carried-over cases and is not compared against.
+- 金额以元为单位，可写到分（两位小数，如 `12345.00`）；可带或不带千位分隔符，`12,345.00` 与 `12345.00`
+  相同（CSV 中带逗号的金额须加引号，Excel 导出时会自动加）。Amounts are in yuan, to the fen (two
+  decimals); they may be written with or without thousands separators, `12,345.00` or `12345.00`
+  (in a CSV a value with a comma is quoted, as Excel does when it exports).
+- 同比：某年的上年数字仅在来源台账完整覆盖上年时给出，否则不作比较。每个台账单独判断：按其归年日期列（见各台账的
+  “归年日期”），台账覆盖其最早一年到最晚一年之间的各年（中间某年没有记录即为 0）；最早一年若没有 1 月至 6 月的记录，
+  视为仅含上年结转案件的残留，不算覆盖、不作比较。议题台账随会议台账判断；一个指标来自几个台账的，几个台账都须覆盖
+  上年。人工填报指标的上年数取上年的参数文件。Year-on-year: a previous-year value is given only when every
+  source ledger covers that year in full. Each ledger is judged on its own, by its year column: it
+  covers every year from its first to its last (a year in between with no row is a year of zeros),
+  except that a first year with no row dated January to June holds only cases carried over into the
+  period and is not compared against. Topics follow the meetings ledger; manual figures take last
+  year's value from last year's params file.
+- 年度缺失：生成某年的报告时，若劳动人事争议案件台账（`disputes`）或欠薪线索台账（`wage_arrears_leads`）不覆盖该年
+  （按上一条：没有该年的记录，或该年只是台账最早一年的结转残留），程序认为台账目录选错，报错停止，而不是输出一份全为 0
+  的报告；其他台账没有该年记录的，相应数字为 0，比率显示“—”。A missing year: a report for a year that
+  the disputes or wage-arrears ledger does not cover (as above) stops with an error, as the data folder
+  is the wrong one; any other ledger without rows that year gives zeros, and rates show “—”.
 - 是/否 列只能填“是”或“否”。Flag columns hold 是 or 否.
 - 标记为“个人信息”的列（姓名、身份证号、电话）在读取校验后立即丢弃，不进入任何输出。
   Columns marked personal are dropped right after validation and never reach any output.
