@@ -580,7 +580,7 @@ def _docs_filed(L, year):
 )
 @examples(
     Example(2021, 2, "上年1月1日上岗、当年考试不合格的计入；缺考的、2019年12月31日上岗复考的、"
-                     "上年考试的和尚未考试的不计", {
+                     "次年才上岗的、上年考试的和尚未考试的不计", {
         "enforcement_officers": """
             officer_id | onboard_date | exam_date  | exam_result
             ZF-01      | 2021-02-01   | 2021-04-09 | 合格
@@ -589,11 +589,12 @@ def _docs_filed(L, year):
             ZF-04      | 2019-12-31   | 2021-04-09 | 合格
             ZF-05      | 2020-11-20   | 2020-12-31 | 合格
             ZF-06      | 2021-10-01   |            |
+            ZF-07      | 2022-01-10   | 2021-12-20 | 合格
         """}),
 )  # fmt: skip
 def _new_officers(L, year):
     o = by_year(L["enforcement_officers"], "exam_date", year)
-    new = o[(o["exam_result"] != "缺考") & (o["onboard_date"].dt.year >= year - 1)]
+    new = o[(o["exam_result"] != "缺考") & o["onboard_date"].dt.year.between(year - 1, year)]
     return counted("enforcement_officers", new, "exam_date", "exam_result", "onboard_date")
 
 
