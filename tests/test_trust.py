@@ -70,6 +70,10 @@ def output_texts(report: Path) -> dict[str, str]:
         if name.endswith(".xlsx"):
             with zipfile.ZipFile(path) as book:
                 texts[name] = "\n".join(book.read(n).decode("utf-8") for n in book.namelist())
+        elif name.endswith(".docx"):
+            with zipfile.ZipFile(path) as package:  # the XML parts; images are charts
+                texts[name] = "\n".join(package.read(n).decode("utf-8")
+                                        for n in package.namelist() if n.endswith((".xml", ".rels")))  # fmt: skip
         elif name.endswith(".pdf"):
             texts[name] = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
                                          capture_output=True, text=True, check=True).stdout  # fmt: skip
