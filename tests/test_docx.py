@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import zipfile
 from html.parser import HTMLParser
+from pathlib import Path
 
 import docx
 import nbformat
@@ -100,11 +101,13 @@ def test_page_margins_mirror_and_document_grid(word):
     assert round(block_w / TWIPS_PER_MM) == 156 and round(block_h / TWIPS_PER_MM) == 225
     assert word.settings.element.find(qn("w:mirrorMargins")) is not None
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
-    pitch, char_space = int(grid.get(qn("w:linePitch"))), int(grid.get(qn("w:charSpace")))
-    # Word fits whole lines and whole characters: 22 lines of 28 characters of 16 pt
-    assert block_h // pitch == 22
-    assert math.floor(block_w / 20 / (16 + char_space / 4096)) == 28
+    assert grid.get(qn("w:type")) == "lines"
+    # Word fits whole lines: 22 of them; and 28 body characters of 16 pt, condensed, to a line
+    assert block_h // int(grid.get(qn("w:linePitch"))) == 22
+    normal = word.styles["Normal"].element.find(qn("w:rPr"))
+    size = int(normal.find(qn("w:sz")).get(qn("w:val"))) / 2
+    condensed = int(normal.find(qn("w:spacing")).get(qn("w:val"))) / 20
+    assert size == 16 and math.floor(block_w / 20 / (size + condensed)) == 28
 
 
 def _style_chain(style):
@@ -283,7 +286,7 @@ def _lines_per_page(pdf_path) -> list[tuple[int, bool]]:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_sets_22_lines_on_full_text_pages(report_dir, tmp_path):
+def test_libreoffice_sets_22_lines_of_28_characters(report_dir, tmp_path):
     subprocess.run(["soffice", "--headless", "--norestore",
                     f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
                     "--convert-to", "pdf", "--outdir", str(tmp_path),
@@ -293,3 +296,22 @@ def test_libreoffice_sets_22_lines_on_full_text_pages(report_dir, tmp_path):
     text_pages = [lines for lines, has_image in pages[2:-1] if not has_image]
     assert text_pages and max(text_pages) == 22
     assert sum(lines == 22 for lines in text_pages) >= len(text_pages) // 2
+    assert max(_chinese_per_line(tmp_path / "report.pdf")) == 28
+
+
+def _chinese_per_line(pdf: Path) -> list[int]:
+    """Chinese characters on each body line (16 pt) of a PDF."""
+    import pymupdf
+
+    counts: dict[tuple[int, int], int] = {}
+    with pymupdf.open(pdf) as document:
+        for number, page in enumerate(document):
+            for block in page.get_text("rawdict")["blocks"]:
+                for line in block.get("lines", []):
+                    for span in line["spans"]:
+                        if span["size"] > 15:
+                            key = (number, round(span["origin"][1]))
+                            counts[key] = counts.get(key, 0) + sum(
+                                "\u4e00" <= c["c"] <= "\u9fff" for c in span["chars"]
+                            )
+    return list(counts.values())

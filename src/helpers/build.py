@@ -43,7 +43,7 @@ OUTPUTS = (
     "manifest.json",
 )
 PACKAGES = ("pandas", "numpy", "matplotlib", "pandera", "papermill", "nbconvert", "nbclient",
-            "nbformat", "ipykernel", "jinja2", "typst", "pydantic", "pyyaml")  # fmt: skip
+            "nbformat", "ipykernel", "jinja2", "typst", "python-docx", "pydantic", "pyyaml")  # fmt: skip
 
 
 STAGE_LABELS = {"validate": "校验台账和参数", "metrics": "计算数字", "execute": "执行笔记本",

@@ -44,12 +44,15 @@ TOP, BOTTOM = _mm(37), _mm(297 - 37 - 225)
 INSIDE, OUTSIDE = _mm(28), _mm(210 - 28 - 156)
 LINES, CHARS, BODY_PT = 22, 28, 16
 BLOCK_W, BLOCK_H = PAGE_W - INSIDE - OUTSIDE, PAGE_H - TOP - BOTTOM
-# Word fits floor(block height / pitch) lines and floor(block width / character pitch)
-# characters, so both are rounded down: 579 twips (12756 / 22 = 579.8) and a character pitch of
-# 16 pt + charSpace / 4096 pt no wider than 442.25 pt / 28.
+# A line grid (22 lines: 579 twips, since 12756 / 22 = 579.8 and Word fits whole lines).
+# The 28 characters a line come from the text itself, see CONDENSED: a character grid
+# ("linesAndChars") is laid out by Word with 28 cells but by LibreOffice with two cells for each
+# character 0.21 pt wider than its cell, which gives 14 a line there.
 LINE_PITCH = BLOCK_H // LINES
-CHAR_SPACE = math.floor((BLOCK_W / 20 / CHARS - BODY_PT) * 4096)
 CELL = round(BLOCK_W / CHARS)  # one character of the grid, for indents
+# 28 characters of 16 pt are 448 pt, the block 442.25 pt: body text is condensed by a quarter
+# point (in twentieths of a point), so 28 fit (441 pt) and justification spreads the rest.
+CONDENSED = '<w:spacing w:val="-5"/>'
 # Page number: 14 pt, its em box 7 mm below the text block (the footer distance is measured
 # from the page's bottom edge to the footer's last line).
 NUMBER_PT = 14
@@ -192,7 +195,7 @@ def _styles(word, fonts: dict[str, str], masthead_pt: float) -> None:
                          ppr='<w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/>'
                          '<w:autoSpaceDN w:val="0"/>' + _exact(one)
                          + f'<w:ind w:firstLine="{2 * CELL}" w:firstLineChars="200"/><w:jc w:val="both"/>',
-                         rpr=_rfonts(body) + _size(BODY_PT)),
+                         rpr=_rfonts(body) + _size(BODY_PT) + CONDENSED),
         _paragraph_style("Heading1", "heading 1", next_id="Normal", outline=0,
                          ppr="<w:keepNext/>", rpr=_rfonts(heading)),
         _paragraph_style("Heading2", "heading 2", next_id="Normal", outline=1,
@@ -285,9 +288,9 @@ def _section(word) -> None:
     for key in list(sect_pr.attrib):
         del sect_pr.attrib[key]  # revision ids of the template
     grid = sect_pr.find(f"{{{W_NS}}}docGrid")
-    grid.set(f"{{{W_NS}}}type", "linesAndChars")
+    grid.set(f"{{{W_NS}}}type", "lines")
     grid.set(f"{{{W_NS}}}linePitch", str(LINE_PITCH))
-    grid.set(f"{{{W_NS}}}charSpace", str(CHAR_SPACE))
+    grid.attrib.pop(f"{{{W_NS}}}charSpace", None)
     # "— n —", odd pages on the right and even pages on the left, one character in
     for footer, side in ((section.footer, "right"), (section.even_page_footer, "left")):
         footer.is_linked_to_previous = False

@@ -34,7 +34,7 @@ REMOVE_OUTPUT_TAGS = {"remove_output", "remove-output"}
 
 _GENERIC = {"body": "serif", "title": "serif", "heading": "sans-serif", "kai": "serif"}
 
-# Anything that would make a browser or WeasyPrint reach the network.
+# Anything that would make a browser reach the network.
 _SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
 _REMOTE_ATTR = re.compile(
     r"""\b(?:src|href|srcset|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE
@@ -363,16 +363,3 @@ def _pdf_epoch() -> int:
             f"环境变量 SOURCE_DATE_EPOCH 应为整数秒，实际为 “{epoch}”。 / "
             f"SOURCE_DATE_EPOCH must be an integer number of seconds, got '{epoch}'."
         ) from exc
-
-
-def _offline_fetcher():
-    """Only data: URIs are fetched; anything else aborts the render instead of being skipped."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    class OfflineFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith("data:"):
-                raise FatalURLFetchingError(url)
-            return super().fetch(url, headers)
-
-    return OfflineFetcher(allowed_protocols=("data",))

@@ -6,7 +6,7 @@ fragments (section/h1–h4/p/strong/span.fig/br/table) become a list of format-n
 and the charts' PNG outputs become image files in the Typst root. The Word edition
 (helpers.docx_edition) is written from the same blocks.
 Typst rather than a browser engine, because it justifies Chinese by spacing the characters and
-keeps the 28 × 22 grid exactly; WeasyPrint stretches only spaces.
+keeps the 28 × 22 grid exactly.
 
 Text is always emitted as escaped markup, so no character of a passage can turn into Typst
 syntax. Numbers are glued to their unit, % sign and following closing punctuation (an unbreakable
