@@ -48,7 +48,7 @@ PROBE_TAG = "BENCH-PROBE "
 MIB = 1024 * 1024
 CHILDREN_EVERY = 0.5  # seconds between listings of the measured process tree
 PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "pandera", "papermill", "nbclient",
-            "nbconvert", "nbformat", "ipykernel", "jupyter_client", "jinja2", "weasyprint")  # fmt: skip
+            "nbconvert", "nbformat", "ipykernel", "jupyter_client", "jinja2", "typst", "python-docx")  # fmt: skip
 CHARTS = ("dispute_intake", "dispute_outcomes", "wage_arrears", "litigation", "trends")
 
 # Targets of the issue (2 cores). Seconds unless noted.

@@ -36,6 +36,7 @@ from .scratch import LEDGER_CACHE, scratch, sweep_scratch
 OUTPUTS = (
     "report.html",
     "report.pdf",
+    "report.docx",
     "review.html",
     "report.ipynb",
     "evidence.xlsx",
@@ -43,11 +44,12 @@ OUTPUTS = (
     "manifest.json",
 )
 PACKAGES = ("pandas", "numpy", "matplotlib", "pandera", "papermill", "nbconvert", "nbclient",
-            "nbformat", "ipykernel", "jinja2", "typst", "pydantic", "pyyaml")  # fmt: skip
+            "nbformat", "ipykernel", "jinja2", "typst", "python-docx", "pydantic", "pyyaml")  # fmt: skip
 
 
 STAGE_LABELS = {"validate": "校验台账和参数", "metrics": "计算数字", "execute": "执行笔记本",
-                "html": "导出 HTML", "pdf": "排版 PDF", "evidence": "写审核底稿"}  # fmt: skip
+                "html": "导出 HTML", "pdf": "排版 PDF", "docx": "生成 Word 版",
+                "evidence": "写审核底稿"}  # fmt: skip
 
 
 @dataclass
@@ -279,6 +281,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     import nbformat
     import papermill
 
+    from .docx_edition import write_docx
     from .render import reader_html, review_html, write_pdf
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
@@ -317,6 +320,8 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                 (staging / "review.html").write_text(review_html(nb, title), encoding="utf-8")
             with timings.stage("pdf"):
                 write_pdf(nb, staging / "report.pdf", title, params.bureau.signature)
+            with timings.stage("docx"):
+                write_docx(nb, staging / "report.docx", title, params.bureau.signature)
             with timings.stage("evidence"):
                 write_evidence(staging / "evidence.xlsx", stats, ledgers)
             inputs = input_files(ledgers.files, request.params)
