@@ -62,6 +62,11 @@ DISCLOSURE_RESULTS = [
     "其他处理-其他",
 ]
 DISCLOSURE_CHANNELS = ["当面", "信函", "网络", "传真", "其他"]
+# A reconsideration or litigation case about information disclosure is one whose challenged
+# action is of this type; the disclosure report's part 四 counts those.
+DISCLOSURE_ACTION = "信息公开"
+# The administrative decisions the disclosure report's part 二 counts (第二十条第（五）（六）项).
+DECISION_TYPES = ["行政许可", "行政处罚", "行政强制"]
 
 ACTION_TYPES = ["行政处罚", "行政检查", "行政强制", "投诉举报处理", "行政许可", "工伤认定",
                 "信息公开", "社会保险待遇", "其他"]  # fmt: skip
@@ -240,6 +245,8 @@ _ledger(LedgerSpec(
            allowed=DISCLOSURE_RESULTS),
         _flag("reconsideration_filed", "是否被申请行政复议", "challenged by reconsideration"),
         _flag("litigation_filed", "是否被提起行政诉讼", "challenged in court"),
+        _c("fee_charged", "amount", "实际收取的信息处理费（元，未收取填 0）",
+           "information-processing fee actually charged (yuan, 0 if none)"),
         _person("applicant_name", "申请人姓名或单位名称", "applicant's name", required=True),
         _person("applicant_id_number", "申请人身份证号", "applicant's ID number"),
         _person("applicant_phone", "申请人联系电话", "applicant's phone"),
@@ -267,12 +274,15 @@ _ledger(LedgerSpec(
            required=False),
         _c("result", "enum", "裁判结果（未审结留空）", "judgment (empty if open)", required=False,
            allowed=LITIGATION_RESULTS),
+        _flag("after_reconsideration", "是否经行政复议后起诉", "filed after a reconsideration"),
         _person("plaintiff_name", "原告（上诉人）姓名", "plaintiff's name", required=True),
     ),
     date_orders=(DateOrder("received_date", "hearing_date"),
                  DateOrder("received_date", "concluded_date")),
-    notes_zh="有开庭日期必须填写负责人是否出庭；有审结日期必须有裁判结果。",
-    notes_en="A hearing date needs leader_appeared; a concluded date needs a result.",
+    notes_zh="有开庭日期必须填写负责人是否出庭；有审结日期必须有裁判结果。被诉行为类别为“信息公开”的案件即"
+             "政府信息公开行政诉讼案件。",
+    notes_en="A hearing date needs leader_appeared; a concluded date needs a result. A case whose "
+             "action type is 信息公开 is an information-disclosure lawsuit.",
 ))  # fmt: skip
 
 _ledger(LedgerSpec(
@@ -306,8 +316,9 @@ _ledger(LedgerSpec(
         _person("applicant_name", "申请人姓名", "applicant's name", required=True),
     ),
     date_orders=(DateOrder("received_date", "concluded_date"),),
-    notes_zh="有审结日期必须有复议结果，反之亦然。",
-    notes_en="A concluded date and a decision go together.",
+    notes_zh="有审结日期必须有复议结果，反之亦然。被申请行为类别为“信息公开”的案件即政府信息公开行政复议案件。",
+    notes_en="A concluded date and a decision go together. A case whose action type is 信息公开 is "
+             "an information-disclosure reconsideration.",
 ))  # fmt: skip
 
 _ledger(LedgerSpec(
@@ -383,8 +394,28 @@ _ledger(LedgerSpec(
         _flag("filed_for_record", "是否报送备案", "filed for record"),
         _c("filing_date", "date", "备案日期", "date filed", required=False),
         _c("expiry_date", "date", "有效期至", "valid until", required=False),
+        _c("repealed_date", "date", "废止日期（未废止留空）", "date repealed (empty if in force)",
+           required=False),
     ),
-    date_orders=(DateOrder("issued_date", "filing_date"), DateOrder("issued_date", "expiry_date")),
+    date_orders=(DateOrder("issued_date", "filing_date"), DateOrder("issued_date", "expiry_date"),
+                 DateOrder("issued_date", "repealed_date")),
+    notes_zh="须列出本机关制发、仍现行有效的全部规范性文件（含以前年度制发的），废止的填废止日期。",
+    notes_en="Lists every document of the bureau still in force, whatever its year; a repealed one "
+             "has its repeal date.",
+))  # fmt: skip
+
+_ledger(LedgerSpec(
+    "administrative_decisions", "行政许可、行政处罚、行政强制决定台账",
+    "Licensing, penalty and coercive-measure decisions",
+    key="decision_id", year_column="decision_date",
+    columns=(
+        _c("decision_id", "id", "决定书编号", "decision number"),
+        _c("decision_type", "enum", "决定类别", "kind of decision", allowed=DECISION_TYPES),
+        _c("decision_date", "date", "决定日期", "date decided"),
+        _c("matter", "text", "事项名称", "matter"),
+    ),
+    notes_zh="每份处理决定一行（准予和不予许可都计），供政府信息公开年报第二部分第（五）（六）项使用。",
+    notes_en="One row per decision (grants and refusals alike), for part 二 of the disclosure report.",
 ))  # fmt: skip
 
 _ledger(LedgerSpec(

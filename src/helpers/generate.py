@@ -493,8 +493,12 @@ def build_disclosure(m: _Maker, plan: _Plan) -> pd.DataFrame:
                          "channel": str(m.pick(c.DISCLOSURE_CHANNELS, 1, p=[2, 5, 12, 0.2, 0.5])[0]),
                          "subject": str(m.pick(DISCLOSURE_SUBJECTS, 1)[0]), "reply_date": reply,
                          "result": result, "reconsideration_filed": flag,
-                         "litigation_filed": c.NO})  # fmt: skip
+                         "litigation_filed": c.NO, "fee_charged": 0})  # fmt: skip
     frame = pd.DataFrame(rows).sort_values("received_date", kind="stable", ignore_index=True)
+    # A fee is charged only for requests far beyond the usual volume: one, in the last year.
+    last = frame["received_date"].str.startswith(str(max(plan.disclosure)))
+    big = frame.index[last & (frame["result"] == "予以公开")][:1]
+    frame.loc[big, "fee_charged"] = 200
     n = len(frame)
     frame["applicant_name"] = m.names(n)
     frame["applicant_id_number"] = m.id_numbers(n)
@@ -565,7 +569,7 @@ def build_litigation(m: _Maker, plan: _Plan, sample: SampleMaking) -> pd.DataFra
                 add(year, stage, date, hearing, c.YES if hearing else None, concluded, result)
     frame = pd.DataFrame(rows).sort_values("received_date", kind="stable", ignore_index=True)
     frame["plaintiff_name"] = m.names(len(frame))
-    return frame[c.LEDGERS["litigation_cases"].column_names]
+    return frame
 
 
 def build_suggestions(m: _Maker, plan: _Plan, sample: SampleMaking) -> pd.DataFrame:
@@ -724,6 +728,98 @@ def build_normative(m: _Maker, plan: _Plan, profile: BureauProfile) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
+def add_repeals(frame: pd.DataFrame, plan: _Plan, rng: np.random.Generator) -> pd.DataFrame:
+    """Every fourth document of a year before the last is repealed one or two years later
+    (never after the last sample year), so 本年废止 and 现行有效 differ from 本年制发."""
+    out = frame.copy()
+    last = max(plan.normative)
+    repealed = []
+    for i, issued in enumerate(out["issued_date"]):
+        year = int(issued[:4])
+        if year < last and i % 4 == 1:
+            repeal_year = min(year + 1 + int(rng.integers(0, 2)), last)
+            day = pd.Timestamp(f"{repeal_year}-03-01") + pd.Timedelta(
+                days=int(rng.integers(0, 240))
+            )
+            repealed.append(
+                max(day, pd.Timestamp(issued) + pd.Timedelta(days=30)).strftime("%Y-%m-%d")
+            )
+        else:
+            repealed.append("")
+    out["repealed_date"] = repealed
+    return out
+
+
+# Decisions per year (行政许可, 行政处罚, 行政强制), at case volume.
+DECISION_PLAN = {2019: (1130, 186, 3), 2020: (1184, 152, 2), 2021: (1262, 214, 4),
+                 2022: (1318, 231, 3)}  # fmt: skip
+DECISION_MATTERS = {
+    "行政许可": ["职业培训机构设立", "劳务派遣经营许可", "人力资源服务许可", "特殊工时制度审批",
+                 "职业培训机构变更"],
+    "行政处罚": ["拖欠劳动报酬", "未依法签订劳动合同", "违法延长工作时间", "未按规定备案",
+                 "使用童工"],
+    "行政强制": ["查封场所设施财物", "扣押财物"],
+}  # fmt: skip
+DECISION_MARKS = {"行政许可": "XK", "行政处罚": "CF", "行政强制": "QZ"}
+
+
+def build_decisions(m: _Maker, plan: _Plan, sample: SampleMaking) -> pd.DataFrame:
+    """One row per licensing, penalty and coercive decision."""
+    rows = []
+    for year, counts in DECISION_PLAN.items():
+        if year not in plan.normative:
+            continue
+        for kind, count in zip(c.DECISION_TYPES, counts, strict=True):
+            count = _n(count, sample.case_volume)
+            for i, date in enumerate(_dates(m, year, count)):
+                rows.append({"decision_id": f"{DECISION_MARKS[kind]}{year}-{i + 1:05d}",
+                             "decision_type": kind, "decision_date": date,
+                             "matter": str(m.pick(DECISION_MATTERS[kind], 1)[0])})  # fmt: skip
+    return pd.DataFrame(rows).sort_values(["decision_date", "decision_id"], kind="stable",
+                                          ignore_index=True)  # fmt: skip
+
+
+def link_disclosure_cases(frames: dict[str, pd.DataFrame], rng: np.random.Generator) -> None:
+    """Make the case ledgers tell the same story as the disclosure ledger: for each request
+    flagged as reconsidered, a reconsideration case of type 信息公开 received the same year after
+    the reply; when that case is decided in time, a first-instance lawsuit the same year after
+    it (and the request flagged as litigated too). No other case is of that type, so a year the
+    disclosure ledger shows unchallenged has no disclosure case in either ledger."""
+    requests = frames["disclosure_requests"].copy()
+    rec = frames["reconsideration_cases"].copy()
+    lit = frames["litigation_cases"].copy()
+    rec.loc[rec["action_type"] == c.DISCLOSURE_ACTION, "action_type"] = "其他"
+    lit.loc[lit["action_type"] == c.DISCLOSURE_ACTION, "action_type"] = "其他"
+    lit["after_reconsideration"] = np.where(rng.random(len(lit)) < 0.3, c.YES, c.NO)
+    for index, request in requests[requests["reconsideration_filed"] == c.YES].iterrows():
+        reply, year_end = request["reply_date"], f"{request['reply_date'][:4]}-12-31"
+        open_after = rec["concluded_date"].eq("") | (rec["concluded_date"] > reply)
+        free = rec.index[(rec["received_date"].str[:4] == reply[:4]) & open_after
+                         & (rec["action_type"] != c.DISCLOSURE_ACTION)
+                         & ~rec["result"].isin(c.RECONSIDERATION_CORRECTED)]  # fmt: skip
+        later = [i for i in free if rec.loc[i, "received_date"] > reply]
+        case = later[0] if later else free[-1]
+        if not later:  # a small bureau: the year's last open case is received after the reply
+            moved = (pd.Timestamp(reply) + pd.Timedelta(days=7)).strftime("%Y-%m-%d")
+            cap = rec.loc[case, "concluded_date"] or year_end
+            rec.loc[case, "received_date"] = min(moved, cap, year_end)
+        rec.loc[case, "action_type"] = c.DISCLOSURE_ACTION
+        decided = rec.loc[case, "concluded_date"]
+        if not decided or decided > year_end:
+            continue
+        free = lit.index[(lit["stage"] == "一审") & (lit["received_date"] > decided)
+                         & (lit["received_date"] <= year_end)
+                         & (lit["action_type"] != c.DISCLOSURE_ACTION)
+                         & ~lit["result"].isin(c.LITIGATION_LOST)]  # fmt: skip
+        if len(free):
+            lit.loc[free[0], ["action_type", "after_reconsideration"]] = [c.DISCLOSURE_ACTION,
+                                                                          c.YES]  # fmt: skip
+            requests.loc[index, "litigation_filed"] = c.YES
+    frames["disclosure_requests"] = requests
+    frames["reconsideration_cases"] = rec
+    frames["litigation_cases"] = lit
+
+
 def build_officers(m: _Maker, plan: _Plan, profile: BureauProfile) -> pd.DataFrame:
     rows = []
     for i in range(plan.office(58)):
@@ -859,6 +955,12 @@ def build_all(scale: int = 1, profile: BureauProfile | None = None) -> dict[str,
         "outreach_events": build_events(m, plan, profile),
         "publicity_posts": build_posts(m, plan, profile),
     }
+    # What the disclosure report needs beyond the rule-of-law report is drawn from a second
+    # stream, so that adding it left every earlier value of the ledgers unchanged.
+    extra = _Maker(sample.seed + 1)
+    frames["normative_documents"] = add_repeals(frames["normative_documents"], plan, extra.rng)
+    link_disclosure_cases(frames, extra.rng)
+    frames["administrative_decisions"] = build_decisions(extra, plan, sample)
     return {name: frames[name][c.LEDGERS[name].column_names] for name in c.LEDGERS}
 
 
