@@ -29,7 +29,8 @@ from .evidence import write_evidence
 from .figures import require_year_in_ledgers, to_json, year_figures
 from .fonts import font_manifest, resolve_fonts
 from .load import is_synthetic, load_ledgers
-from .params import check_finished, load_params
+from .metrics import DISCLOSURE, RULE_OF_LAW
+from .params import check_finished, load_params, require_disclosure
 from .provenance import input_files, shown
 from .scratch import LEDGER_CACHE, scratch, sweep_scratch
 
@@ -76,14 +77,25 @@ class ReportRequest:
     out_dir: Path
     params: Path
     bureau: str = config.DEFAULT_BUREAU
+    kind: str = RULE_OF_LAW
+
+    @property
+    def name(self) -> str:
+        """The output folder's name: the rule-of-law report keeps OUT_DIR/<YEAR>/, another kind
+        sits beside it as OUT_DIR/<YEAR>-<kind>/ (not inside, as publishing swaps the folder)."""
+        return str(self.year) if self.kind == RULE_OF_LAW else f"{self.year}-{self.kind}"
 
     @property
     def final_dir(self) -> Path:
-        return self.out_dir / str(self.year)
+        return self.out_dir / self.name
 
     @property
     def failed_dir(self) -> Path:
-        return self.out_dir / f"{self.year}.failed"
+        return self.out_dir / f"{self.name}.failed"
+
+    @property
+    def notebook(self) -> Path:
+        return config.DISCLOSURE_NOTEBOOK if self.kind == DISCLOSURE else config.REPORT_NOTEBOOK
 
 
 def _manifest(request: ReportRequest, inputs: dict[str, dict[str, object]]) -> dict:
@@ -93,8 +105,10 @@ def _manifest(request: ReportRequest, inputs: dict[str, dict[str, object]]) -> d
             versions[package] = metadata.version(package)
     return {
         "year": request.year,
+        "kind": request.kind,
         "parameters": {
             "year": request.year,
+            "kind": request.kind,
             "bureau": request.bureau,
             "data_dir": shown(request.data_dir),
             "params": shown(request.params),
@@ -117,8 +131,8 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
-def _lock_path(out_dir: Path, year: int) -> Path:
-    return out_dir / f".{year}.lock"
+def _lock_path(out_dir: Path, name: str | int) -> Path:
+    return out_dir / f".{name}.lock"
 
 
 def _take_lock(path: Path, *, wait: bool) -> IO[str] | None:
@@ -152,7 +166,7 @@ def _release_lock(path: Path, handle: IO[str]) -> None:
 @contextlib.contextmanager
 def _year_lock(request: ReportRequest, log: Callable[[str], None]) -> Iterator[None]:
     """Two runs of the same year take turns, and the second says so; other years run alongside."""
-    path = _lock_path(request.out_dir, request.year)
+    path = _lock_path(request.out_dir, request.name)
     handle = _take_lock(path, wait=False)
     if handle is None:
         holder = path.read_text(encoding="utf-8").strip() if path.exists() else ""
@@ -170,7 +184,9 @@ def _year_lock(request: ReportRequest, log: Callable[[str], None]) -> Iterator[N
         _release_lock(path, handle)
 
 
-_LEFTOVER = re.compile(r"^\.(\d{4})\.(?:lock|previous|staging-\d+|ledgers-\d+\.pickle)$")
+_LEFTOVER = re.compile(
+    r"^\.(\d{4}(?:-[a-z_]+)?)\.(?:lock|previous|staging-\d+|ledgers-\d+\.pickle)$"
+)
 
 
 def sweep_leftovers(out_dir: Path) -> None:
@@ -181,20 +197,21 @@ def sweep_leftovers(out_dir: Path) -> None:
     sweep_scratch()
     if not out_dir.is_dir():
         return
-    years = {int(m.group(1)) for p in out_dir.iterdir() if (m := _LEFTOVER.match(p.name))}
-    for year in sorted(years):
-        path = _lock_path(out_dir, year)
+    names = {m.group(1) for p in out_dir.iterdir() if (m := _LEFTOVER.match(p.name))}
+    for name in sorted(names):
+        path = _lock_path(out_dir, name)
         handle = _take_lock(path, wait=False)
         if handle is None:
             continue  # a live run of that year cleans up after itself
         try:
-            _recover(out_dir, year)
+            _recover(out_dir, name)
         finally:
             _release_lock(path, handle)
 
 
-def _recover(out_dir: Path, year: int) -> None:
-    """Undo what a run killed mid-swap or mid-build left behind (the year's lock is held)."""
+def _recover(out_dir: Path, year: int | str) -> None:
+    """Undo what a run killed mid-swap or mid-build left behind (the year's lock is held);
+    `year` is the output folder's name (2021, 2021-disclosure)."""
     final = out_dir / str(year)
     previous = out_dir / f".{year}.previous"
     if previous.exists():
@@ -209,7 +226,7 @@ def _recover(out_dir: Path, year: int) -> None:
 
 
 def _publish(staging: Path, request: ReportRequest) -> None:
-    previous = request.out_dir / f".{request.year}.previous"
+    previous = request.out_dir / f".{request.name}.previous"
     if request.final_dir.exists():
         request.final_dir.rename(previous)
     staging.rename(request.final_dir)
@@ -271,11 +288,16 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
         profile = profile_for(request.bureau)
         params = load_params(request.params, request.year, profile)
         check_finished(params, request.params)
+        if request.kind == DISCLOSURE:
+            require_disclosure(params, request.params)
         ledgers = load_ledgers(request.data_dir, profile=profile)
         require_year_in_ledgers(ledgers, request.year)
         resolve_fonts()
     with timings.stage("metrics"):
-        stats = year_figures(request.year, request.data_dir, request.params, ledgers)
+        stats = year_figures(request.year, request.data_dir, request.params, ledgers,
+                             report=request.kind)  # fmt: skip
+        if request.kind == DISCLOSURE:
+            _require_format_checks(stats, ledgers, request)
     # The Jupyter and rendering stack loads only after the inputs are known to be good, so that a
     # ledger error is reported without paying for it.
     import nbformat
@@ -286,8 +308,8 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
     with _naming(request.out_dir), _year_lock(request, log), scratch() as scratch_dir:
-        _recover(request.out_dir, request.year)
-        staging = request.out_dir / f".{request.year}.staging-{os.getpid()}"
+        _recover(request.out_dir, request.name)
+        staging = request.out_dir / f".{request.name}.staging-{os.getpid()}"
         staging.mkdir(parents=True)
         try:
             executed = staging / "report.ipynb"
@@ -298,7 +320,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
             with timings.stage("execute"):
                 try:
                     papermill.execute_notebook(
-                        str(config.REPORT_NOTEBOOK), str(executed),
+                        str(request.notebook), str(executed),
                         parameters={"year": request.year, "data_dir": shown(request.data_dir),
                                     "params_file": shown(request.params),
                                     "bureau": request.bureau},
@@ -313,7 +335,9 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
             nb = nbformat.read(executed, as_version=4)
             _scrub_volatile_metadata(nb)
             nbformat.write(nb, executed)
-            title = f"{params.bureau.name}{request.year}年度法治政府建设情况报告"
+            title = (f"{params.bureau.name}{request.year}年政府信息公开工作年度报告"
+                     if request.kind == DISCLOSURE
+                     else f"{params.bureau.name}{request.year}年度法治政府建设情况报告")  # fmt: skip
             with timings.stage("html"):
                 reader = reader_html(nb, title)
                 (staging / "report.html").write_text(reader, encoding="utf-8")
@@ -334,6 +358,16 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
     return timings
+
+
+def _require_format_checks(stats: dict, ledgers, request: ReportRequest) -> None:
+    """The disclosure report's tables must add up as the format says before anything is drawn."""
+    from .disclosure import failed, format_checks
+
+    broken = failed(format_checks(stats, ledgers, request.params, request.data_dir))
+    if broken:
+        raise ReportError(f"{request.year} 年政府信息公开年报的勾稽关系不成立，未生成 / the format's "
+                          "checks failed:\n" + "\n".join(f"  - {b}" for b in broken))  # fmt: skip
 
 
 INJECTED_CELL_ID = "injected-parameters"

@@ -14,6 +14,10 @@ from typing import NoReturn
 from . import config
 from .errors import ReportError
 
+# Kinds of report, as metrics.RULE_OF_LAW and metrics.DISCLOSURE name them (not imported here, so
+# that `--help` stays fast).
+KINDS = ("rule_of_law", "disclosure")
+
 
 def _profile(args: argparse.Namespace):
     from .bureau import profile_for
@@ -74,7 +78,7 @@ def _report(args: argparse.Namespace) -> int:
 
     params = args.params or config.params_path(args.year, args.bureau)
     request = ReportRequest(args.year, _data_dir(args).resolve(), args.out_dir.resolve(),
-                            params.resolve(), args.bureau)  # fmt: skip
+                            params.resolve(), args.bureau, args.kind)  # fmt: skip
     started = time.perf_counter()
     timings = build_report(request)
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.stages.items())
@@ -139,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out-dir", type=Path, default=config.REPORTS_DIR)
     p.add_argument("--params", type=Path, default=None)
+    p.add_argument("--kind", choices=KINDS, default=KINDS[0],
+                   help="报告种类：rule_of_law 法治政府建设情况报告（默认），disclosure 政府信息公开工作年度报告"
+                   "（输出到 OUT_DIR/<年度>-disclosure/）/ which report")  # fmt: skip
     p.set_defaults(run=_report)
 
     p = sub.add_parser("reports", help="生成多个年度的报告和索引页 / several years and an index",

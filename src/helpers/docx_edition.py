@@ -436,6 +436,8 @@ class _Writer:
             self.imprint(block)
         elif isinstance(block, typeset.Chart):
             self.chart(block)
+        elif isinstance(block, typeset.GridTable):
+            self.grid(block)
         else:
             self.table(block)
 
@@ -580,6 +582,41 @@ class _Writer:
                + "".join(rows) + "</w:tbl>")  # fmt: skip
         self.elements.append(parse_xml(xml))
         self.paragraph("Normal", "")  # one blank line after the table, and Word's anchor
+
+    def grid(self, table: typeset.GridTable) -> None:
+        """Merged cells as Word draws them: gridSpan across, vMerge restart/continue down."""
+        from docx.oxml import parse_xml
+
+        total = sum(table.widths)
+        widths = [int(BLOCK_W * w / total) for w in table.widths]
+        border = "".join(f'<w:{s} w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+                         for s in ("top", "left", "bottom", "right", "insideH", "insideV"))  # fmt: skip
+        rows = []
+        for r, placed in enumerate(table.layout()):
+            header = r < table.head_rows
+            trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else (
+                "<w:trPr><w:cantSplit/></w:trPr>")  # fmt: skip
+            cells = []
+            for column, cell, continued in placed:
+                width = sum(widths[column : column + cell.colspan])
+                props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+                if cell.colspan > 1:
+                    props += f'<w:gridSpan w:val="{cell.colspan}"/>'
+                if cell.rowspan > 1:
+                    props += "<w:vMerge/>" if continued else '<w:vMerge w:val="restart"/>'
+                props += '<w:vAlign w:val="center"/>'
+                style = "TableHeader" if cell.header else "TableText"
+                content = "" if continued else _runs_xml(cell.runs)
+                cells.append(f"<w:tc><w:tcPr>{props}</w:tcPr>"
+                             f"{_cell_paragraph(style, content)}</w:tc>")  # fmt: skip
+            rows.append("<w:tr>" + trpr + "".join(cells) + "</w:tr>")
+        xml = (f'<w:tbl {_NSDECL}><w:tblPr><w:tblW w:w="{BLOCK_W}" w:type="dxa"/>'
+               f'<w:jc w:val="center"/><w:tblBorders>{border}</w:tblBorders>'
+               '<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>'
+               + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
+               + "".join(rows) + "</w:tbl>")  # fmt: skip
+        self.elements.append(parse_xml(xml))
+        self.paragraph("Normal", "")
 
 
 def _cell_paragraph(style: str, content: str, ppr: str = "") -> str:

@@ -227,7 +227,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_evidence(path: Path, stats: dict, ledgers: Ledgers) -> dict[str, int]:
     """The year's work paper, from the same rules that computed `stats`."""
-    return write_workbook(path, stats, metrics.evaluate(ledgers, stats["year"]), ledgers)
+    results = metrics.evaluate(ledgers, stats["year"], stats.get("report", metrics.RULE_OF_LAW))
+    return write_workbook(path, stats, results, ledgers)
 
 
 # -- figure cards (review edition) -------------------------------------------------------------

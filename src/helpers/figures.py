@@ -9,7 +9,7 @@ from . import config
 from .bureau import BureauProfile
 from .errors import LedgerError, Problem
 from .load import Ledgers, load_ledgers
-from .metrics import figures_document, ledger_years
+from .metrics import DISCLOSURE, RULE_OF_LAW, figures_document, ledger_years
 from .params import manual_values
 
 
@@ -23,14 +23,22 @@ def _sibling_params(params: Path, year: int) -> Path:
 
 
 def year_figures(year: int, data_dir: Path, params: Path | None = None,
-                 ledgers: Ledgers | None = None, profile: BureauProfile | None = None) -> dict:  # fmt: skip
-    """Figures of `year`; manual figures come from the params file (default: the sample bureau's
-    params/<bureau>/<year>.yaml). The ledgers are checked against `profile`'s names."""
+                 ledgers: Ledgers | None = None, profile: BureauProfile | None = None,
+                 report: str = RULE_OF_LAW) -> dict:  # fmt: skip
+    """Figures of one report of `year`; manual figures come from the params file (default: the
+    sample bureau's params/<bureau>/<year>.yaml). The ledgers are checked against `profile`'s
+    names. The disclosure report's document also holds its three tables (see disclosure.py)."""
     params = Path(params) if params else config.params_path(year)
     ledgers = ledgers or load_ledgers(data_dir, profile=profile)
     document = figures_document(
-        ledgers, year, manual_values(params), manual_values(_sibling_params(params, year - 1))
-    )
+        ledgers, year, manual_values(params, report),
+        manual_values(_sibling_params(params, year - 1), report), report,
+    )  # fmt: skip
+    if report == DISCLOSURE:
+        from .disclosure import stats_tables
+
+        document = {"year": year, "report": report, "metrics": document["metrics"],
+                    "tables": stats_tables(document["metrics"])}  # fmt: skip
     return document
 
 

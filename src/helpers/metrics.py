@@ -149,6 +149,19 @@ def examples(*cases: Example):
     return wrap
 
 
+# The reports a metric belongs to: each kind of report states its own figures (see REPORTS).
+RULE_OF_LAW, DISCLOSURE = "rule_of_law", "disclosure"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a figure sits in a report's table: the table, its row key and its column key."""
+
+    table: str
+    row: str
+    column: str
+
+
 @dataclass(frozen=True)
 class Metric:
     id: str
@@ -158,6 +171,8 @@ class Metric:
     definition: str
     rule: Callable[[Ledgers, int], Result] | None = None
     examples: tuple[Example, ...] = ()
+    report: str = RULE_OF_LAW
+    cell: Cell | None = None
 
     @property
     def is_manual(self) -> bool:
@@ -179,16 +194,22 @@ class Metric:
 CATALOGUE: dict[str, Metric] = {}
 
 
-def _register(id, name, unit, source, definition):
+def _register(id, name, unit, source, definition, *, report=RULE_OF_LAW, cell=None):
     def wrap(fn):
-        CATALOGUE[id] = Metric(id, name, unit, source, definition, fn, getattr(fn, "examples", ()))
+        CATALOGUE[id] = Metric(id, name, unit, source, definition, fn, getattr(fn, "examples", ()),
+                               report, cell)  # fmt: skip
         return fn
 
     return wrap
 
 
-def manual(id, name, unit, definition):
-    CATALOGUE[id] = Metric(id, name, unit, "manual", definition)
+def manual(id, name, unit, definition, *, report=RULE_OF_LAW, cell=None):
+    CATALOGUE[id] = Metric(id, name, unit, "manual", definition, report=report, cell=cell)
+
+
+def of_report(report: str) -> list[Metric]:
+    """The metrics one kind of report states, in catalogue order."""
+    return [m for m in CATALOGUE.values() if m.report == report]
 
 
 def round_half_up(value: float, places: int) -> float:
@@ -1779,12 +1800,13 @@ def covers(L: Ledgers, metric: Metric, year: int) -> bool:
 
 
 def compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None,
-            previous_manual: dict[str, Value] | None = None) -> dict[str, dict]:  # fmt: skip
-    """Every metric of the catalogue for `year`, with last year's value where the data hold it."""
+            previous_manual: dict[str, Value] | None = None,
+            report: str = RULE_OF_LAW) -> dict[str, dict]:  # fmt: skip
+    """Every metric of one report for `year`, with last year's value where the data hold it."""
     manual_values = manual_values or {}
     previous_manual = previous_manual or {}
     results: dict[str, dict] = {}
-    for metric in CATALOGUE.values():
+    for metric in of_report(report):
         if metric.is_manual:
             value = manual_values.get(metric.id)
             previous = previous_manual.get(metric.id)
@@ -1811,10 +1833,16 @@ def _change(value: Value, previous: Value) -> float | int | None:
 
 
 def figures_document(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None,
-                     previous_manual: dict[str, Value] | None = None) -> dict:  # fmt: skip
-    return {"year": year, "metrics": compute(L, year, manual_values, previous_manual)}
+                     previous_manual: dict[str, Value] | None = None,
+                     report: str = RULE_OF_LAW) -> dict:  # fmt: skip
+    return {"year": year, "metrics": compute(L, year, manual_values, previous_manual, report)}
 
 
-def evaluate(L: Ledgers, year: int) -> dict[str, Result]:
-    """Every ledger figure of `year` with the rows behind it (manual figures have none)."""
-    return {m.id: m.evaluate(L, year) for m in CATALOGUE.values() if not m.is_manual}
+def evaluate(L: Ledgers, year: int, report: str = RULE_OF_LAW) -> dict[str, Result]:
+    """Every ledger figure of one report for `year` with the rows behind it (manual figures
+    have none)."""
+    return {m.id: m.evaluate(L, year) for m in of_report(report) if not m.is_manual}
+
+
+# The disclosure report's figures register into the same catalogue.
+from . import metrics_disclosure  # noqa: E402, F401

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from .bureau import BureauProfile, default_profile, profile_beside
 from .errors import ParamsError
-from .metrics import CATALOGUE
+from .metrics import CATALOGUE, DISCLOSURE, RULE_OF_LAW
 
 # Analyst-written passages, one per key, in the order they appear in the report.
 PASSAGE_KEYS: dict[str, str] = {
@@ -157,6 +157,57 @@ class Letter(BaseModel):
     _dates = field_validator("date", "publish_date", "print_date", mode="before")(_parse_date)
 
 
+# The disclosure report's passages (国办公开办函〔2021〕30号 parts 一, 五, 六), in report order.
+DISCLOSURE_PASSAGE_KEYS: dict[str, str] = {
+    "proactive": "一、总体情况（一）主动公开",
+    "on_request": "一、（二）依申请公开，接收到和办理申请的数字",
+    "information_management": "一、（三）政府信息管理",
+    "platforms": "一、（四）平台建设",
+    "oversight": "一、（五）监督保障",
+    "problems": "五、存在的主要问题及改进情况（可多段）",
+    "other_matters": "六、其他需要报告的事项，接信息处理费数字",
+}
+
+
+def _manual_of(report: str, value: dict) -> dict:
+    """Manual figures must be exactly the manual metrics of one kind of report."""
+    expected = {m.id for m in CATALOGUE.values() if m.is_manual and m.report == report}
+    unknown = sorted(set(value) - expected)
+    missing = sorted(expected - set(value))
+    if unknown:
+        raise ValueError(f"未知的人工填报指标 / unknown manual figure: {', '.join(unknown)}")
+    if missing:
+        raise ValueError(f"缺少人工填报指标 / missing manual figure: {', '.join(missing)}")
+    return value
+
+
+class DisclosureParams(BaseModel):
+    """The disclosure report's own inputs: its passages and its manual figures."""
+
+    model_config = ConfigDict(extra="forbid")
+    manual_figures: dict[str, int | float | None] = Field(description="人工填报数字")
+    passages: dict[str, str] = Field(description="人工撰写的段落")
+
+    @field_validator("manual_figures")
+    @classmethod
+    def _known_manual_figures(cls, value: dict) -> dict:
+        return _manual_of(DISCLOSURE, value)
+
+    @field_validator("passages")
+    @classmethod
+    def _known_passages(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(str(k) for k in value if k not in DISCLOSURE_PASSAGE_KEYS)
+        missing = [k for k in DISCLOSURE_PASSAGE_KEYS if k not in value]
+        if unknown:
+            raise ValueError(f"未知的段落键 / unknown passage key: {', '.join(unknown)}")
+        if missing:
+            raise ValueError(f"缺少段落键 / missing passage key: {', '.join(missing)}")
+        empty = [k for k, v in value.items() if not str(v).strip()]
+        if empty:
+            raise ValueError(f"段落不能为空 / empty passage: {', '.join(empty)}")
+        return {k: str(v).strip() for k, v in value.items()}
+
+
 def _unknown_passage_keys(keys: object) -> list[str]:
     return sorted(str(k) for k in keys if k not in PASSAGE_KEYS)
 
@@ -179,6 +230,10 @@ class Params(BaseModel):
         default_factory=list,
         description="与上年比较的指标编号（如 disputes.accepted_total），只对列出的指标写“比上年增加/减少”",
     )
+    # The government-information disclosure report of the same year (absent: not built).
+    disclosure: DisclosureParams | None = Field(
+        default=None, description="政府信息公开工作年度报告"
+    )
 
     # The bureau's profile (names, signature, programmes), set by load_params: one place for them.
     _profile: BureauProfile | None = PrivateAttr(default=None)
@@ -200,14 +255,7 @@ class Params(BaseModel):
     def _known_manual_figures(
         cls, value: dict[str, int | float | None]
     ) -> dict[str, int | float | None]:
-        expected = {m.id for m in CATALOGUE.values() if m.is_manual}
-        unknown = sorted(set(value) - expected)
-        missing = sorted(expected - set(value))
-        if unknown:
-            raise ValueError(f"未知的人工填报指标 / unknown manual figure: {', '.join(unknown)}")
-        if missing:
-            raise ValueError(f"缺少人工填报指标 / missing manual figure: {', '.join(missing)}")
-        return value
+        return _manual_of(RULE_OF_LAW, value)
 
     @field_validator("passages")
     @classmethod
@@ -435,6 +483,9 @@ def unfinished(params: Params) -> list[str]:
 
     walk(params.model_dump(mode="json"), "")
     empty = [f"manual_figures.{k}" for k, v in params.manual_figures.items() if v is None]
+    if params.disclosure is not None:
+        empty += [f"disclosure.manual_figures.{k}"
+                  for k, v in params.disclosure.manual_figures.items() if v is None]  # fmt: skip
     return marked + empty
 
 
@@ -480,8 +531,8 @@ def check_finished(params: Params, path: Path) -> None:
     and paragraphs unchanged from last year's file, all listed in one message."""
     reasons: dict[str, list[str]] = {}
     for key in unfinished(params):
-        if key.startswith("manual_figures."):
-            metric = CATALOGUE.get(key.removeprefix("manual_figures."))
+        if "manual_figures." in key:
+            metric = CATALOGUE.get(key.split("manual_figures.", 1)[1])
             name = f"（{metric.name}，单位：{metric.unit}）" if metric else ""
             reasons[key + name] = ["未填写 / not filled in"]
         else:
@@ -505,8 +556,20 @@ def check_finished(params: Params, path: Path) -> None:
     raise ParamsError("\n".join(lines))
 
 
-def manual_values(path: Path | None) -> dict[str, float | int]:
-    """Manual figures of a params file, or none when there is no such file."""
+def manual_values(path: Path | None, report: str = RULE_OF_LAW) -> dict[str, float | int]:
+    """Manual figures of one report in a params file, or none when there is no such file or
+    section."""
     if path is None or not Path(path).is_file():
         return {}
-    return load_params(path).manual_figures
+    params = load_params(path)
+    if report == DISCLOSURE:
+        return params.disclosure.manual_figures if params.disclosure else {}
+    return params.manual_figures
+
+
+def require_disclosure(params: Params, path: Path) -> DisclosureParams:
+    """The disclosure section, or a message saying where to write it."""
+    if params.disclosure is None:
+        raise ParamsError(f"{path}: 没有 disclosure 一节（政府信息公开工作年度报告的段落和人工填报数字），"
+                          "请按 README 补写后再生成 / the params file has no disclosure section")  # fmt: skip
+    return params.disclosure

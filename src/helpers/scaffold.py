@@ -16,7 +16,7 @@ import yaml
 from . import config
 from .errors import ParamsError
 from .metrics import CATALOGUE
-from .params import PASSAGE_KEYS, TO_REWRITE, load_params, rules_comment
+from .params import DISCLOSURE_PASSAGE_KEYS, PASSAGE_KEYS, TO_REWRITE, load_params, rules_comment
 
 
 class _Dumper(yaml.SafeDumper):
@@ -80,7 +80,24 @@ def _render(data: dict, year: int, source_year: int, confirmed: list[str]) -> st
         + "# 与上年比较的指标编号：只对列出的指标写“比上年增加/减少”，由分析人员逐年确定。\n"
         + _dump({"comparisons": data["comparisons"]}) + "\n"
         + f"passages:\n{passages}"
+        + _disclosure(data.get("disclosure"))
     )  # fmt: skip
+
+
+def _disclosure(section: dict | None) -> str:
+    """The disclosure report's section: passages marked to rewrite, manual figures emptied."""
+    if not section:
+        return ""
+    figures = "".join(
+        f"    {key}:  # {CATALOGUE[key].name}（单位：{CATALOGUE[key].unit}）\n"
+        for key in section["manual_figures"]
+    )
+    passages = "".join(
+        f"    # {DISCLOSURE_PASSAGE_KEYS[key]}\n" + _dump({key: _mark(text)}, 4) + "\n"
+        for key, text in section["passages"].items()
+    )
+    return ("\n# 政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）的段落和人工填报数字。\n"
+            f"disclosure:\n  manual_figures:\n{figures}  passages:\n{passages}")  # fmt: skip
 
 
 def scaffold(

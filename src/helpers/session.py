@@ -22,7 +22,7 @@ from .errors import ReportError
 from .figures import require_year_in_ledgers, year_figures
 from .load import Ledgers, is_synthetic, load_ledgers
 from .narrative import Narrative, base_metric, number
-from .params import Params, check_finished, load_params
+from .params import Params, check_finished, load_params, require_disclosure
 from .provenance import input_files, resolve, shown
 from .scratch import LEDGER_CACHE, scratch_dir
 
@@ -207,5 +207,60 @@ def open_report(year: int, data_dir: str = "", params_file: str = "",
     _show_report_errors_plainly()
     data, params = resolve_inputs(year, data_dir, params_file, bureau)
     session = ReportSession(year, data, params, bureau or config.DEFAULT_BUREAU)
+    session.check()
+    return session
+
+
+class DisclosureSession(ReportSession):
+    """The same year's 政府信息公开工作年度报告: its own figures, templates and tables, from the
+    same ledgers and params file (section `disclosure`)."""
+
+    def check(self) -> None:
+        super().check()
+        require_disclosure(self.params, self.params_file)
+
+    @cached_property
+    def stats(self) -> dict:
+        return year_figures(self.year, self.data_dir, self.params_file, self.ledgers,
+                            report=metrics.DISCLOSURE)  # fmt: skip
+
+    @cached_property
+    def narrative(self) -> Narrative:
+        narrative = Narrative(self.stats, self.params, synthetic=is_synthetic(self.data_dir),
+                              template_dir=config.TEMPLATES_DIR / "disclosure")  # fmt: skip
+        narrative.context["p"] = require_disclosure(self.params, self.params_file).passages
+        return narrative
+
+    @cached_property
+    def results(self) -> dict[str, metrics.Result]:
+        return metrics.evaluate(self.ledgers, self.year, metrics.DISCLOSURE)
+
+    def table(self, key: str) -> HTML:
+        """One of the format's tables (proactive, requests, challenges), every cell traced."""
+        from .disclosure import table_html
+        from .narrative import figures_for_templates
+
+        return HTML(table_html(key, figures_for_templates(self.stats)))
+
+    def format_checks(self) -> HTML:
+        """The rules the format implies, each with both sides; a broken one stops the run."""
+        from .disclosure import failed, format_checks
+
+        frame = format_checks(self.stats, self.ledgers, self.params_file, self.data_dir)
+        shown = table(frame)
+        display(shown)
+        broken = failed(frame)
+        if broken:
+            raise ReportError("政府信息公开年报的勾稽关系不成立 / the format's checks failed: "
+                              + "；".join(broken))  # fmt: skip
+        return HTML("<p>全部检查通过 / every check holds</p>")
+
+
+def open_disclosure(year: int, data_dir: str = "", params_file: str = "",
+                    bureau: str = "") -> DisclosureSession:  # fmt: skip
+    """The disclosure report of `year`, after the checks of `make report --kind disclosure`."""
+    _show_report_errors_plainly()
+    data, params = resolve_inputs(year, data_dir, params_file, bureau)
+    session = DisclosureSession(year, data, params, bureau or config.DEFAULT_BUREAU)
     session.check()
     return session

@@ -286,7 +286,49 @@ class Table:
     rows: list[list[Runs]]
 
 
-Block = Text | Notice | DocNumber | AttachmentNote | Signoff | Imprint | Chart | Table
+@dataclass
+class GridCell:
+    runs: Runs
+    colspan: int = 1
+    rowspan: int = 1
+    header: bool = False  # a label (th), set in the heading face
+
+
+@dataclass
+class GridTable:
+    """A table with merged cells (the disclosure report's national tables): rows of cells in
+    HTML order, spans included; `head_rows` repeat on a new page; `widths` are relative."""
+
+    columns: int
+    head_rows: int
+    rows: list[list[GridCell]]
+    widths: list[float]
+
+    def layout(self) -> list[list[tuple[int, GridCell, bool]]]:
+        """Per row, each grid position a cell starts at or continues down into: (column, cell,
+        continued). Word needs the continued positions as vertically merged cells."""
+        below: dict[tuple[int, int], GridCell] = {}
+        out = []
+        for r, row in enumerate(self.rows):
+            placed, column, cells = [], 0, iter(row)
+            while column < self.columns:
+                if (r, column) in below:
+                    cell = below[(r, column)]
+                    placed.append((column, cell, True))
+                    column += cell.colspan
+                    continue
+                cell = next(cells, None)
+                if cell is None:
+                    break
+                for k in range(1, cell.rowspan):
+                    below[(r + k, column)] = cell
+                placed.append((column, cell, False))
+                column += cell.colspan
+            out.append(placed)
+        return out
+
+
+Block = Text | Notice | DocNumber | AttachmentNote | Signoff | Imprint | Chart | Table | GridTable
 
 
 @dataclass
@@ -391,10 +433,38 @@ def typst(block: Block) -> str:
         return f"#imprint({copies}, [{inline(block.printer)}], [{inline(block.printed)}])\n"
     if isinstance(block, Chart):
         return chart_call(block)
+    if isinstance(block, GridTable):
+        return grid_call(block)
     head = ", ".join(f"[{inline(c)}]" for c in block.header)
     body = ", ".join("(" + ", ".join(f"[{inline(c)}]" for c in r) + ",)" for r in block.rows)
     caption = f"[{inline(block.caption)}]" if block.caption is not None else "none"
     return f"#data-table({caption}, {block.columns}, ({head},), ({body},))\n"
+
+
+def grid_call(table: GridTable) -> str:
+    """`#grid-table`: Typst's own merged cells (table.cell colspan/rowspan), header rows
+    repeated when the table breaks across pages."""
+
+    def cell(c: GridCell) -> str:
+        spans = []
+        if c.colspan > 1:
+            spans.append(f"colspan: {c.colspan}")
+        if c.rowspan > 1:
+            spans.append(f"rowspan: {c.rowspan}")
+        body = f"[{inline(c.runs)}]"
+        if c.header:
+            body = f"text(font: fonts.heading, {body})"
+        return f"table.cell({', '.join(spans)})[#{body}]" if spans or c.header else body
+
+    rows = [", ".join(cell(c) for c in row) for row in table.rows]
+
+    def array(items: list[str]) -> str:
+        items = [i for i in items if i]
+        return f"({', '.join(items)},)" if items else "()"
+
+    widths = array([f"{w:g}fr" for w in table.widths])
+    return (f"#grid-table({widths}, {array(rows[: table.head_rows])}, "
+            f"{array(rows[table.head_rows :])})\n")  # fmt: skip
 
 
 # ---------- HTML → blocks ----------
@@ -535,7 +605,25 @@ def _imprint(doc: Document, node: Node) -> None:
     )
 
 
+def _grid(doc: Document, node: Node) -> None:
+    head = node.find("thead")
+    head_rows = len(_all(head, "tr")) if head is not None else 0
+    columns = int(node.attrs.get("data-columns", "0"))
+    widths = [float(w) for w in node.attrs.get("data-widths", "").split(",") if w]
+    rows = []
+    for tr in _all(node, "tr"):
+        rows.append([
+            GridCell(_runs(c), int(c.attrs.get("colspan", 1)), int(c.attrs.get("rowspan", 1)),
+                     c.tag == "th")
+            for c in tr.children if isinstance(c, Node) and c.tag in ("th", "td")
+        ])  # fmt: skip
+    doc.add(GridTable(columns, head_rows, rows, widths or [1.0] * columns))
+
+
 def _table(doc: Document, node: Node) -> None:
+    if "national-table" in node.classes:
+        _grid(doc, node)
+        return
     caption = node.find("caption")
     rows: list[list[Node]] = []
     header: list[Node] = []

@@ -1,0 +1,310 @@
+"""The disclosure report's three tables as the national format draws them, and the checks the
+format implies.
+
+A table is a grid of cells: label cells (th, may span rows and columns) and figure cells (td,
+one metric each). The HTML written here carries the spans and each figure's `data-metric`; the
+PDF and the Word edition are set from that HTML (helpers.typeset), so all three draw the same
+grid. `stats_tables` gives the same tables for stats.json as rows × columns under fixed keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from markupsafe import Markup
+
+from .metrics_disclosure import (
+    CHALLENGE_COLUMNS,
+    CHALLENGE_ROWS,
+    PROACTIVE_ROWS,
+    REQUEST_COLUMNS,
+    REQUEST_ROWS,
+    RESULT_ROWS,
+    metric_id,
+)
+from .narrative import Figure, fig
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class Value:
+    metric: str
+    colspan: int = 1
+
+
+GridRow = list[Label | Value]
+
+
+@dataclass(frozen=True)
+class Grid:
+    key: str
+    title: str
+    columns: int
+    head: list[GridRow]  # header rows (repeated on a new page)
+    body: list[GridRow]
+    widths: tuple[float, ...] = ()  # relative column widths for the PDF and Word editions
+
+
+def proactive_grid() -> Grid:
+    body: list[GridRow] = []
+    clause = None
+    for row in PROACTIVE_ROWS:
+        if row.clause != clause or row.key == "fees":
+            clause = row.clause
+            body.append([Label(row.clause, colspan=4)])
+            if len(row.columns) == 3:
+                body.append([Label("信息内容"), *[Label(h) for _, h, _ in row.columns]])
+            else:
+                body.append([Label("信息内容"), Label(row.columns[0][1], colspan=3)])
+        if len(row.columns) == 3:
+            body.append([Label(row.label),
+                         *[Value(metric_id("proactive", row.key, k)) for k, _, _ in row.columns]])  # fmt: skip
+        else:
+            body.append([Label(row.label),
+                         Value(metric_id("proactive", row.key, row.columns[0][0]), colspan=3)])  # fmt: skip
+    return Grid("proactive", "二、主动公开政府信息情况", 4, [], body, (4, 3, 3, 3))
+
+
+def requests_grid() -> Grid:
+    head: list[GridRow] = [
+        [Label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", colspan=3, rowspan=3),
+         Label("申请人情况", colspan=7)],
+        [Label("自然人", rowspan=2), Label("法人或其他组织", colspan=5), Label("总计", rowspan=2)],
+        [Label(label) for _, label, _ in REQUEST_COLUMNS[1:6]],
+    ]  # fmt: skip
+
+    def values(row: str) -> list[Label | Value]:
+        return [Value(metric_id("requests", row, col)) for col, _, _ in REQUEST_COLUMNS]
+
+    labels = {key: label for key, label, _, _ in REQUEST_ROWS}
+    body: list[GridRow] = [
+        [Label(labels["received"], colspan=3), *values("received")],
+        [Label(labels["carried_in"], colspan=3), *values("carried_in")],
+    ]
+    result_rows = len(RESULT_ROWS) + 1
+    group_sizes: dict[str, int] = {}
+    for _, group, item, _ in RESULT_ROWS:
+        if item:
+            group_sizes[group] = group_sizes.get(group, 0) + 1
+    seen: set[str] = set()
+    for n, (key, group, item, _) in enumerate(RESULT_ROWS):
+        row: GridRow = [Label("三、本年度办理结果", rowspan=result_rows)] if n == 0 else []
+        if not item:
+            row.append(Label(group, colspan=2))
+        else:
+            if group not in seen:
+                seen.add(group)
+                row.append(Label(group, rowspan=group_sizes[group]))
+            row.append(Label(item))
+        body.append(row + values(f"result.{key}"))
+    body.append([Label("（七）总计", colspan=2), *values("result.total")])
+    body.append([Label(labels["carried_out"], colspan=3), *values("carried_out")])
+    return Grid(
+        "requests",
+        "三、收到和处理政府信息公开申请情况",
+        10,
+        head,
+        body,
+        (1.6, 2.2, 4.4, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3),
+    )
+
+
+def challenges_grid() -> Grid:
+    outcome = [Label(label) for _, label in CHALLENGE_COLUMNS]
+    head: list[GridRow] = [
+        [Label("行政复议", colspan=5), Label("行政诉讼", colspan=10)],
+        [*[Label(label, rowspan=2) for _, label in CHALLENGE_COLUMNS],
+         Label("未经复议直接起诉", colspan=5), Label("复议后起诉", colspan=5)],
+        [*outcome, *outcome],
+    ]  # fmt: skip
+    body: list[GridRow] = [
+        [Value(metric_id("challenges", row, col)) for row, _ in CHALLENGE_ROWS
+         for col, _ in CHALLENGE_COLUMNS]
+    ]  # fmt: skip
+    return Grid("challenges", "四、政府信息公开行政复议、行政诉讼情况", 15, head, body, (1,) * 15)
+
+
+GRIDS = {"proactive": proactive_grid, "requests": requests_grid, "challenges": challenges_grid}
+
+
+def _span_attrs(cell: Label | Value) -> Markup:
+    out = ""
+    if cell.colspan > 1:
+        out += f' colspan="{cell.colspan}"'
+    if isinstance(cell, Label) and cell.rowspan > 1:
+        out += f' rowspan="{cell.rowspan}"'
+    return Markup(out)
+
+
+def _cell_html(cell: Label | Value, figures: dict[str, Figure]) -> Markup:
+    if isinstance(cell, Label):
+        return Markup("<th{}>{}</th>").format(_span_attrs(cell), cell.text)
+    figure = figures[cell.metric]
+    if figure.value is None:
+        raise ValueError(f"{cell.metric}: 表格数字缺失 / a table cell has no value")
+    return Markup('<td{} data-metric="{}">{}</td>').format(_span_attrs(cell), cell.metric,
+                                                         fig(figure))  # fmt: skip
+
+
+def table_html(key: str, figures: dict[str, Figure]) -> Markup:
+    """One table: its heading, then the grid with merged header cells; every figure traced."""
+    grid = GRIDS[key]()
+    head = Markup("").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(_cell_html(c, figures) for c in row))
+        for row in grid.head
+    )
+    body = Markup("").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(_cell_html(c, figures) for c in row))
+        for row in grid.body
+    )
+    thead = Markup("<thead>{}</thead>").format(head) if grid.head else Markup("")
+    return Markup(
+        '<section class="disclosure-table"><h2>{}</h2>'
+        '<table class="national-table" data-table="{}" data-columns="{}" data-widths="{}">{}'
+        "<tbody>{}</tbody></table></section>"
+    ).format(grid.title, key, grid.columns, ",".join(f"{w:g}" for w in grid.widths), thead, body)
+
+
+# -- stats.json ------------------------------------------------------------------------------
+
+
+def stats_tables(metrics: dict[str, dict]) -> dict[str, dict]:
+    """The three tables as rows × columns: {key: {title, columns: [{key, label}], rows: [{key,
+    label, cells: {column key: {value, metric}}}]}}."""
+
+    def cell(id: str) -> dict:
+        return {"value": metrics[id]["value"], "metric": id}
+
+    proactive_rows = []
+    for row in PROACTIVE_ROWS:
+        proactive_rows.append({
+            "key": row.key, "label": row.label, "clause": row.clause,
+            "cells": {k: cell(metric_id("proactive", row.key, k)) for k, _, _ in row.columns},
+        })  # fmt: skip
+    proactive_columns = {k: h for r in PROACTIVE_ROWS for k, h, _ in r.columns}
+    return {
+        "proactive": {
+            "title": "二、主动公开政府信息情况",
+            "columns": [{"key": k, "label": v} for k, v in proactive_columns.items()],
+            "rows": proactive_rows,
+        },
+        "requests": {
+            "title": "三、收到和处理政府信息公开申请情况",
+            "columns": [{"key": k, "label": label} for k, label, _ in REQUEST_COLUMNS],
+            "rows": [
+                {"key": row, "label": label,
+                 "cells": {col: cell(metric_id("requests", row, col)) for col, _, _ in REQUEST_COLUMNS}}
+                for row, label, _, _ in REQUEST_ROWS
+            ],
+        },
+        "challenges": {
+            "title": "四、政府信息公开行政复议、行政诉讼情况",
+            "columns": [{"key": k, "label": label} for k, label in CHALLENGE_COLUMNS],
+            "rows": [
+                {"key": row, "label": label,
+                 "cells": {col: cell(metric_id("challenges", row, col)) for col, _ in CHALLENGE_COLUMNS}}
+                for row, label in CHALLENGE_ROWS
+            ],
+        },
+    }  # fmt: skip
+
+
+# -- checks the format implies ---------------------------------------------------------------
+
+
+def _v(metrics: dict, id: str):
+    return metrics[id]["value"]
+
+
+def checks(
+    stats: dict, rule_of_law: dict | None = None, next_year: dict | None = None
+) -> pd.DataFrame:
+    """Each rule of the format as a row: what is compared, both sides, and whether it holds.
+
+    `rule_of_law` is the same year's rule-of-law figures (shared facts must agree); `next_year`
+    the next year's disclosure figures when the ledgers hold that year (carried out of N equals
+    carried into N + 1)."""
+    m = stats["metrics"]
+    req = lambda row, col: _v(m, metric_id("requests", row, col))  # noqa: E731
+    rows = []
+
+    def add(name: str, left, right) -> None:
+        rows.append({"检查 check": name, "左边 left": left, "右边 right": right,
+                     "结果 result": "通过" if left == right else "不符"})  # fmt: skip
+
+    columns = [(k, label) for k, label, _ in REQUEST_COLUMNS]
+    for col, label in columns:
+        add(f"{label}：一 + 二 = 三（七） + 四", req("received", col) + req("carried_in", col),
+            req("result.total", col) + req("carried_out", col))  # fmt: skip
+        parts = sum(req(f"result.{key}", col) for key, _, _, _ in RESULT_ROWS)
+        add(f"{label}：三（七）总计 = （一）至（六）之和", req("result.total", col), parts)
+    for row, label, _, _ in REQUEST_ROWS:
+        add(f"{label}：总计列 = 各类申请人之和", req(row, "total"),
+            sum(req(row, col) for col, _ in columns[:-1]))  # fmt: skip
+    for row, label in CHALLENGE_ROWS:
+        ids = [metric_id("challenges", row, col) for col, _ in CHALLENGE_COLUMNS]
+        add(f"{label}：总计 = 维持 + 纠正 + 其他 + 尚未审结", _v(m, ids[-1]),
+            sum(_v(m, i) for i in ids[:-1]))  # fmt: skip
+    if next_year is not None:
+        add(f"{stats['year']}年结转下年度 = {stats['year'] + 1}年上年结转", req("carried_out", "total"),
+            _v(next_year["metrics"], metric_id("requests", "carried_in", "total")))  # fmt: skip
+    if rule_of_law is not None:
+        r = rule_of_law["metrics"]
+        add(
+            "本年新收申请 = 法治政府建设报告“收到信息公开申请”",
+            req("received", "total"),
+            _v(r, "disclosure.requests_received"),
+        )
+        add(
+            "上年结转 = 法治政府建设报告“上年结转”",
+            req("carried_in", "total"),
+            _v(r, "disclosure.carried_in"),
+        )
+        add(
+            "结转下年度 = 法治政府建设报告“结转下年度”",
+            req("carried_out", "total"),
+            _v(r, "disclosure.carried_out"),
+        )
+        add(
+            "本年度办理结果总计 = 法治政府建设报告“答复申请”",
+            req("result.total", "total"),
+            _v(r, "disclosure.requests_answered"),
+        )
+        add(
+            "规范性文件本年制发 = 法治政府建设报告“出台规范性文件”",
+            _v(m, metric_id("proactive", "normative_documents", "issued")),
+            _v(r, "normative_docs.issued"),
+        )
+        cases = sum(_v(m, metric_id("challenges", row, "total")) for row, _ in CHALLENGE_ROWS)
+        add(
+            "法治政府建设报告称无信息公开复议诉讼时，本表复议诉讼总计为 0",
+            cases == 0 if _v(r, "disclosure.reconsideration_or_litigation") == 0 else True,
+            True,
+        )
+    return pd.DataFrame(rows)
+
+
+def failed(frame: pd.DataFrame) -> list[str]:
+    return [str(x) for x in frame.loc[frame["结果 result"] != "通过", "检查 check"]]
+
+
+def format_checks(stats: dict, ledgers, params_file, data_dir) -> pd.DataFrame:
+    """checks() with the same year's rule-of-law figures and, when the ledgers hold the next
+    year, its carried-in requests."""
+    from .figures import year_figures
+    from .metrics import CATALOGUE, ledger_years
+
+    year = stats["year"]
+    rule_of_law = year_figures(year, data_dir, params_file, ledgers)
+    next_year = None
+    if year + 1 in ledger_years(ledgers, "disclosure_requests"):
+        carried = metric_id("requests", "carried_in", "total")
+        next_year = {"metrics": {carried: {"value": CATALOGUE[carried].compute(ledgers, year + 1)}}}
+    return checks(stats, rule_of_law, next_year)
