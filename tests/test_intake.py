@@ -529,3 +529,27 @@ def test_an_empty_sheet_is_reported_with_its_name(ledger_dir):
     (ledger_dir / DISPUTES_FILE).unlink()
     problem = only_problem(ledger_dir)
     assert (problem.sheet, problem.line) == ("台账", None) and "为空" in problem.expected
+
+
+def test_a_column_given_twice_in_a_workbook_is_reported(ledger_dir):
+    frame = typed_frame(ledger_dir)
+    frame["人数"] = frame["workers"]
+    frame = frame.rename(columns={"workers": "涉及劳动者人数"}).rename(columns={"人数": "workers"})
+    write_workbook(ledger_dir / "disputes.xlsx", {"Sheet1": frame_rows(frame)})
+    (ledger_dir / DISPUTES_FILE).unlink()
+    problem = only_problem(ledger_dir)
+    assert (problem.sheet, problem.line, problem.column) == ("Sheet1", 1, "workers")
+    assert "列重复" in problem.expected and "涉及劳动者人数" in problem.expected
+
+
+def test_tab_separated_text_full_of_commas_is_read_by_its_header(ledger_dir, reference):
+    header, rows = rows_of(ledger_dir)
+    position = header.index("employer_name")
+    for row in rows:
+        row[position] = ",".join(row[position] * 2)  # more commas than the tabs of a line
+    (ledger_dir / DISPUTES_FILE).write_text(csv_text([header, *rows], delimiter="\t"),
+                                            encoding="utf-8")  # fmt: skip
+    frame = load(ledger_dir)
+    expected = reference[DISPUTES].copy()
+    expected["employer_name"] = expected["employer_name"].map(lambda v: ",".join(v * 2))
+    same_values(frame, expected)

@@ -53,14 +53,16 @@ _NARROW_ALNUM = {code: code - 0xFEE0 for code in [*range(0xFF10, 0xFF1A), *range
                                                  *range(0xFF41, 0xFF5B)]}  # fmt: skip
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 DATE_FORMS = "2021-03-05、2021/3/5、2021.3.5、2021年3月5日"
+# What an unreadable cell should hold, (Chinese, English), by kind.
 _UNPARSABLE_EXPECTED = {
-    **KIND_EXPECTED,
-    "date": f"日期，可写作 {DATE_FORMS}，可带时间（如 2021-03-05 14:30，只取日期）/ a date: "
-    "2021-03-05, 2021/3/5, 2021.3.5 or 2021年3月5日, with or without a time of day",
-}
+    **{kind: tuple(part.strip() for part in text.split("/ ", 1)) for kind, text in KIND_EXPECTED.items()},
+    "date": (f"日期，可写作 {DATE_FORMS}，可带时间（如 2021-03-05 14:30，只取日期）",
+             "a date: 2021-03-05, 2021/3/5, 2021.3.5 or 2021年3月5日, with or without a time of day"),
+}  # fmt: skip
 # Cells with surrounding blanks are rare in exports; stripping every cell costs more than reading,
 # and plain substring tests are far faster than a regex over the whole file.
 _BLANK = re.compile(r"[^\S\r\n]")
+_ANY_BLANK = re.compile(r"\s")
 
 
 def _needs_strip(text: str) -> bool:
@@ -264,6 +266,10 @@ class HeaderIndex:
     columns: dict[str, str]  # heading key -> contract column name
     spellings: dict[str, list[str]]  # contract column -> accepted headers, as written
 
+    @property
+    def dates(self) -> set[str]:
+        return set(self.spec.date_columns)
+
     def column_of(self, heading: object) -> str | None:
         return self.columns.get(heading_key(heading)) if isinstance(heading, str) else None
 
@@ -419,9 +425,20 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     )])  # fmt: skip
 
 
-def _delimiter(text: str) -> str:
-    """TAB when the first lines hold more tabs than commas (Excel's "Unicode text", TSV)."""
+def _delimiter(text: str, index: HeaderIndex) -> str:
+    """Comma or TAB (Excel's "Unicode text", TSV): the one whose top rows hold the better
+    header; on a tie, the more frequent one."""
     head = text[:65536]
+    top = "\n".join(head.splitlines()[: HEADER_SEARCH_ROWS * 2])
+    scores = {}
+    for delimiter in (",", "\t"):
+        try:
+            rows = list(csv.reader(io.StringIO(top), delimiter=delimiter))
+        except csv.Error:
+            rows = []
+        scores[delimiter] = max((index.score(row) for row in rows), default=0)
+    if scores[","] != scores["\t"]:
+        return max(scores, key=scores.__getitem__)
     return "\t" if head.count("\t") > head.count(",") else ","
 
 
@@ -454,7 +471,7 @@ def _read_csv(path: Path, index: HeaderIndex) -> RawLedger:
     if utf16 and (nul := _nul_problem(name, data, text)) is not None:
         raise LedgerError([nul])
     ends_cleanly = text.endswith(("\n", "\r"))
-    delimiter = _delimiter(text)
+    delimiter = _delimiter(text, index)
     needs_strip = _needs_strip(text)
     # The reader decodes the bytes again as it goes: a StringIO of the whole text would hold a
     # copy at four bytes a character, more than twice the file, next to the rows being built.
@@ -649,15 +666,15 @@ def _read_workbook(path: Path, index: HeaderIndex, wanted: str | None) -> RawLed
     frame = pd.DataFrame(rows[at + 1 :], index=range(at + 2, len(rows) + 1), dtype=object,
                          columns=range(len(rows[at])))  # fmt: skip
     del rows
-    kinds = {column.name: column.kind for column in index.spec.columns}
-    for position, column in zip(header.positions, header.names, strict=True):
-        values = frame[position]
-        if pd.api.types.infer_dtype(values.to_numpy(), skipna=False) != "string":
-            is_date = kinds.get(column) == "date"
-            frame[position] = [_cell_text(v, is_date) for v in values.to_numpy()]
-    for position in header.unnamed:
-        frame[position] = [_cell_text(v, False) for v in frame[position].to_numpy()]
-    frame = frame.apply(lambda s: s.str.strip())
+    dates = {p for p, c in zip(header.positions, header.names, strict=True) if c in index.dates}
+    for position in frame.columns:
+        values = frame[position].to_numpy()
+        if pd.api.types.infer_dtype(values, skipna=False) != "string":
+            frame[position] = [_cell_text(value, position in dates) for value in values]
+    for position in frame.columns:
+        # Stripping every cell costs more than the test; workbook cells rarely need it.
+        if _ANY_BLANK.search("\x1f".join(frame[position].to_numpy())) is not None:
+            frame[position] = frame[position].str.strip()
     # Blank rows are dropped as the CSV reader skips blank lines.
     frame = frame.mask(frame == "").dropna(how="all")
     frame = _columns_of(frame, header, name)
@@ -730,14 +747,14 @@ def parse_numbers(text: pd.Series) -> pd.Series:
 def _unparsable_expected(kind: str, value: str) -> str:
     """What a cell of this kind should hold, saying so when the value was typed full-width or
     looks like an Excel serial date, the two causes an analyst cannot see."""
-    expected = f"应为{_UNPARSABLE_EXPECTED[kind]}"
+    zh, en = _UNPARSABLE_EXPECTED[kind]
     if _FULLWIDTH.search(value):
-        expected += ("；该值含全角字符，按半角读取后仍无法识别 / the value contains full-width "
-                     "characters and is unreadable even as half-width")  # fmt: skip
+        zh += "；该值含全角字符，按半角读取后仍无法识别"
+        en += "; the value contains full-width characters and is unreadable even as half-width"
     elif kind == "date" and _SERIAL.match(value):
-        expected += ("；该值像是 Excel 的日期序号，请在 Excel 中把该列设为日期格式后再导出 / this looks "
-                     "like an Excel serial date: format the column as a date before exporting")  # fmt: skip
-    return expected
+        zh += "；该值像是 Excel 的日期序号，请在 Excel 中把该列设为日期格式后再导出"
+        en += "; this looks like an Excel serial date: format the column as a date, then export"
+    return f"应为{zh} / {en}"
 
 
 def _expected(spec: LedgerSpec, column: str, check: str) -> str:
