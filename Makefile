@@ -1,4 +1,4 @@
-# 浦东新区人社局 法治政府建设年度报告 — reproducible build.
+# 区人社局 法治政府建设年度报告 — reproducible build, one bureau at a time (BUREAU=<id>).
 # Every target documents itself with a `## ` comment; `make help` lists them.
 
 SHELL := /bin/bash
@@ -7,11 +7,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
+# A bureau is the name of its folder under params/ (profile bureau.yaml and its yearly params).
+BUREAU ?= pudong
 YEAR ?= 2021
 YEARS ?= 2020 2021 2022
-DATA_DIR ?= data/raw
+DATA_DIR ?= data/raw/$(BUREAU)
 OUT_DIR ?= reports
-PARAMS ?= params/$(YEAR).yaml
+PARAMS ?= params/$(BUREAU)/$(YEAR).yaml
 
 .DEFAULT_GOAL := help
 .PHONY: help setup validate figures report reports new-year data lab test lint bench clean
@@ -34,22 +36,22 @@ $(VENV)/.test-ready: $(READY) scripts/install-system-deps.sh
 setup: $(READY) ## 安装环境（系统字体与 Python 包）/ install system fonts and Python packages
 
 validate: $(READY) ## 校验台账 / validate the ledgers in DATA_DIR
-	$(BIN)/python -m helpers validate --data-dir $(DATA_DIR)
+	$(BIN)/python -m helpers validate --bureau $(BUREAU) --data-dir $(DATA_DIR)
 
 figures: $(READY) ## 输出年度数据 JSON / print the year's figures as JSON
-	$(BIN)/python -m helpers figures --year $(YEAR) --data-dir $(DATA_DIR)
+	$(BIN)/python -m helpers figures --bureau $(BUREAU) --year $(YEAR) --data-dir $(DATA_DIR) --params $(PARAMS)
 
-report: $(READY) ## 生成年度报告 / build the report: make report YEAR=2021 [DATA_DIR=] [OUT_DIR=] [PARAMS=]
-	$(BIN)/python -m helpers report --year $(YEAR) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR) --params $(PARAMS)
+report: $(READY) ## 生成年度报告 / build the report: make report YEAR=2021 [BUREAU=] [DATA_DIR=] [OUT_DIR=] [PARAMS=]
+	$(BIN)/python -m helpers report --bureau $(BUREAU) --year $(YEAR) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR) --params $(PARAMS)
 
 reports: $(READY) ## 生成多年报告与索引页 / build several years: make reports YEARS="2020 2021 2022"
-	$(BIN)/python -m helpers reports --years $(YEARS) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR)
+	$(BIN)/python -m helpers reports --bureau $(BUREAU) --years $(YEARS) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR)
 
-new-year: $(READY) ## 新建下一年度参数文件 / scaffold params/YEAR.yaml from the last year
-	$(BIN)/python -m helpers new-year --year $(YEAR)
+new-year: $(READY) ## 新建下一年度参数文件 / scaffold params/BUREAU/YEAR.yaml from the last year
+	$(BIN)/python -m helpers new-year --bureau $(BUREAU) --year $(YEAR)
 
-data: $(READY) ## 重新生成样例台账 / regenerate the synthetic sample ledgers in data/raw
-	$(BIN)/python -m helpers generate --out-dir data/raw
+data: $(READY) ## 重新生成样例台账 / regenerate the sample bureau's synthetic ledgers in data/raw/BUREAU
+	$(BIN)/python -m helpers generate --bureau $(BUREAU) --out-dir data/raw/$(BUREAU)
 
 # JupyterLab refuses to start as root unless told; the set-up runs as root on a bureau's server.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)

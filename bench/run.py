@@ -41,14 +41,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "bench"
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
-PARAMS_DIR = ROOT / "params"
+PARAMS_DIR = ROOT / "params" / "pudong"  # the sample bureau
 YEAR = 2021
 YEARS = (2020, 2021, 2022)
 PROBE_TAG = "BENCH-PROBE "
 MIB = 1024 * 1024
 CHILDREN_EVERY = 0.5  # seconds between listings of the measured process tree
 PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "pandera", "papermill", "nbclient",
-            "nbconvert", "nbformat", "ipykernel", "jupyter_client", "jinja2", "weasyprint")  # fmt: skip
+            "nbconvert", "nbformat", "ipykernel", "jupyter_client", "jinja2", "typst", "python-docx")  # fmt: skip
 CHARTS = ("dispute_intake", "dispute_outcomes", "wage_arrears", "litigation", "trends")
 
 # Targets of the issue (2 cores). Seconds unless noted.

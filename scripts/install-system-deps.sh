@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the report needs, only those missing:
-# CJK fonts for charts and PDF, Pango/HarfBuzz for WeasyPrint, poppler-utils for the PDF checks.
+# CJK fonts for charts, PDF and Word edition, poppler-utils for the PDF checks.
 # With --test also Chromium, which the tests use to open the HTML report with the network cut off.
 set -euo pipefail
 
-packages=(fonts-noto-cjk fonts-lxgw-wenkai libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+packages=(fonts-noto-cjk fonts-lxgw-wenkai fontconfig poppler-utils)
 if [ "${1:-}" = "--test" ]; then
     packages=(chromium util-linux)
 elif ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then

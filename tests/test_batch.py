@@ -33,7 +33,9 @@ def test_index_lists_this_runs_years_with_inputs_and_marks_others(tmp_path):
     rows = _rows(write_index(out, runs).read_text(encoding="utf-8"))
     assert set(rows) == {"2021", "2022", "2023"}
     assert (
-        "成功" in rows["2021"] and "data/raw" in rows["2021"] and "params/2021.yaml" in rows["2021"]
+        "成功" in rows["2021"]
+        and "data/raw/pudong" in rows["2021"]
+        and "params/pudong/2021.yaml" in rows["2021"]
     )
     assert 'href="2021/report.pdf"' in rows["2021"]
     assert "失败" in rows["2022"] and str(tmp_path / "ledgers") in rows["2022"]

@@ -1,28 +1,47 @@
-"""`make data` reproduces the committed sample ledgers byte for byte."""
+"""`make data` reproduces the committed sample ledgers byte for byte, for every sample bureau."""
 
 from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from helpers import config, generate
+from helpers.bureau import profile_for
 from helpers.contract import LEDGERS
+
+SAMPLE_BUREAUS = [config.DEFAULT_BUREAU, "qinglan"]
 
 
 def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_generator_reproduces_committed_ledgers(tmp_path):
-    generate.write_all(tmp_path)
+@pytest.mark.parametrize("bureau", SAMPLE_BUREAUS)
+def test_generator_reproduces_committed_ledgers(tmp_path, bureau):
+    generate.write_all(tmp_path, profile=profile_for(bureau))
+    committed = config.data_dir(bureau)
     for name in LEDGERS:
-        assert digest(tmp_path / f"{name}.csv") == digest(config.DATA_DIR / f"{name}.csv"), name
+        assert digest(tmp_path / f"{name}.csv") == digest(committed / f"{name}.csv"), name
     for extra in ("README.md", "SYNTHETIC"):
-        assert digest(tmp_path / extra) == digest(config.DATA_DIR / extra), extra
+        assert digest(tmp_path / extra) == digest(committed / extra), extra
 
 
-def test_sample_folder_says_it_is_synthetic():
-    text = (config.DATA_DIR / "README.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("bureau", SAMPLE_BUREAUS)
+def test_sample_folder_says_it_is_synthetic(bureau):
+    text = (config.data_dir(bureau) / "README.md").read_text(encoding="utf-8")
     assert "合成" in text and "synthetic" in text
+    assert (config.data_dir(bureau) / "SYNTHETIC").is_file()
+
+
+def test_second_bureau_is_about_a_tenth_of_the_sample():
+    sample = generate.build_all(profile=profile_for(config.DEFAULT_BUREAU))
+    second = generate.build_all(profile=profile_for("qinglan"))
+    ratio = len(second["disputes"]) / len(sample["disputes"])
+    assert 0.05 < ratio < 0.15
+    assert set(second["mediation_orgs"]["org_name"]).isdisjoint(
+        sample["mediation_orgs"]["org_name"]
+    )
 
 
 def test_scale_multiplies_high_volume_ledgers():

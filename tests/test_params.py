@@ -14,7 +14,6 @@ from helpers.errors import ParamsError
 from helpers.params import (
     PASSAGE_KEYS,
     TO_REWRITE,
-    Bureau,
     Letter,
     Params,
     _translate,
@@ -53,10 +52,26 @@ def test_unknown_key_is_named(tmp_path, raw):
 
 
 def test_missing_key_is_named(tmp_path, raw):
-    del raw["bureau"]["signature"]
+    del raw["letter"]["addressee"]
     with pytest.raises(ParamsError) as error:
         load_params(write(tmp_path, raw))
-    assert "bureau.signature" in str(error.value) and "缺少" in str(error.value)
+    assert "letter.addressee" in str(error.value) and "缺少" in str(error.value)
+
+
+def test_bureau_names_belong_to_the_profile_not_the_year(tmp_path, raw):
+    raw["bureau"] = {
+        "name": "某区人力资源和社会保障局",
+        "short_name": "区人社局",
+        "signature": "某区",
+    }
+    with pytest.raises(ParamsError) as error:
+        load_params(write(tmp_path, raw))
+    assert "bureau.yaml" in str(error.value) and "2021.yaml" in str(error.value)
+
+
+def test_bureau_names_come_from_the_profile_beside_the_file():
+    params = load_params(config.params_path(2021), 2021)
+    assert params.bureau.signature == "浦东新区人力资源和社会保障局"
 
 
 def test_missing_and_unknown_passages_are_named(tmp_path, raw):
@@ -234,10 +249,10 @@ def test_markers_removed_by_find_and_replace_are_refused(scaffolded):
          "manual_figures.leadership.accountability_assessment_score", "全区法治责任制考核得分", "数字"),
         ("letter", "date", "下月初", "letter.date", "成文日期", "日期，格式 YYYY-MM-DD"),
         ("letter", "publish_date", "2024年2月30日", "letter.publish_date", "发布日期", "没有这一天"),
-        ("bureau", "name", 3, "bureau.name", "机关全称", "文本"),
+        ("letter", "addressee", 3, "letter.addressee", "主送机关", "文本"),
         ("passages", "problems", ["a"], "passages.problems", "存在的主要问题", "文本"),
         (None, "year", "二〇二一", "year", "报告年度", "整数"),
-        (None, "bureau", 2, "bureau", "机关信息", "键值映射"),
+        (None, "letter", 2, "letter", "公文信息", "键值映射"),
         (None, "reused_passages", {"a": 1}, "reused_passages", "确认沿用上一年的段落", "列表"),
     ],
 )  # fmt: skip
@@ -261,7 +276,7 @@ def test_unknown_error_type_falls_back_to_chinese():
 
 
 def test_every_field_has_a_chinese_description():
-    for model in (Bureau, Letter, Params):
+    for model in (Letter, Params):
         for name, field in model.model_fields.items():
             assert field.description and re.search(r"[\u4e00-\u9fff]", field.description), name
 

@@ -67,10 +67,12 @@ def test_exclusions_count_what_the_figures_count(ledgers, stats):
         value["mediation.street_town_orgs"] + value["mediation.development_zone_orgs"]
     )
     # These three row filters are restated in quality.py; catch them drifting from metrics.py.
-    assert counted["执法大队企业普法培训、大讲堂线下培训（活动日期在当年）"] == (
+    assert counted["执法大队企业普法培训、讲堂品牌线下培训（活动日期在当年）"] == (
         value["outreach.enforcement_trainings"] + value["outreach.lecture_hall_offline_sessions"]
     )
-    assert counted["“秒懂政策”推送（发布日期在当年）"] == value["outreach.policy_video_episodes"]
+    assert (
+        counted["政策短视频栏目推送（发布日期在当年）"] == value["outreach.policy_video_episodes"]
+    )
     assert counted["设立准予（决定日期在当年）"] >= (
         value["licensing.private_training_institutions_approved"]
         + value["licensing.foreign_training_institutions_approved"]

@@ -160,8 +160,8 @@ def test_no_output_holds_a_path_of_the_build_machine(report_dir):
         for path in machine_paths:
             assert path not in text, (name, path)
     parameters = json.loads((report_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert parameters["parameters"] == {"year": 2021, "data_dir": "data/raw",
-                                        "params": "params/2021.yaml"}  # fmt: skip
+    assert parameters["parameters"] == {"year": 2021, "bureau": "pudong", "data_dir": "data/raw/pudong",
+                                        "params": "params/pudong/2021.yaml"}  # fmt: skip
 
 
 def test_each_input_file_is_recorded_and_listed_for_reviewers(report_dir):

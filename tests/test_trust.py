@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -69,6 +70,10 @@ def output_texts(report: Path) -> dict[str, str]:
         if name.endswith(".xlsx"):
             with zipfile.ZipFile(path) as book:
                 texts[name] = "\n".join(book.read(n).decode("utf-8") for n in book.namelist())
+        elif name.endswith(".docx"):
+            with zipfile.ZipFile(path) as package:  # the XML parts; images are charts
+                texts[name] = "\n".join(package.read(n).decode("utf-8")
+                                        for n in package.namelist() if n.endswith((".xml", ".rels")))  # fmt: skip
         elif name.endswith(".pdf"):
             texts[name] = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
                                          capture_output=True, text=True, check=True).stdout  # fmt: skip
@@ -165,6 +170,8 @@ def test_a_run_killed_mid_stage_loses_nothing(stage, built, inputs, tmp_path):
     )
     assert rerun.returncode == 0, rerun.stderr
     assert not list(out.glob(".2021.*"))  # no staging folder, no lock file
+    # Nor anything of the killed run in the temporary folder (kernel files, ledgers, Typst root).
+    assert not list(Path(tempfile.gettempdir()).glob(f"report-build-{process.pid}-*"))
     assert _snapshot(out / "2021")["report.pdf"] == before["report.pdf"]
 
 

@@ -21,11 +21,12 @@ from .provenance import shown
 
 
 def _run_year(
-    year: int, data_dir: Path, out_dir: Path, params_dir: Path
+    year: int, data_dir: Path, out_dir: Path, params_dir: Path, bureau: str
 ) -> tuple[int, int, str, float]:
     started = time.perf_counter()
     command = [sys.executable, "-m", "helpers", "report", "--year", str(year), "--data-dir",
-               str(data_dir), "--out-dir", str(out_dir), "--params", str(params_dir / f"{year}.yaml")]  # fmt: skip
+               str(data_dir), "--out-dir", str(out_dir), "--params", str(params_dir / f"{year}.yaml"),
+               "--bureau", bureau]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True)
     return (
         year,
@@ -99,8 +100,8 @@ def write_index(out_dir: Path, runs: list[YearRun]) -> Path:
 
 
 def build_years(years: list[int], data_dir: Path, out_dir: Path, params_dir: Path | None = None,
-                jobs: int | None = None) -> int:  # fmt: skip
-    params_dir = params_dir or config.PARAMS_DIR
+                jobs: int | None = None, bureau: str = config.DEFAULT_BUREAU) -> int:  # fmt: skip
+    params_dir = params_dir or config.bureau_dir(bureau)
     jobs = jobs or min(len(years), os.cpu_count() or 1)
     out_dir.mkdir(parents=True, exist_ok=True)
     failed: dict[int, str] = {}
@@ -108,7 +109,7 @@ def build_years(years: list[int], data_dir: Path, out_dir: Path, params_dir: Pat
         f"生成 {len(years)} 个年度，并行 {jobs} 个 / building {len(years)} years, {jobs} at a time"
     )
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_run_year, y, data_dir, out_dir, params_dir) for y in years]
+        futures = [pool.submit(_run_year, y, data_dir, out_dir, params_dir, bureau) for y in years]
         for done, future in enumerate(as_completed(futures), start=1):
             year, code, message, seconds = future.result()
             if code:

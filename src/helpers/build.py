@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from . import config
+from .bureau import profile_for
 from .errors import RenderError, ReportError
 from .evidence import write_evidence
 from .figures import require_year_in_ledgers, to_json, year_figures
@@ -35,6 +36,7 @@ from .scratch import LEDGER_CACHE, scratch, sweep_scratch
 OUTPUTS = (
     "report.html",
     "report.pdf",
+    "report.docx",
     "review.html",
     "report.ipynb",
     "evidence.xlsx",
@@ -42,11 +44,12 @@ OUTPUTS = (
     "manifest.json",
 )
 PACKAGES = ("pandas", "numpy", "matplotlib", "pandera", "papermill", "nbconvert", "nbclient",
-            "nbformat", "ipykernel", "jinja2", "typst", "pydantic", "pyyaml")  # fmt: skip
+            "nbformat", "ipykernel", "jinja2", "typst", "python-docx", "pydantic", "pyyaml")  # fmt: skip
 
 
 STAGE_LABELS = {"validate": "校验台账和参数", "metrics": "计算数字", "execute": "执行笔记本",
-                "html": "导出 HTML", "pdf": "排版 PDF", "evidence": "写审核底稿"}  # fmt: skip
+                "html": "导出 HTML", "pdf": "排版 PDF", "docx": "生成 Word 版",
+                "evidence": "写审核底稿"}  # fmt: skip
 
 
 @dataclass
@@ -72,6 +75,7 @@ class ReportRequest:
     data_dir: Path
     out_dir: Path
     params: Path
+    bureau: str = config.DEFAULT_BUREAU
 
     @property
     def final_dir(self) -> Path:
@@ -91,6 +95,7 @@ def _manifest(request: ReportRequest, inputs: dict[str, dict[str, object]]) -> d
         "year": request.year,
         "parameters": {
             "year": request.year,
+            "bureau": request.bureau,
             "data_dir": shown(request.data_dir),
             "params": shown(request.params),
         },  # fmt: skip
@@ -263,9 +268,10 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     check_out_dir(request.out_dir)
     sweep_leftovers(request.out_dir)
     with timings.stage("validate"):
-        params = load_params(request.params, request.year)
+        profile = profile_for(request.bureau)
+        params = load_params(request.params, request.year, profile)
         check_finished(params, request.params)
-        ledgers = load_ledgers(request.data_dir)
+        ledgers = load_ledgers(request.data_dir, profile=profile)
         require_year_in_ledgers(ledgers, request.year)
         resolve_fonts()
     with timings.stage("metrics"):
@@ -275,6 +281,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     import nbformat
     import papermill
 
+    from .docx_edition import write_docx
     from .render import reader_html, review_html, write_pdf
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
@@ -293,7 +300,8 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                     papermill.execute_notebook(
                         str(config.REPORT_NOTEBOOK), str(executed),
                         parameters={"year": request.year, "data_dir": shown(request.data_dir),
-                                    "params_file": shown(request.params)},
+                                    "params_file": shown(request.params),
+                                    "bureau": request.bureau},
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
                         kernel_name="python3",
                         kernel_manager_class="helpers.kernel.LocalKernelManager",
@@ -312,6 +320,8 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                 (staging / "review.html").write_text(review_html(nb, title), encoding="utf-8")
             with timings.stage("pdf"):
                 write_pdf(nb, staging / "report.pdf", title, params.bureau.signature)
+            with timings.stage("docx"):
+                write_docx(nb, staging / "report.docx", title, params.bureau.signature)
             with timings.stage("evidence"):
                 write_evidence(staging / "evidence.xlsx", stats, ledgers)
             inputs = input_files(ledgers.files, request.params)

@@ -15,11 +15,22 @@ from . import config
 from .errors import ReportError
 
 
+def _profile(args: argparse.Namespace):
+    from .bureau import profile_for
+
+    return profile_for(args.bureau)
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    """The folder named, else the bureau's default ledger folder (see config)."""
+    return args.data_dir or config.data_dir(args.bureau)
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .load import load_ledgers
 
     started = time.perf_counter()
-    ledgers = load_ledgers(args.data_dir, keep_personal=True)
+    ledgers = load_ledgers(_data_dir(args), keep_personal=True, profile=_profile(args))
     for name, frame in ledgers.frames.items():
         print(f"  {name:<26} {len(frame):>9} 行 rows")
     print(f"台账校验通过 / all ledgers valid ({time.perf_counter() - started:.1f} s)")
@@ -36,14 +47,16 @@ def _emit(text: str, out: Path | None) -> None:
 def _figures(args: argparse.Namespace) -> int:
     from .figures import to_json, year_figures
 
-    _emit(to_json(year_figures(args.year, args.data_dir, args.params)), args.out)
+    params = args.params or config.params_path(args.year, args.bureau)
+    document = year_figures(args.year, _data_dir(args), params, profile=_profile(args))
+    _emit(to_json(document), args.out)
     return 0
 
 
 def _generate(args: argparse.Namespace) -> int:
     from .generate import write_all
 
-    counts = write_all(args.out_dir, scale=args.scale)
+    counts = write_all(_data_dir(args), scale=args.scale, profile=_profile(args))
     for name, count in counts.items():
         print(f"  {name:<26} {count:>9} 行 rows")
     return 0
@@ -59,10 +72,9 @@ def _contract_doc(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from .build import ReportRequest, build_report
 
-    params = args.params or config.params_path(args.year)
-    request = ReportRequest(
-        args.year, args.data_dir.resolve(), args.out_dir.resolve(), params.resolve()
-    )
+    params = args.params or config.params_path(args.year, args.bureau)
+    request = ReportRequest(args.year, _data_dir(args).resolve(), args.out_dir.resolve(),
+                            params.resolve(), args.bureau)  # fmt: skip
     started = time.perf_counter()
     timings = build_report(request)
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.stages.items())
@@ -74,13 +86,14 @@ def _report(args: argparse.Namespace) -> int:
 def _reports(args: argparse.Namespace) -> int:
     from .batch import build_years
 
-    return build_years(args.years, args.data_dir.resolve(), args.out_dir.resolve(), jobs=args.jobs)
+    return build_years(args.years, _data_dir(args).resolve(), args.out_dir.resolve(),
+                       jobs=args.jobs, bureau=args.bureau)  # fmt: skip
 
 
 def _new_year(args: argparse.Namespace) -> int:
     from .scaffold import scaffold
 
-    target = scaffold(args.year)
+    target = scaffold(args.year, bureau=args.bureau)
     print(f"已生成 / written: {target}；请改写标有“【待改写】”的内容 / rewrite the marked passages")
     return 0
 
@@ -89,13 +102,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("validate", help="校验全部台账 / validate every ledger")
-    p.add_argument("--data-dir", type=Path, default=config.DATA_DIR)
+    # Every command works for one bureau: its profile and params in params/<bureau>/, its sample
+    # ledgers in data/raw/<bureau>/ unless --data-dir names the folder.
+    bureau = argparse.ArgumentParser(add_help=False)
+    bureau.add_argument("--bureau", default=config.DEFAULT_BUREAU,
+                        help="机关代号，即 params/ 下机关档案所在文件夹名 / the bureau's folder "
+                        "under params/")  # fmt: skip
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--data-dir", type=Path, default=None,
+                      help="台账目录，默认为该机关的样例台账目录 / ledger folder")  # fmt: skip
+
+    p = sub.add_parser("validate", help="校验全部台账 / validate every ledger",
+                       parents=[bureau, data])  # fmt: skip
     p.set_defaults(run=_validate)
 
-    p = sub.add_parser("figures", help="计算年度数据并输出 JSON / the year's figures as JSON")
+    p = sub.add_parser("figures", help="计算年度数据并输出 JSON / the year's figures as JSON",
+                       parents=[bureau, data])  # fmt: skip
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--data-dir", type=Path, default=config.DATA_DIR)
     p.add_argument(
         "--params",
         type=Path,
@@ -105,26 +128,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(run=_figures)
 
-    p = sub.add_parser("generate", help="生成样例台账 / write the synthetic sample ledgers")
-    p.add_argument("--out-dir", type=Path, default=config.DATA_DIR)
+    p = sub.add_parser("generate", help="生成样例台账 / write the synthetic sample ledgers",
+                       parents=[bureau])  # fmt: skip
+    p.add_argument("--out-dir", dest="data_dir", type=Path, default=None)
     p.add_argument("--scale", type=int, default=1)
     p.set_defaults(run=_generate)
 
-    p = sub.add_parser("report", help="生成一个年度的报告 / build one year's report")
+    p = sub.add_parser("report", help="生成一个年度的报告 / build one year's report",
+                       parents=[bureau, data])  # fmt: skip
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--data-dir", type=Path, default=config.DATA_DIR)
     p.add_argument("--out-dir", type=Path, default=config.REPORTS_DIR)
     p.add_argument("--params", type=Path, default=None)
     p.set_defaults(run=_report)
 
-    p = sub.add_parser("reports", help="生成多个年度的报告和索引页 / several years and an index")
+    p = sub.add_parser("reports", help="生成多个年度的报告和索引页 / several years and an index",
+                       parents=[bureau, data])  # fmt: skip
     p.add_argument("--years", type=int, nargs="+", required=True)
-    p.add_argument("--data-dir", type=Path, default=config.DATA_DIR)
     p.add_argument("--out-dir", type=Path, default=config.REPORTS_DIR)
     p.add_argument("--jobs", type=int, default=None)
     p.set_defaults(run=_reports)
 
-    p = sub.add_parser("new-year", help="从上一年复制新年度参数文件 / scaffold a params file")
+    p = sub.add_parser("new-year", help="从上一年复制新年度参数文件 / scaffold a params file",
+                       parents=[bureau])  # fmt: skip
     p.add_argument("--year", type=int, required=True)
     p.set_defaults(run=_new_year)
 

@@ -9,8 +9,12 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parents[1]
 
-DATA_DIR = PROJECT_ROOT / "data" / "raw"
+# One folder per bureau under params/: its profile (bureau.yaml) with its yearly params beside it;
+# its sample ledgers under data/raw/<bureau-id>/.
 PARAMS_DIR = PROJECT_ROOT / "params"
+SAMPLE_DATA_ROOT = PROJECT_ROOT / "data" / "raw"
+DEFAULT_BUREAU = "pudong"
+PROFILE_FILE = "bureau.yaml"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -23,8 +27,25 @@ FIRST_SAMPLE_YEAR = 2019
 LAST_SAMPLE_YEAR = 2022
 
 
-def params_path(year: int) -> Path:
-    return PARAMS_DIR / f"{year}.yaml"
+def bureau_dir(bureau: str = DEFAULT_BUREAU) -> Path:
+    """The bureau's folder: its profile and its yearly params files."""
+    return PARAMS_DIR / bureau
+
+
+def profile_path(bureau: str = DEFAULT_BUREAU) -> Path:
+    return bureau_dir(bureau) / PROFILE_FILE
+
+
+def data_dir(bureau: str = DEFAULT_BUREAU) -> Path:
+    """The bureau's default ledger folder (the sample ledgers; real years name DATA_DIR)."""
+    return SAMPLE_DATA_ROOT / bureau
+
+
+def params_path(year: int, bureau: str = DEFAULT_BUREAU) -> Path:
+    return bureau_dir(bureau) / f"{year}.yaml"
+
+
+DATA_DIR = data_dir()
 
 
 def font_families() -> dict[str, list[str]]:

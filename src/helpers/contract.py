@@ -7,29 +7,21 @@ cannot drift from what the loader enforces.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.engines import pandas_engine
 
+from .bureau import BureauProfile, default_profile
+
 # Accepted spellings are normalised to ISO before parsing (see load.parse_dates).
 DATE_FORMAT = "%Y-%m-%d"
 YES, NO = "是", "否"
 
-ARBITRATION_COURT = "浦东新区劳动人事争议仲裁院"
-
-STREETS = [
-    "潍坊新村街道", "陆家嘴街道", "周家渡街道", "塘桥街道", "上钢新村街道", "南码头路街道",
-    "沪东新村街道", "金杨新村街道", "洋泾街道", "浦兴路街道", "东明路街道", "花木街道",
-]  # fmt: skip
-TOWNS = [
-    "川沙新镇", "高桥镇", "北蔡镇", "合庆镇", "唐镇", "曹路镇", "金桥镇", "高行镇", "高东镇",
-    "张江镇", "三林镇", "惠南镇", "周浦镇", "新场镇", "大团镇", "康桥镇", "航头镇", "祝桥镇",
-    "泥城镇", "宣桥镇", "书院镇", "万祥镇", "老港镇", "南汇新城镇",
-]  # fmt: skip
-DEVELOPMENT_ZONES = ["陆家嘴金融城", "张江科学城", "金桥经济技术开发区", "外高桥保税区"]
-STREETS_AND_TOWNS = STREETS + TOWNS
+# Names that differ between bureaus (streets and towns, units, programmes) are not here: a column
+# that takes them names its list in the bureau profile (ColumnSpec.allowed_from), and
+# ledgers_for(profile) fills them in. See bureau.py and params/<bureau-id>/bureau.yaml.
 
 DISPUTE_BODY_TYPES = ["调解组织", "仲裁院"]
 MEDIATION_OUTCOMES = ["调解成功", "调解不成"]
@@ -93,7 +85,6 @@ TOPIC_CATEGORIES = ["三重一大", "规范性文件", "一般事项"]
 FAIR_DOC_TYPES = ["规范性文件", "通知", "其他政策措施"]
 FAIR_CONCLUSIONS = ["符合", "修改后符合", "不予出台"]
 DOC_PROCEDURES = ["普通程序", "简易程序"]
-ENFORCEMENT_UNITS = ["劳动保障监察执法大队", "医疗保障监督检查所"]
 EXAM_RESULTS = ["合格", "不合格", "缺考"]
 CERT_STATUSES = ["在用", "待发", "注销"]
 OWNERSHIPS = ["民办", "外资"]
@@ -101,10 +92,7 @@ APPROVAL_ITEMS = ["设立", "变更", "注销"]
 APPROVAL_PROCEDURES = ["告知承诺", "一般程序"]
 DECISIONS = ["准予", "不予"]
 MEDIATION_ORG_TYPES = ["街镇调解组织", "开发区调解组织", "联调中心", "联调分中心"]
-OUTREACH_ORGANISERS = ["劳动保障监察执法大队", "劳动人事争议仲裁院", "浦东人社大讲堂", "医保中心",
-                       "人才服务中心"]  # fmt: skip
 OUTREACH_TYPES = ["企业普法培训", "线下培训", "政策宣讲", "庭审观摩"]
-POST_COLUMNS = ["秒懂政策", "仲裁以案释法", "案说工伤", "图说就业政策", "才政新播客"]
 POST_FORMATS = ["视频", "图文", "直播"]
 
 
@@ -118,6 +106,8 @@ class ColumnSpec:
     personal: bool = False
     allowed: tuple[str, ...] = ()
     minimum: int = 0
+    # A list of the bureau profile the allowed values come from ("areas", "enforcement_units", …).
+    allowed_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,8 +146,9 @@ class LedgerSpec:
         return next(c for c in self.columns if c.name == name)
 
 
-def _c(name, kind, zh, en, *, required=True, personal=False, allowed=(), minimum=0):
-    return ColumnSpec(name, kind, zh, en, required, personal, tuple(allowed), minimum)
+def _c(name, kind, zh, en, *, required=True, personal=False, allowed=(), minimum=0,
+       allowed_from=""):  # fmt: skip
+    return ColumnSpec(name, kind, zh, en, required, personal, tuple(allowed), minimum, allowed_from)
 
 
 def _flag(name, zh, en, required=True):
@@ -213,7 +204,7 @@ _ledger(LedgerSpec(
         _c("source", "enum", "线索来源", "source",
            allowed=("部转线索", "12345市民热线", "来信来访", "网络舆情", "主动排查")),
         _c("street_town", "enum", "所在街镇/开发区", "street, town or zone",
-           allowed=STREETS_AND_TOWNS + DEVELOPMENT_ZONES),
+           allowed_from="areas"),
         _c("industry", "enum", "行业", "industry",
            allowed=("建筑业", "制造业", "批发零售", "住宿餐饮", "教育培训", "其他服务业")),
         _c("employer_name", "text", "被反映单位", "employer reported"),
@@ -401,7 +392,7 @@ _ledger(LedgerSpec(
     key="officer_id", year_column="exam_date",
     columns=(
         _c("officer_id", "id", "人员编号", "officer number"),
-        _c("unit", "enum", "所在单位", "unit", allowed=ENFORCEMENT_UNITS),
+        _c("unit", "enum", "所在单位", "unit", allowed_from="enforcement_units"),
         _c("onboard_date", "date", "上岗日期", "date started"),
         _c("exam_date", "date", "执法资格培训考试日期", "date of the certification training and exam",
            required=False),
@@ -449,7 +440,7 @@ _ledger(LedgerSpec(
     columns=(
         _c("event_id", "id", "活动编号", "event number"),
         _c("event_date", "date", "活动日期", "date"),
-        _c("organiser", "enum", "组织单位", "organiser", allowed=OUTREACH_ORGANISERS),
+        _c("organiser", "enum", "组织单位", "organiser", allowed_from="outreach_organisers"),
         _c("event_type", "enum", "活动类型", "kind of event", allowed=OUTREACH_TYPES),
         _c("title", "text", "活动主题", "title"),
         _c("units", "int", "参加单位数", "organisations attending"),
@@ -464,7 +455,7 @@ _ledger(LedgerSpec(
         _c("post_id", "id", "推送编号", "post number"),
         _c("publish_date", "date", "发布日期", "date published"),
         _c("channel", "text", "发布平台", "channel"),
-        _c("column_name", "enum", "栏目", "column", allowed=POST_COLUMNS),
+        _c("column_name", "enum", "栏目", "column", allowed_from="publicity_columns"),
         _c("title", "text", "标题", "title"),
         _c("format", "enum", "形式", "format", allowed=POST_FORMATS),
     ),
@@ -561,8 +552,28 @@ _PAIRS = {
 }
 
 
-def schema_for(name: str) -> pa.DataFrameSchema:
-    spec = LEDGERS[name]
+def ledgers_for(profile: BureauProfile | None = None) -> dict[str, LedgerSpec]:
+    """The contract as one bureau's ledgers must meet it: each column that takes its allowed
+    values from the profile gets that bureau's names (the sample bureau's when none is given)."""
+    profile = profile or default_profile()
+
+    def resolved(spec: LedgerSpec) -> LedgerSpec:
+        columns = tuple(
+            replace(col, allowed=profile.names(col.allowed_from)) if col.allowed_from else col
+            for col in spec.columns
+        )
+        return replace(spec, columns=columns)
+
+    return {name: resolved(spec) for name, spec in LEDGERS.items()}
+
+
+def schema_for(name: str, profile: BureauProfile | None = None) -> pa.DataFrameSchema:
+    return schema_of(ledgers_for(profile)[name])
+
+
+def schema_of(spec: LedgerSpec) -> pa.DataFrameSchema:
+    """The pandera schema of a ledger spec whose profile names are filled in (ledgers_for)."""
+    name = spec.name
     checks = [_date_order_check(o) for o in spec.date_orders]
     checks += [_paired_check(a, b) for a, b in _PAIRS.get(name, [])]
     if name == "disputes":

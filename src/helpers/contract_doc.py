@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from . import contract as c
-from .metrics import CATALOGUE
+from .bureau import profile_key
+from .metrics import CATALOGUE, Metric
+from .narrative import number
 
 KIND_ZH = {"id": "编号 id", "text": "文本 text", "enum": "枚举 enum", "date": "日期 date",
            "int": "整数 integer", "amount": "金额 amount", "flag": "是/否 flag"}  # fmt: skip
@@ -16,7 +18,7 @@ HEADER = """# 数据合同 / Data contract
 
 ## 通用约定 / General rules
 
-- 每个台账一个文件，放在台账目录（默认 `data/raw`，可用 `DATA_DIR` 指定）中，文件名为
+- 每个台账一个文件，放在台账目录（默认 `data/raw/<机关代号>`，可用 `DATA_DIR` 指定）中，文件名为
   `<台账名>.csv`、`<台账名>.xlsx` 或 `<台账名>.xls`（扩展名大小写不限）。同一台账有多个候选文件
   （如 `X (1).xlsx`、`X - 副本.csv`、同名不同扩展名）时程序停止并列出这些文件，请只保留一个；缺少文件时列出名称相近的文件。
   One file per ledger in DATA_DIR: `<ledger>.csv`, `.xlsx` or `.xls`, suffix in any case; several
@@ -52,9 +54,24 @@ HEADER = """# 数据合同 / Data contract
   （全角括号等保留）。仍无法识别的值，若含全角字符，问题中会说明。Numbers: full-width digits are read as
   half-width; amounts may have thousands separators; full-width letters and digits in ids are made
   half-width.
-- 同比：某年的上年数字仅在台账完整覆盖上年时给出；台账最早一年若没有 7 月以前的记录，视为仅含结转案件，不作比较。
-  Year-on-year: a previous-year value is given only when the ledger covers that year in full; a first
-  year with no row dated before July holds only carried-over cases and is not compared against.
+- 金额以元为单位，可写到分（两位小数，如 `12345.00`）；可带或不带千位分隔符，`12,345.00` 与 `12345.00`
+  相同（CSV 中带逗号的金额须加引号，Excel 导出时会自动加）。Amounts are in yuan, to the fen (two
+  decimals); they may be written with or without thousands separators, `12,345.00` or `12345.00`
+  (in a CSV a value with a comma is quoted, as Excel does when it exports).
+- 同比：某年的上年数字仅在来源台账完整覆盖上年时给出，否则不作比较。每个台账单独判断：按其归年日期列（见各台账的
+  “归年日期”），台账覆盖其最早一年到最晚一年之间的各年（中间某年没有记录即为 0）；最早一年若没有 1 月至 6 月的记录，
+  视为仅含上年结转案件的残留，不算覆盖、不作比较。议题台账随会议台账判断；一个指标来自几个台账的，几个台账都须覆盖
+  上年。人工填报指标的上年数取上年的参数文件。Year-on-year: a previous-year value is given only when every
+  source ledger covers that year in full. Each ledger is judged on its own, by its year column: it
+  covers every year from its first to its last (a year in between with no row is a year of zeros),
+  except that a first year with no row dated January to June holds only cases carried over into the
+  period and is not compared against. Topics follow the meetings ledger; manual figures take last
+  year's value from last year's params file.
+- 年度缺失：生成某年的报告时，若劳动人事争议案件台账（`disputes`）或欠薪线索台账（`wage_arrears_leads`）不覆盖该年
+  （按上一条：没有该年的记录，或该年只是台账最早一年的结转残留），程序认为台账目录选错，报错停止，而不是输出一份全为 0
+  的报告；其他台账没有该年记录的，相应数字为 0，比率显示“—”。A missing year: a report for a year that
+  the disputes or wage-arrears ledger does not cover (as above) stops with an error, as the data folder
+  is the wrong one; any other ledger without rows that year gives zeros, and rates show “—”.
 - 是/否 列只能填“是”或“否”。Flag columns hold 是 or 否.
 - 标记为“个人信息”的列（姓名、身份证号、电话）在读取校验后立即丢弃，不进入任何输出。
   Columns marked personal are dropped right after validation and never reach any output.
@@ -75,6 +92,10 @@ def _ledger_section(spec: c.LedgerSpec) -> list[str]:
     for col in spec.columns:
         allowed = "、".join(col.allowed) if col.allowed else (
             f"≥ {col.minimum}" if col.kind in ("int", "amount") else "")  # fmt: skip
+        if col.allowed_from:
+            allowed = (
+                f"机关档案 `{profile_key(col.allowed_from)}` 所列名称 / names in the bureau profile"
+            )
         out.append(f"| `{col.name}` | {KIND_ZH[col.kind]} | {col.zh} | {col.en} | "
                    f"{'是' if col.required else '否'} | {allowed} | {'**是**' if col.personal else ''} |")  # fmt: skip
     rules = [
@@ -88,18 +109,62 @@ def _ledger_section(spec: c.LedgerSpec) -> list[str]:
     return out
 
 
+def _value_shown(value: object, unit: str) -> str:
+    """The expected value as the report writes it (66.67%, 0.3比1, 2.68万元, —)."""
+    shown = number(value, unit)  # type: ignore[arg-type]
+    return shown if value is None or unit in ("%", "比 1") else f"{shown} {unit}"
+
+
+def _metric_lines(m: Metric) -> list[str]:
+    out = [f'<a id="metric-{m.id}"></a>', "", f"### `{m.id}` — {m.name}", ""]
+    if m.is_manual:
+        out += [f"- 单位 unit：{m.unit}；来源 source：人工填报 manual（params）",
+                f"- 口径 definition：{m.definition}",
+                "- 人工填报，无示例：数值取自年度参数文件，不由台账计算。Manual figure: no worked "
+                "example, the value comes from the params file.", ""]  # fmt: skip
+        return out
+    sources = " + ".join(f"`{s}`" for s in m.ledgers)
+    out += [
+        f"- 单位 unit：{m.unit}；来源 source：{sources}",
+        f"- 口径 definition：{m.definition}",
+        "",
+    ]
+    for n, example in enumerate(m.examples, 1):
+        out += [f"示例 {n} / example {n}：{example.year} 年，应得 expected "
+                f"**{_value_shown(example.value, m.unit)}**。{example.note}", ""]  # fmt: skip
+        for ledger, rows in example.tables().items():
+            header = [
+                f"`{c}`（不读取 not read）" if c in example.unread else f"`{c}`" for c in rows[0]
+            ]
+            out += [f"`{ledger}`：", "", "| " + " | ".join(header) + " |",
+                    "|" + "---|" * len(header)]  # fmt: skip
+            out += ["| " + " | ".join(row.values()) + " |" for row in rows]
+            out.append("")
+    return out
+
+
 def _metrics_section() -> list[str]:
     out = ["## 指标口径 / Metric definitions", "",
            "报告中每个数字的编号、名称、单位、来源台账和计算口径。比率以百分数保留两位小数（四舍五入），"
            "比值保留一位小数，写作“X 比 1”。Every figure of the report; rates are percentages rounded "
            "half-up to two decimals, ratios to one decimal.", "",
-           "| 编号 id | 名称 name | 单位 unit | 来源 source | 口径 definition |", "|---|---|---|---|---|"]  # fmt: skip
+           "每个由台账计算的指标都附有示例：几行手工编写的台账记录（只列编号和该指标读取的列）、年度、应得的数值"
+           "和一句说明，示例覆盖口径点名的边界情况（1 月 1 日与 12 月 31 日、两年前结转的案件、同一机构两次获批、"
+           "恰好落在 5 上的四舍五入）。测试逐一运行这些示例，结果不符即失败。标“不读取”的列是口径明言不看的列，"
+           "列出来以示它不影响结果。Each ledger figure has worked examples: hand-made rows (the id and "
+           "the columns the rule reads), the year and the value they must give; the tests run them. "
+           "Columns marked “not read” are shown to prove they do not matter.", "",
+           "示例中形如 `{lecture_brand}` 的值指机关档案 `programmes` 下的名称（各局不同），测试时以样例机关的名称代入。"
+           "Values like `{lecture_brand}` stand for the bureau profile's programme names.", "",
+           "| 编号 id | 名称 name | 单位 unit | 来源 source |", "|---|---|---|---|"]  # fmt: skip
     for m in CATALOGUE.values():
         source = (
             "人工填报 manual（params）" if m.is_manual else " + ".join(f"`{s}`" for s in m.ledgers)
         )
-        out.append(f"| `{m.id}` | {m.name} | {m.unit} | {source} | {m.definition} |")
+        out.append(f"| [`{m.id}`](#metric-{m.id}) | {m.name} | {m.unit} | {source} |")
     out.append("")
+    for m in CATALOGUE.values():
+        out += _metric_lines(m)
     return out
 
 

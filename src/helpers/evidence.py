@@ -272,7 +272,7 @@ def _hash(path: Path) -> str:
 def _columns_html(reads: dict[str, tuple[str, ...]], ledgers: Ledgers) -> Markup:
     items = []
     for ledger, columns in reads.items():
-        spec = c.LEDGERS[ledger]
+        spec = c.ledgers_for(ledgers.profile)[ledger]
         path = ledgers.files.get(ledger)
         file = Markup("<code>{}</code>，SHA-256 <code>{}</code>").format(
             path.name, _hash(path)) if path else Markup("—")  # fmt: skip

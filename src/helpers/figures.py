@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from . import config
+from .bureau import BureauProfile
 from .errors import LedgerError, Problem
 from .load import Ledgers, load_ledgers
 from .metrics import figures_document, ledger_years
@@ -22,10 +23,11 @@ def _sibling_params(params: Path, year: int) -> Path:
 
 
 def year_figures(year: int, data_dir: Path, params: Path | None = None,
-                 ledgers: Ledgers | None = None) -> dict:  # fmt: skip
-    """Figures of `year`; manual figures come from the params file (default params/<year>.yaml)."""
+                 ledgers: Ledgers | None = None, profile: BureauProfile | None = None) -> dict:  # fmt: skip
+    """Figures of `year`; manual figures come from the params file (default: the sample bureau's
+    params/<bureau>/<year>.yaml). The ledgers are checked against `profile`'s names."""
     params = Path(params) if params else config.params_path(year)
-    ledgers = ledgers or load_ledgers(data_dir)
+    ledgers = ledgers or load_ledgers(data_dir, profile=profile)
     document = figures_document(
         ledgers, year, manual_values(params), manual_values(_sibling_params(params, year - 1))
     )

@@ -1,7 +1,7 @@
 """Which installed font plays each typographic role, for the PDF, the HTML and the charts.
 
-Fontconfig is the source of truth because Pango (and so WeasyPrint) resolves families through
-it; asking matplotlib instead could name a face the PDF renderer cannot see. ``fc-match`` always
+Fontconfig is the source of truth, so that the charts, the PDF and the Word edition agree on the
+faces; asking matplotlib instead could name a face the PDF renderer cannot see. ``fc-match`` always
 returns *some* font, so candidates are checked by exact family name against ``fc-list``.
 """
 

@@ -1,25 +1,25 @@
-"""Deterministic generator of the synthetic sample ledgers in data/raw.
+"""Deterministic generator of a sample bureau's synthetic ledgers in data/raw/<bureau-id>/.
 
-The rows are made up but shaped like a case system's export: cumulative over 2019–2022, with
-cases carried over between years, seasonal intake and fake personal data. The cohort sizes in
-PLAN are chosen so that the 2021 rows reproduce every ledger figure of the published 2021 report;
-the other years differ plausibly. `scale` multiplies the high-volume ledgers for benchmarks.
+The rows are made up but shaped like a case system's export: cumulative over the sample years,
+with cases carried over between years, seasonal intake and fake personal data. The cohort sizes
+in the plans below are chosen so that the sample bureau's 2021 rows reproduce every ledger figure
+of its published 2021 report; the other years differ plausibly. Every name (streets, courts,
+units, programmes) and the size relative to these plans come from the bureau profile's `sample`
+section, so another sample bureau is made from its profile alone. `scale` multiplies the
+high-volume ledgers for benchmarks.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import contract as c
+from .bureau import BureauProfile, SampleMaking, default_profile
 from .csvio import write_csv
-
-SEED = 20211231
-YEARS = (2019, 2020, 2021, 2022)
-EXPORT_DATE = dt.date(2023, 1, 16)
 
 # Dispute cohorts per receiving year. Mediation: (received, success in year, failure in year,
 # carried over and later successful, carried over and later failed). Arbitration: (received,
@@ -70,7 +70,7 @@ APPROVALS = {2019: (12, 0), 2020: (15, 1), 2021: (22, 1), 2022: (18, 2)}  # priv
 TRAININGS = {2019: (14, 820, 861), 2020: (9, 610, 640), 2021: (20, 1149, 1178),
              2022: (22, 1260, 1302)}  # fmt: skip
 LECTURE_SESSIONS = {2019: 6, 2020: 4, 2021: 10, 2022: 12}
-POSTS = {  # per column: 秒懂政策, 仲裁以案释法, 案说工伤, 图说就业政策, 才政新播客
+POSTS = {  # per column of the profile's publicity_columns, in its order
     2019: (0, 22, 18, 15, 0), 2020: (15, 24, 20, 16, 6), 2021: (33, 24, 20, 18, 12),
     2022: (40, 24, 22, 18, 14),
 }  # fmt: skip
@@ -84,14 +84,123 @@ GIVEN = list(
 EMPLOYER_WORDS = list("鑫恒泰华盛隆达丰源祥瑞安康宏信诚德通汇锦创联合新和佳益兴")
 EMPLOYER_TRADES = ["建设工程", "餐饮管理", "物业管理", "科技", "电子", "贸易", "教育培训",
                    "人力资源", "物流", "服装", "机械制造", "商务咨询"]  # fmt: skip
-REGION_CODES = ["310115", "310104", "310110", "320621", "341221", "411323", "510921", "430524"]
+
+
+def _n(count: int, volume: float) -> int:
+    """A plan's count at a bureau's volume, rounded half up (unchanged at volume 1)."""
+    return count if volume == 1 else int(count * volume + 0.5)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The plans above at one sample bureau's years and volumes."""
+
+    mediation: dict
+    arbitration: dict
+    wage: dict
+    disclosure: dict
+    challenged: dict
+    first_instance: dict
+    lost: dict
+    upper: dict
+    suggestions: dict
+    reconsideration: dict
+    proposals: dict
+    meetings: dict
+    fair_reviews: dict
+    normative: dict
+    new_officers: dict
+    approvals: dict
+    trainings: dict
+    lectures: dict
+    posts: dict
+    first_year: int
+    office_volume: float
+
+    def office(self, count: int) -> int:
+        return _n(count, self.office_volume)
+
+
+def _plan(sample: SampleMaking) -> _Plan:
+    """Plans restricted to the sample years; the year before the first holds only the cases
+    carried into it. Case ledgers scale by case_volume, the others by office_volume."""
+    years, first = sorted(sample.years), min(sample.years)
+    cv, ov = sample.case_volume, sample.office_volume
+
+    def each(plan: dict, volume: float) -> dict:
+        return {y: tuple(_n(v, volume) for v in plan[y]) for y in plan if y in years}
+
+    mediation = {}
+    for year, (_, success, failure, carry_success, carry_failure) in MEDIATION_PLAN.items():
+        if year == first - 1:
+            success = failure = 0
+        elif year not in years:
+            continue
+        parts = tuple(_n(v, cv) for v in (success, failure, carry_success, carry_failure))
+        mediation[year] = (sum(parts), *parts)
+    arbitration = {}
+    for year, (_, same, carried) in ARBITRATION_PLAN.items():
+        if year == first - 1:
+            same = 0
+        elif year not in years:
+            continue
+        arbitration[year] = (_n(same, cv) + _n(carried, cv), _n(same, cv), _n(carried, cv))
+    wage = {}
+    for year, (received, closed, resolved) in each(WAGE_PLAN, cv).items():
+        closed = min(closed, received)
+        wage[year] = (received, closed, min(resolved, closed))
+    disclosure = {y: (r, min(a, r)) for y, (r, a) in each(DISCLOSURE_PLAN, cv).items()}
+    first_instance = {}
+    for year, (received, heard, concluded, quick) in FIRST_INSTANCE_PLAN.items():
+        if year in years:
+            carried = _n(received - heard - quick, cv)
+            heard, quick = _n(heard, cv), _n(quick, cv)
+            first_instance[year] = (heard + quick + carried, heard, min(_n(concluded, cv), heard),
+                                    quick)  # fmt: skip
+    proposals = {}
+    for year, (lead, co, revisits, published, unsatisfied) in each(PROPOSAL_PLAN, ov).items():
+        proposals[year] = (lead, co, min(revisits, lead), min(published, lead),
+                           min(unsatisfied, lead + co))  # fmt: skip
+    meetings = {y: (n, max(t, n)) for y, (n, t) in each(MEETING_PLAN, ov).items()}
+    normative = {y: (n, min(f, n)) for y, (n, f) in each(NORMATIVE_PLAN, ov).items()}
+    trainings = {}
+    for year, (events, units, people) in each(TRAININGS, ov).items():
+        units = max(units, 25 * events)  # each training has at least 25 organisations
+        trainings[year] = (events, units, max(people, units))
+    return _Plan(
+        mediation=mediation,
+        arbitration=arbitration,
+        wage=wage,
+        disclosure=disclosure,
+        challenged={y: min(DISCLOSURE_CHALLENGED[y], a) for y, (_, a) in disclosure.items()},
+        first_instance=first_instance,
+        lost={y: min(LOST_CASES[y], p[1]) for y, p in first_instance.items()},
+        upper=each(UPPER_STAGES, cv),
+        suggestions={y: SUGGESTION_PLAN[y] for y in SUGGESTION_PLAN if y in years},
+        reconsideration={
+            y: (r, min(c_, r)) for y, (r, c_) in each(RECONSIDERATION_PLAN, cv).items()
+        },
+        proposals=proposals,
+        meetings=meetings,
+        fair_reviews={y: _n(FAIR_REVIEWS[y], ov) for y in FAIR_REVIEWS if y in years},
+        normative=normative,
+        new_officers={y: _n(NEW_OFFICERS[y], ov) for y in NEW_OFFICERS if y in years},
+        approvals=each(APPROVALS, ov),
+        trainings=trainings,
+        lectures={y: _n(LECTURE_SESSIONS[y], ov) for y in LECTURE_SESSIONS if y in years},
+        posts=each(POSTS, ov),
+        first_year=first,
+        office_volume=ov,
+    )
 
 
 class _Maker:
     """Vectorised random helpers over one seeded generator."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, employer_prefix: str = "", region_codes: list[str] = ()):
         self.rng = np.random.default_rng(seed)
+        self.employer_prefix = employer_prefix
+        self.region_codes = list(region_codes)
 
     def pick(self, values, n, p=None) -> np.ndarray:
         values = np.asarray(values, dtype=object)
@@ -106,7 +215,7 @@ class _Maker:
         return surname + first + second
 
     def id_numbers(self, n: int) -> np.ndarray:
-        region = self.pick(REGION_CODES, n)
+        region = self.pick(self.region_codes, n)
         birth = pd.to_datetime("1962-01-01") + pd.to_timedelta(
             self.rng.integers(0, 365 * 40, n), unit="D"
         )
@@ -131,7 +240,7 @@ class _Maker:
 
     def employers(self, n: int) -> np.ndarray:
         word = self.pick(EMPLOYER_WORDS, n) + self.pick(EMPLOYER_WORDS, n)
-        return "上海" + word + self.pick(EMPLOYER_TRADES, n) + "有限公司"
+        return self.employer_prefix + word + self.pick(EMPLOYER_TRADES, n) + "有限公司"
 
     def days_in_year(self, year: int, n: int, month_weights, *, start_month=1) -> np.ndarray:
         """Dates in `year` (from `start_month`), weighted by month, uniform within a month."""
@@ -195,32 +304,33 @@ def _assign_orgs(m: _Maker, received: np.ndarray, orgs: pd.DataFrame) -> np.ndar
     return names[chosen]
 
 
-def build_mediation_orgs() -> pd.DataFrame:
+def build_mediation_orgs(profile: BureauProfile) -> pd.DataFrame:
     rows = []
-    late_streets = {"东明路街道": "2019-04-18", "南汇新城镇": "2019-06-20", "老港镇": "2019-09-05",
-                    "书院镇": "2020-05-12", "万祥镇": "2020-08-26", "曹路镇": "2021-03-30"}  # fmt: skip
-    for i, area in enumerate(c.STREETS_AND_TOWNS, start=1):
-        established = late_streets.get(area, f"{2012 + i % 6}-{1 + i % 12:02d}-{1 + i % 27:02d}")
+    orgs, sample = profile.organisations, profile.sample
+    assert sample is not None
+    late = {area: date.isoformat() for area, date in sample.late_committees.items()}
+    for i, area in enumerate(orgs.streets + orgs.towns, start=1):
+        established = late.get(area, f"{2012 + i % 6}-{1 + i % 12:02d}-{1 + i % 27:02d}")
         rows.append((f"TJZZ{i:03d}", f"{area}劳动人事争议调解委员会", "街镇调解组织", area,
                      established, ""))  # fmt: skip
-    zone_dates = ["2016-03-15", "2017-06-01", "2018-09-12", "2020-07-08"]
-    for i, (zone, date) in enumerate(zip(c.DEVELOPMENT_ZONES, zone_dates, strict=True), start=41):
-        rows.append(
-            (f"TJZZ{i:03d}", f"{zone}劳动人事争议调解中心", "开发区调解组织", zone, date, "")
-        )
-    rows.append(("TJZZ050", "浦东新区劳动人事争议联合调解中心", "联调中心", "浦东新区",
+    zones = zip(orgs.development_zones, sample.zone_centre_dates, strict=True)
+    for i, (zone, date) in enumerate(zones, start=41):
+        rows.append((f"TJZZ{i:03d}", f"{zone}劳动人事争议调解中心", "开发区调解组织", zone,
+                     date.isoformat(), ""))  # fmt: skip
+    rows.append(("TJZZ050", sample.mediation_centre, "联调中心", profile.district,
                  "2018-05-10", ""))  # fmt: skip
-    branches = [("陆家嘴", "2021-03-18"), ("康桥", "2021-05-20"), ("张江", "2021-08-12"),
-                ("川沙", "2021-11-09"), ("惠南", "2022-06-16"), ("高桥", "2022-10-20")]  # fmt: skip
-    for i, (area, date) in enumerate(branches, start=51):
-        rows.append((f"TJZZ{i:03d}", f"浦东新区劳动人事争议联合调解中心{area}分中心", "联调分中心",
-                     area, date, ""))  # fmt: skip
-    rows.append(("TJZZ060", "浦东新区某工业园区劳动争议调解室", "开发区调解组织", "外高桥保税区",
-                 "2015-04-01", "2019-12-31"))  # fmt: skip
+    for i, (area, date) in enumerate(sample.centre_branches, start=51):
+        rows.append((f"TJZZ{i:03d}", f"{sample.mediation_centre}{area}分中心", "联调分中心",
+                     area, date.isoformat(), ""))  # fmt: skip
+    if sample.dissolved_committee:
+        name, area, established, dissolved = sample.dissolved_committee
+        rows.append(("TJZZ060", name, "开发区调解组织", area, established.isoformat(),
+                     dissolved.isoformat()))  # fmt: skip
     return pd.DataFrame(rows, columns=c.LEDGERS["mediation_orgs"].column_names)
 
 
-def build_disputes(m: _Maker, orgs: pd.DataFrame, scale: int) -> pd.DataFrame:
+def build_disputes(m: _Maker, orgs: pd.DataFrame, scale: int, plan: _Plan,
+                   court: str) -> pd.DataFrame:  # fmt: skip
     parts = []
     dispute_types = [
         "劳动报酬",
@@ -231,21 +341,21 @@ def build_disputes(m: _Maker, orgs: pd.DataFrame, scale: int) -> pd.DataFrame:
         "其他",
     ]
     dispute_p = [0.42, 0.24, 0.09, 0.08, 0.07, 0.10]
-    for year in sorted(MEDIATION_PLAN):
+    for year in sorted(plan.mediation):
         received, success, failure, carry_success, carry_failure = (
-            v * scale for v in MEDIATION_PLAN[year]
+            v * scale for v in plan.mediation[year]
         )  # fmt: skip
         weights = MONTH_WEIGHTS.get(year, MONTH_WEIGHTS[2019])
         same = success + failure
         carried = carry_success + carry_failure
-        if year == 2018:
+        if year < plan.first_year:
             rec_same = np.array([], dtype="datetime64[ns]")
         else:
             rec_same = m.days_in_year(year, same, weights)
         rec_carried = m.days_in_year(year, carried, LATE_WEIGHTS)
         closed_same = _close_within_year(m, rec_same, 12, year)
         closed_next = _next_year_dates(m, year, carried)
-        if year == max(MEDIATION_PLAN):
+        if year == max(plan.mediation):
             closed_next = np.full(carried, np.datetime64("NaT"), dtype="datetime64[ns]")
         outcome = np.concatenate([
             m.rng.permutation(np.array(["调解成功"] * success + ["调解不成"] * failure, dtype=object)),
@@ -259,12 +369,12 @@ def build_disputes(m: _Maker, orgs: pd.DataFrame, scale: int) -> pd.DataFrame:
             "closed_date": np.concatenate([closed_same, closed_next]),
             "outcome": outcome,
         })  # fmt: skip
-        if year == max(MEDIATION_PLAN):
+        if year == max(plan.mediation):
             frame.loc[frame["closed_date"].isna(), "outcome"] = ""
         frame["prefix"] = f"TJ{year}-"
         parts.append(frame)
 
-        received, same, carried = (v * scale for v in ARBITRATION_PLAN[year])
+        received, same, carried = (v * scale for v in plan.arbitration[year])
         rec_same = (m.days_in_year(year, same, weights) if same
                     else np.array([], dtype="datetime64[ns]"))  # fmt: skip
         rec_carried = m.days_in_year(year, carried, [0, 0, 0, 0, 0, 0, 0, 0.3, 0.8, 1, 1.5, 2])
@@ -273,12 +383,12 @@ def build_disputes(m: _Maker, orgs: pd.DataFrame, scale: int) -> pd.DataFrame:
         outcomes = m.pick(c.ARBITRATION_OUTCOMES, same + carried, p=[0.36, 0.44, 0.15, 0.03, 0.02])
         frame = pd.DataFrame({
             "body_type": "仲裁院",
-            "body_name": c.ARBITRATION_COURT,
+            "body_name": court,
             "received_date": np.concatenate([rec_same, rec_carried]),
             "closed_date": np.concatenate([closed_same, closed_next]),
             "outcome": outcomes,
         })  # fmt: skip
-        if year == max(ARBITRATION_PLAN):
+        if year == max(plan.arbitration):
             frame.loc[len(rec_same) :, ["closed_date"]] = pd.NaT
             frame.loc[len(rec_same) :, ["outcome"]] = ""
         frame["prefix"] = f"ZC{year}-"
@@ -302,15 +412,15 @@ def build_disputes(m: _Maker, orgs: pd.DataFrame, scale: int) -> pd.DataFrame:
     return disputes[c.LEDGERS["disputes"].column_names]
 
 
-def build_wage_leads(m: _Maker, scale: int) -> pd.DataFrame:
+def build_wage_leads(m: _Maker, scale: int, plan: _Plan, areas: list[str]) -> pd.DataFrame:
     parts = []
-    for year, (received, closed, resolved) in WAGE_PLAN.items():
+    for year, (received, closed, resolved) in plan.wage.items():
         received, closed, resolved = received * scale, closed * scale, resolved * scale
         rec_closed = m.days_in_year(year, closed, MONTH_WEIGHTS[year])
         rec_open = m.days_in_year(year, received - closed, LATE_WEIGHTS)
         closed_dates = _close_within_year(m, rec_closed, 18, year)
         late_closed = pd.Series(_next_year_dates(m, year, len(rec_open)))
-        if year == max(WAGE_PLAN):
+        if year == max(plan.wage):
             late_closed = late_closed.where(m.rng.random(len(rec_open)) < 0.7)
         others = m.pick(c.WAGE_RESULTS[1:], closed - resolved, p=[0.18, 0.42, 0.25, 0.15])
         results = np.concatenate([np.array(["已解决"] * resolved, dtype=object), others])
@@ -331,7 +441,7 @@ def build_wage_leads(m: _Maker, scale: int) -> pd.DataFrame:
     )
     leads["source"] = m.pick(["部转线索", "12345市民热线", "来信来访", "网络舆情", "主动排查"], n,
                              p=[0.38, 0.40, 0.10, 0.04, 0.08])  # fmt: skip
-    leads["street_town"] = m.pick(c.STREETS_AND_TOWNS + c.DEVELOPMENT_ZONES, n)
+    leads["street_town"] = m.pick(areas, n)
     leads["industry"] = m.pick(["建筑业", "制造业", "批发零售", "住宿餐饮", "教育培训", "其他服务业"], n,
                                p=[0.30, 0.18, 0.12, 0.14, 0.08, 0.18])  # fmt: skip
     leads["employer_name"] = m.employers(n)
@@ -362,11 +472,11 @@ DISCLOSURE_SUBJECTS = ["某公司社会保险缴费记录", "工伤认定决定�
                        "欠薪线索处理过程材料", "劳动合同备案信息", "某项目农民工工资专户信息"]  # fmt: skip
 
 
-def build_disclosure(m: _Maker) -> pd.DataFrame:
+def build_disclosure(m: _Maker, plan: _Plan) -> pd.DataFrame:
     rows = []
-    for year, (received, answered) in DISCLOSURE_PLAN.items():
+    for year, (received, answered) in plan.disclosure.items():
         dates = _dates(m, year, received)
-        challenged = set(m.rng.choice(answered, DISCLOSURE_CHALLENGED[year], replace=False))
+        challenged = set(m.rng.choice(answered, plan.challenged[year], replace=False))
         for i, date in enumerate(dates):
             in_year = i < answered
             reply = (_shift(date, 5, 20, m, f"{year}-12-31") if in_year
@@ -392,19 +502,16 @@ def build_disclosure(m: _Maker) -> pd.DataFrame:
     return frame[c.LEDGERS["disclosure_requests"].column_names]
 
 
-def build_litigation(m: _Maker) -> pd.DataFrame:
+def build_litigation(m: _Maker, plan: _Plan, sample: SampleMaking) -> pd.DataFrame:
     rows = []
     counters: dict[tuple[int, str], int] = {}
 
     def case_no(year: int, stage: str) -> str:
-        marks = {"一审": ("沪0115", "行初"), "二审": ("沪03", "行终"), "再审": ("沪", "行申"),
-                 "行政案件监督": ("沪检三", "行监")}  # fmt: skip
-        court, mark = marks[stage]
+        court, mark = sample.case_number_marks[stage]
         counters[(year, stage)] = counters.get((year, stage), 0) + 1 + int(m.rng.integers(0, 40))
         return f"({year}){court}{mark}{counters[(year, stage)]}号"
 
-    courts = {"一审": "上海市浦东新区人民法院", "二审": "上海市第三中级人民法院",
-              "再审": "上海市高级人民法院", "行政案件监督": "上海市人民检察院第三分院"}  # fmt: skip
+    courts = sample.courts
     action_p = [0.12, 0.04, 0.01, 0.22, 0.05, 0.28, 0.14, 0.10, 0.04]
 
     def add(year, stage, received, hearing, appeared, concluded, result):
@@ -414,11 +521,11 @@ def build_litigation(m: _Maker) -> pd.DataFrame:
                      "leader_appeared": appeared or "", "concluded_date": concluded or "",
                      "result": result or ""})  # fmt: skip
 
-    for year, (received, heard, heard_concluded, quick) in FIRST_INSTANCE_PLAN.items():
+    for year, (received, heard, heard_concluded, quick) in plan.first_instance.items():
         dates = _dates(m, year, received, [1, 0.8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.6])
         carried = received - heard - quick
         appear_n = round(heard * APPEARANCE_RATE[year])
-        lost = LOST_CASES[year]
+        lost = plan.lost[year]
         for i, date in enumerate(dates[:heard]):
             hearing = _shift(date, 20, 60, m, f"{year}-12-28")
             concluded = (
@@ -442,14 +549,14 @@ def build_litigation(m: _Maker) -> pd.DataFrame:
         for _ in range(carried):
             date = _shift(f"{year}-11-20", 0, 35, m)
             hearing = _shift(f"{year + 1}-01-10", 0, 50, m)
-            if year == max(FIRST_INSTANCE_PLAN):
+            if year == max(plan.first_instance):
                 add(year, "一审", date, None, None, None, None)
                 continue
             if _ == carried - 1:
                 add(year, "一审", date, None, None, _shift(f"{year + 1}-01-05", 0, 20, m), "撤诉")
             else:
                 add(year, "一审", date, hearing, c.YES, _shift(hearing, 10, 30, m), "驳回诉讼请求")
-        second, retrial, supervision = UPPER_STAGES[year]
+        second, retrial, supervision = plan.upper[year]
         for stage, count, result in (("二审", second, "驳回上诉"), ("再审", retrial, "驳回再审申请"),
                                      ("行政案件监督", supervision, "不支持监督申请")):  # fmt: skip
             for date in _dates(m, year, count):
@@ -461,12 +568,12 @@ def build_litigation(m: _Maker) -> pd.DataFrame:
     return frame[c.LEDGERS["litigation_cases"].column_names]
 
 
-def build_suggestions(m: _Maker) -> pd.DataFrame:
+def build_suggestions(m: _Maker, plan: _Plan, sample: SampleMaking) -> pd.DataFrame:
     subjects = {"检察建议": ["加强欠薪线索处置时限管理", "规范行政处罚案卷归档", "完善工伤认定调查取证程序"],
                 "司法建议": ["规范劳动保障监察送达程序", "完善信息公开答复说明理由"]}  # fmt: skip
-    issuers = {"检察建议": "上海市浦东新区人民检察院", "司法建议": "上海市浦东新区人民法院"}
+    issuers = {"检察建议": sample.procuratorate, "司法建议": sample.courts["一审"]}
     rows = []
-    for year, counts in SUGGESTION_PLAN.items():
+    for year, counts in plan.suggestions.items():
         for kind, count in zip(c.SUGGESTION_KINDS, counts, strict=True):
             for i, date in enumerate(_dates(m, year, count)):
                 rows.append({"suggestion_id": f"{'JJ' if kind == '检察建议' else 'SJ'}{year}-{i + 1:02d}",
@@ -476,17 +583,17 @@ def build_suggestions(m: _Maker) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("received_date", kind="stable", ignore_index=True)
 
 
-def build_reconsideration(m: _Maker) -> pd.DataFrame:
+def build_reconsideration(m: _Maker, plan: _Plan, sample: SampleMaking) -> pd.DataFrame:
     rows = []
-    bodies = ["上海市浦东新区人民政府", "上海市人力资源和社会保障局"]
+    bodies = sample.reconsideration_bodies
     action_p = [0.10, 0.03, 0.01, 0.30, 0.04, 0.27, 0.15, 0.08, 0.02]
-    for year, (received, concluded) in RECONSIDERATION_PLAN.items():
+    for year, (received, concluded) in plan.reconsideration.items():
         for i, date in enumerate(_dates(m, year, received)):
             if i >= concluded:
                 date = _shift(f"{year}-11-25", 0, 30, m)
                 closed = (
                     ""
-                    if year == max(RECONSIDERATION_PLAN)
+                    if year == max(plan.reconsideration)
                     else _shift(f"{year + 1}-01-08", 0, 40, m)
                 )
             else:
@@ -518,9 +625,9 @@ PROPOSAL_TITLES = ["关于加强新就业形态劳动者权益保障的建议", 
                    "关于促进养老服务人才队伍建设的提案", "关于规范劳务派遣用工的建议"]  # fmt: skip
 
 
-def build_proposals(m: _Maker) -> pd.DataFrame:
+def build_proposals(m: _Maker, plan: _Plan) -> pd.DataFrame:
     rows = []
-    for year, (lead, co, revisits, published, unsatisfied) in PROPOSAL_PLAN.items():
+    for year, (lead, co, revisits, published, unsatisfied) in plan.proposals.items():
         closed_dates = _dates(m, year, lead + co, [0, 0, 0, 0.5, 1, 2, 2, 1, 0.5, 0.3, 0.2, 0.1])
         for i, closed in enumerate(closed_dates):
             role = "主办" if i < lead else "会办"
@@ -545,9 +652,9 @@ MEETING_SUBJECTS = ["就业和社会保障发展规划", "政府购买服务实�
                     "欠薪治理专项行动方案", "职业技能提升行动计划", "医保基金监管工作方案"]  # fmt: skip
 
 
-def build_meetings(m: _Maker) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_meetings(m: _Maker, plan: _Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     meetings, topics = [], []
-    for year, (count, topic_count) in MEETING_PLAN.items():
+    for year, (count, topic_count) in plan.meetings.items():
         per_meeting = m.split(topic_count, count, 1)
         dates = _dates(m, year, count)
         for i, (date, n_topics) in enumerate(zip(dates, per_meeting, strict=True)):
@@ -563,7 +670,7 @@ def build_meetings(m: _Maker) -> tuple[pd.DataFrame, pd.DataFrame]:
                         "category": str(m.pick(c.TOPIC_CATEGORIES, 1, p=[0.5, 0.2, 0.3])[0]),
                     }
                 )
-        for i, date in enumerate(_dates(m, year, 22)):
+        for i, date in enumerate(_dates(m, year, plan.office(22))):
             meeting_id = f"DZH{year}-{i + 1:02d}"
             meetings.append({"meeting_id": meeting_id, "meeting_type": "局党组会", "meeting_date": date,
                              "session_label": f"{year}年第{i + 1}次党组会"})  # fmt: skip
@@ -579,9 +686,9 @@ def build_meetings(m: _Maker) -> tuple[pd.DataFrame, pd.DataFrame]:
             pd.DataFrame(topics))  # fmt: skip
 
 
-def build_fair_reviews(m: _Maker) -> pd.DataFrame:
+def build_fair_reviews(m: _Maker, plan: _Plan) -> pd.DataFrame:
     rows = []
-    for year, count in FAIR_REVIEWS.items():
+    for year, count in plan.fair_reviews.items():
         for i, date in enumerate(_dates(m, year, count)):
             rows.append({"review_id": f"GPJZ{year}-{i + 1:02d}",
                          "document_title": f"关于{MEETING_SUBJECTS[(i + year) % 11]}的通知（送审稿）",
@@ -598,13 +705,14 @@ NORMATIVE_TITLES = ["支持企业扩大就业的若干措施", "地方教育附�
                     "职业培训补贴管理细则", "人力资源服务业扶持办法", "劳动关系和谐企业评价办法"]  # fmt: skip
 
 
-def build_normative(m: _Maker) -> pd.DataFrame:
+def build_normative(m: _Maker, plan: _Plan, profile: BureauProfile) -> pd.DataFrame:
     rows = []
-    for year, (issued, filed) in NORMATIVE_PLAN.items():
+    prefix = profile.sample.document_prefix if profile.sample else ""
+    for year, (issued, filed) in plan.normative.items():
         for i, date in enumerate(_dates(m, year, issued)):
             is_filed = i < filed
-            rows.append({"doc_number": f"浦人社规〔{year}〕{i + 1}号",
-                         "title": f"浦东新区{NORMATIVE_TITLES[(i + year) % len(NORMATIVE_TITLES)]}",
+            rows.append({"doc_number": f"{prefix}〔{year}〕{i + 1}号",
+                         "title": f"{profile.district}{NORMATIVE_TITLES[(i + year) % len(NORMATIVE_TITLES)]}",
                          "drafting_unit": str(m.pick(["就业促进处", "职业能力建设处", "人才发展处",
                                                       "劳动关系处", "社会保险处"], 1)[0]),
                          "issued_date": date,
@@ -616,9 +724,9 @@ def build_normative(m: _Maker) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build_officers(m: _Maker) -> pd.DataFrame:
+def build_officers(m: _Maker, plan: _Plan, profile: BureauProfile) -> pd.DataFrame:
     rows = []
-    for i in range(58):
+    for i in range(plan.office(58)):
         onboard = _shift("2006-01-01", 0, 365 * 12, m)
         rows.append(
             {
@@ -628,7 +736,7 @@ def build_officers(m: _Maker) -> pd.DataFrame:
                 "certificate_status": "在用" if i % 9 else "注销",
             }
         )
-    for year, count in NEW_OFFICERS.items():
+    for year, count in plan.new_officers.items():
         for k, onboard in enumerate(_dates(m, year, count, [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0])):
             exam = _shift(onboard, 20, 60, m, f"{year}-12-20")
             rows.append(
@@ -642,21 +750,26 @@ def build_officers(m: _Maker) -> pd.DataFrame:
     frame = pd.DataFrame(rows).sort_values("onboard_date", kind="stable", ignore_index=True)
     n = len(frame)
     frame["officer_id"] = [f"ZF{i + 1:04d}" for i in range(n)]
-    frame["unit"] = m.pick(c.ENFORCEMENT_UNITS, n, p=[0.75, 0.25])
+    assert profile.sample is not None
+    frame["unit"] = m.pick(profile.organisations.enforcement_units, n,
+                           p=profile.sample.enforcement_unit_shares)  # fmt: skip
     frame["officer_name"] = m.names(n)
     frame["officer_id_number"] = m.id_numbers(n)
     return frame[c.LEDGERS["enforcement_officers"].column_names]
 
 
-def build_approvals(m: _Maker) -> pd.DataFrame:
+def build_approvals(m: _Maker, plan: _Plan) -> pd.DataFrame:
     rows = []
     trades = ["职业技能培训学校", "培训中心", "职业培训学校"]
-    for year, (private, foreign) in APPROVALS.items():
-        plan = ([("民办", "设立", "准予")] * private + [("外资", "设立", "准予")] * foreign
-                + [("民办", "设立", "不予")] * 2 + [("民办", "变更", "准予")] * 6)  # fmt: skip
-        dates = _dates(m, year, len(plan))
-        for i, ((ownership, item, decision), date) in enumerate(zip(plan, dates, strict=True)):
-            name = "上海" + "".join(m.pick(EMPLOYER_WORDS, 2)) + str(m.pick(trades, 1)[0])
+    for year, (private, foreign) in plan.approvals.items():
+        cases = ([("民办", "设立", "准予")] * private + [("外资", "设立", "准予")] * foreign
+                 + [("民办", "设立", "不予")] * plan.office(2)
+                 + [("民办", "变更", "准予")] * plan.office(6))  # fmt: skip
+        dates = _dates(m, year, len(cases))
+        for i, ((ownership, item, decision), date) in enumerate(zip(cases, dates, strict=True)):
+            name = (
+                m.employer_prefix + "".join(m.pick(EMPLOYER_WORDS, 2)) + str(m.pick(trades, 1)[0])
+            )
             rows.append({"approval_id": f"PXSP{year}-{i + 1:03d}", "institution_name": name,
                          "ownership": ownership, "item": item,
                          "procedure": "告知承诺" if year >= 2021 else "一般程序",
@@ -666,9 +779,11 @@ def build_approvals(m: _Maker) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build_events(m: _Maker) -> pd.DataFrame:
+def build_events(m: _Maker, plan: _Plan, profile: BureauProfile) -> pd.DataFrame:
     rows = []
-    for year, (events, units, people) in TRAININGS.items():
+    assert profile.sample is not None
+    brand = profile.programmes.lecture_brand
+    for year, (events, units, people) in plan.trainings.items():
         unit_split = m.split(units, events, 25)
         extra = m.split(people - units, events, 0)
         for i, date in enumerate(_dates(m, year, events)):
@@ -676,15 +791,15 @@ def build_events(m: _Maker) -> pd.DataFrame:
                          "event_type": "企业普法培训", "title": ["劳动用工合规培训", "劳动用工警示培训",
                                                               "劳动用工提升培训"][i % 3],
                          "units": int(unit_split[i]), "participants": int(unit_split[i] + extra[i])})  # fmt: skip
-        for date in _dates(m, year, LECTURE_SESSIONS[year]):
+        for date in _dates(m, year, plan.lectures[year]):
             units_n = int(m.rng.integers(15, 60))
-            rows.append({"event_date": date, "organiser": "浦东人社大讲堂", "event_type": "线下培训",
+            rows.append({"event_date": date, "organiser": brand, "event_type": "线下培训",
                          "title": "人社政策“专家门诊”", "units": units_n,
                          "participants": units_n + int(m.rng.integers(0, 20))})  # fmt: skip
-        for date in _dates(m, year, 6):
+        for date in _dates(m, year, plan.office(6)):
             people_n = int(m.rng.integers(30, 200))
-            rows.append({"event_date": date, "organiser": str(m.pick(["医保中心", "人才服务中心",
-                                                                    "劳动人事争议仲裁院"], 1)[0]),
+            rows.append({"event_date": date,
+                         "organiser": str(m.pick(profile.sample.other_organisers, 1)[0]),
                          "event_type": str(m.pick(["政策宣讲", "庭审观摩"], 1)[0]),
                          "title": "政策进社区宣讲", "units": 0, "participants": people_n})  # fmt: skip
     frame = pd.DataFrame(rows).sort_values("event_date", kind="stable", ignore_index=True)
@@ -694,14 +809,14 @@ def build_events(m: _Maker) -> pd.DataFrame:
     return frame
 
 
-def build_posts(m: _Maker) -> pd.DataFrame:
+def build_posts(m: _Maker, plan: _Plan, profile: BureauProfile) -> pd.DataFrame:
     rows = []
-    formats = {"秒懂政策": "视频", "仲裁以案释法": "图文", "案说工伤": "图文", "图说就业政策": "图文",
-               "才政新播客": "直播"}  # fmt: skip
-    for year, counts in POSTS.items():
-        for column, count in zip(c.POST_COLUMNS, counts, strict=True):
+    assert profile.sample is not None
+    formats = profile.sample.post_formats
+    for year, counts in plan.posts.items():
+        for column, count in zip(profile.organisations.publicity_columns, counts, strict=True):
             for i, date in enumerate(_dates(m, year, count)):
-                rows.append({"publish_date": date, "channel": "“浦东人社”微信公众号",
+                rows.append({"publish_date": date, "channel": profile.sample.wechat_account,
                              "column_name": column, "title": f"{column}第{i + 1}期",
                              "format": formats[column]})  # fmt: skip
     frame = pd.DataFrame(rows).sort_values(["publish_date", "column_name"], kind="stable",
@@ -710,27 +825,39 @@ def build_posts(m: _Maker) -> pd.DataFrame:
     return frame
 
 
-def build_all(scale: int = 1, seed: int = SEED) -> dict[str, pd.DataFrame]:
-    m = _Maker(seed)
-    orgs = build_mediation_orgs()
-    meetings, topics = build_meetings(m)
+def sample_of(profile: BureauProfile) -> SampleMaking:
+    if profile.sample is None:
+        raise ValueError(f"机关档案没有 sample 一节，不能生成样例台账 / the profile of {profile.name} "
+                         "has no sample section")  # fmt: skip
+    return profile.sample
+
+
+def build_all(scale: int = 1, profile: BureauProfile | None = None) -> dict[str, pd.DataFrame]:
+    """Every sample ledger of a bureau (the sample bureau by default), made from its profile."""
+    profile = profile or default_profile()
+    sample = sample_of(profile)
+    plan = _plan(sample)
+    m = _Maker(sample.seed, sample.employer_prefix, sample.region_codes)
+    orgs = build_mediation_orgs(profile)
+    meetings, topics = build_meetings(m, plan)
+    court = profile.organisations.arbitration_court
     frames = {
-        "disputes": build_disputes(m, orgs, scale),
-        "wage_arrears_leads": build_wage_leads(m, scale),
-        "disclosure_requests": build_disclosure(m),
-        "litigation_cases": build_litigation(m),
-        "suggestions": build_suggestions(m),
-        "reconsideration_cases": build_reconsideration(m),
-        "proposals": build_proposals(m),
+        "disputes": build_disputes(m, orgs, scale, plan, court),
+        "wage_arrears_leads": build_wage_leads(m, scale, plan, profile.areas),
+        "disclosure_requests": build_disclosure(m, plan),
+        "litigation_cases": build_litigation(m, plan, sample),
+        "suggestions": build_suggestions(m, plan, sample),
+        "reconsideration_cases": build_reconsideration(m, plan, sample),
+        "proposals": build_proposals(m, plan),
         "meetings": meetings,
         "meeting_topics": topics,
-        "fair_competition_reviews": build_fair_reviews(m),
-        "normative_documents": build_normative(m),
-        "enforcement_officers": build_officers(m),
-        "training_approvals": build_approvals(m),
+        "fair_competition_reviews": build_fair_reviews(m, plan),
+        "normative_documents": build_normative(m, plan, profile),
+        "enforcement_officers": build_officers(m, plan, profile),
+        "training_approvals": build_approvals(m, plan),
         "mediation_orgs": orgs,
-        "outreach_events": build_events(m),
-        "publicity_posts": build_posts(m),
+        "outreach_events": build_events(m, plan, profile),
+        "publicity_posts": build_posts(m, plan, profile),
     }
     return {name: frames[name][c.LEDGERS[name].column_names] for name in c.LEDGERS}
 
@@ -739,23 +866,26 @@ README = """# 样例台账（合成数据）/ Sample ledgers (synthetic data)
 
 本目录中的全部台账均为**合成样例数据**，由 `make data`（`python -m helpers generate`）按固定随机种子生成，
 不对应任何真实的人、单位或案件；其中的姓名、身份证号、电话号码均为虚构，仅用于演示个人信息不会进入任何输出。
-2021 年的数据行可复现该局公开发布的 2021 年度报告中的全部台账类数字，其他年份为合理的模拟值。
+{about_zh}
 
 Every ledger in this folder is **synthetic sample data**, generated deterministically by `make data`.
 No row describes a real person, employer or case; names, ID numbers and phone numbers are made up.
-The 2021 rows reproduce every ledger figure of the bureau's published 2021 report; the other years
-are plausible simulations. Columns and their meaning: see docs/data-contract.md.
+{about_en} Columns and their meaning: see docs/data-contract.md.
 """
 
 
-def write_all(out_dir: Path, scale: int = 1, seed: int = SEED) -> dict[str, int]:
+def write_all(out_dir: Path, scale: int = 1,
+              profile: BureauProfile | None = None) -> dict[str, int]:  # fmt: skip
     """Write every ledger as UTF-8 CSV with LF line ends; returns rows written per ledger."""
+    profile = profile or default_profile()
+    sample = sample_of(profile)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
-    for name, frame in build_all(scale, seed).items():
+    for name, frame in build_all(scale, profile).items():
         write_csv(frame, out_dir / f"{name}.csv")
         counts[name] = len(frame)
-    (out_dir / "README.md").write_text(README, encoding="utf-8")
+    readme = README.format(about_zh=sample.about_zh.strip(), about_en=sample.about_en.strip())
+    (out_dir / "README.md").write_text(readme, encoding="utf-8")
     (out_dir / "SYNTHETIC").write_text(
         "本目录为合成样例数据，据此生成的报告会标注样例提示。/ Synthetic sample data.\n",
         encoding="utf-8",

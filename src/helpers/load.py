@@ -30,7 +30,8 @@ import pandas as pd
 import pandera.pandas as pa
 import python_calamine
 
-from .contract import DATE_FORMAT, KIND_EXPECTED, LEDGERS, YES, LedgerSpec, schema_for
+from .bureau import BureauProfile, default_profile, profile_key
+from .contract import DATE_FORMAT, KIND_EXPECTED, LEDGERS, YES, LedgerSpec, ledgers_for, schema_of
 from .errors import LedgerError, Problem
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -105,6 +106,8 @@ class Ledgers:
     data_dir: Path
     frames: dict[str, pd.DataFrame]
     files: dict[str, Path] = field(default_factory=dict)
+    # The bureau whose names the ledgers use; metrics read its programmes (e.g. the lecture brand).
+    profile: BureauProfile = field(default_factory=default_profile)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -757,8 +760,16 @@ def _unparsable_expected(kind: str, value: str) -> str:
     return f"应为{zh} / {en}"
 
 
-def _expected(spec: LedgerSpec, column: str, check: str) -> str:
+def _expected(spec: LedgerSpec, column: str, check: str, value: object = None) -> str:
     col = spec.column(column) if column in spec.column_names else None
+    if check.startswith("isin") and col is not None and col.allowed_from:
+        # A misspelt organisation name: the nearest names of the bureau profile come first.
+        near = difflib.get_close_matches(str(value), col.allowed, n=3, cutoff=0.5) if value else []
+        where = f"机关档案 {profile_key(col.allowed_from)}"
+        if near:
+            return (f"不是{where}所列的名称，最接近的是：{'、'.join(near)} / not a name listed in "
+                    f"the bureau profile; closest: {', '.join(near)}")  # fmt: skip
+        return f"应为{where}所列名称之一 / expected a name of the bureau profile: {'、'.join(col.allowed)}"
     if check.startswith("isin") and col is not None:
         return f"应为以下之一 / expected one of: {'、'.join(col.allowed)}"
     if check.startswith("greater_than_or_equal_to") and col is not None:
@@ -875,8 +886,9 @@ def _schema_problems(
 
         def make(index, column=column, check=check) -> Problem:
             value = raw.frame.at[index, column] if column in raw.frame else None
-            return Problem(name, raw.line_of(index), column, "" if pd.isna(value) else str(value),
-                           _expected(spec, column, check))  # fmt: skip
+            shown = "" if pd.isna(value) else str(value)
+            return Problem(name, raw.line_of(index), column, shown,
+                           _expected(spec, column, check, shown))  # fmt: skip
 
         problems += _bounded(raw, column, raw.frame.index[at], _kind_of(check), make)
     return problems
@@ -975,8 +987,9 @@ def _convert(
 def validate_raw(raw: RawLedger, spec: LedgerSpec,
                  aliases: Mapping[str, str] | None = None) -> pd.DataFrame:  # fmt: skip
     """Cells first (pandera's column checks), then the row rules, then repeated ids; a cell
-    reported by an earlier step is not reported again. Columns come back in contract order."""
-    schema = copy.copy(schema_for(spec.name))
+    reported by an earlier step is not reported again. Columns come back in contract order;
+    `spec` carries the bureau's names (contract.ledgers_for)."""
+    schema = copy.copy(schema_of(spec))
     row_checks, schema.checks = schema.checks, []
     frame = raw.frame.copy()
     converted = _Reported(frame)
@@ -998,13 +1011,15 @@ def validate_raw(raw: RawLedger, spec: LedgerSpec,
 
 
 def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False,
-                aliases: Mapping[str, str] | None = None, sheet: str | None = None) -> pd.DataFrame:  # fmt: skip
+                aliases: Mapping[str, str] | None = None, sheet: str | None = None,
+                profile: BureauProfile | None = None) -> pd.DataFrame:  # fmt: skip
     """One validated ledger; personal columns are dropped unless a caller needs them. Stops when
     the folder holds several files for the ledger: which one is current is the analyst's call.
+    Organisation names are checked against the bureau profile (the sample bureau's by default).
 
     `aliases` maps further header spellings to contract columns ({"受理日期": "received_date"});
     `sheet` names the workbook sheet to read instead of the one whose header fits best."""
-    spec = LEDGERS[name]
+    spec = ledgers_for(profile)[name]
     data_dir = Path(data_dir)
     candidates = ledger_candidates(data_dir, name)
     if len(candidates) > 1:
@@ -1034,17 +1049,20 @@ def _cross_ledger_problems(
 
 
 def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_personal: bool = False,
+                 profile: BureauProfile | None = None,
                  aliases: Mapping[str, Mapping[str, str]] | None = None,
                  sheets: Mapping[str, str] | None = None) -> Ledgers:  # fmt: skip
     """All ledgers, validated together: raises one LedgerError listing every problem found.
 
-    `aliases` gives, per ledger, further header spellings and the contract column each stands
-    for, on top of the contract's names and Chinese labels (a bureau's own export headers):
-    {"disputes": {"受理日期": "received_date"}}. `sheets` names, per ledger, the workbook sheet
-    to read ({"disputes": "数据"}); without it the sheet whose header fits the contract best is
-    read."""
-    aliases = aliases or {}
-    sheets = sheets or {}
+    `profile` is the bureau whose organisation names the ledgers must use (default: the sample
+    bureau); its intake options are used unless given here. `aliases` gives, per ledger,
+    further header spellings and the contract column each stands for, on top of the contract's
+    names and Chinese labels (a bureau's own export headers): {"disputes": {"受理日期":
+    "received_date"}}. `sheets` names, per ledger, the workbook sheet to read ({"disputes":
+    "数据"}); without it the sheet whose header fits the contract best is read."""
+    profile = profile or default_profile()
+    aliases = profile.aliases if aliases is None else aliases
+    sheets = profile.sheets if sheets is None else sheets
     data_dir = Path(data_dir)
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
@@ -1067,11 +1085,12 @@ def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_persona
     for name in names or list(LEDGERS):
         try:
             frames[name] = load_ledger(data_dir, name, keep_personal=keep_personal,
-                                       aliases=aliases.get(name), sheet=sheets.get(name))  # fmt: skip
+                                       aliases=aliases.get(name), sheet=sheets.get(name),
+                                       profile=profile)  # fmt: skip
             files[name] = find_ledger_file(data_dir, name)  # type: ignore[assignment]
         except LedgerError as error:
             problems.extend(error.problems)
     problems.extend(_cross_ledger_problems(frames, files))
     if problems:
         raise LedgerError(problems)
-    return Ledgers(data_dir, frames, files)
+    return Ledgers(data_dir, frames, files, profile)

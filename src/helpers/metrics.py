@@ -106,6 +106,50 @@ def ratio_of(numerator: Result, denominator: Result, places: int = 1) -> Result:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A worked example of a 口径: a few hand-made ledger rows and the value the rule must give.
+
+    `rows` maps each ledger to a small table written as the file holds it: a header of column
+    names, then one line per row, cells separated by "|" (an empty cell is an empty field). Only
+    the id column and the columns the rule reads appear, and any named in `unread`: columns the
+    口径 says do not matter, shown so that the example proves it. The tests run every example and
+    docs/data-contract.md prints it under its metric, so the definition cannot drift.
+    """
+
+    year: int
+    value: Value
+    note: str
+    rows: dict[str, str]
+    unread: tuple[str, ...] = ()
+
+    def tables(self, programmes: dict[str, str] | None = None) -> dict[str, list[dict[str, str]]]:
+        """Each ledger's rows as cells of text, keyed by column ("" for an empty cell).
+
+        A cell may name a bureau's programme by its profile key ("{lecture_brand}"), so that no
+        bureau's own names are written into the catalogue; given `programmes`, it is filled in.
+        """
+        out = {}
+        for ledger, text in self.rows.items():
+            header, *body = [[cell.strip() for cell in line.split("|")]
+                             for line in text.strip().splitlines()]  # fmt: skip
+            if programmes is not None:
+                body = [[cell.format_map(programmes) if "{" in cell else cell for cell in row]
+                        for row in body]  # fmt: skip
+            out[ledger] = [dict(zip(header, row, strict=True)) for row in body]
+        return out
+
+
+def examples(*cases: Example):
+    """Attach worked examples to a rule; `_register`, applied next, puts them on the metric."""
+
+    def wrap(fn):
+        fn.examples = cases
+        return fn
+
+    return wrap
+
+
+@dataclass(frozen=True)
 class Metric:
     id: str
     name: str
@@ -113,6 +157,7 @@ class Metric:
     source: str  # a ledger name, several joined by "+", or "manual"
     definition: str
     rule: Callable[[Ledgers, int], Result] | None = None
+    examples: tuple[Example, ...] = ()
 
     @property
     def is_manual(self) -> bool:
@@ -136,7 +181,7 @@ CATALOGUE: dict[str, Metric] = {}
 
 def _register(id, name, unit, source, definition):
     def wrap(fn):
-        CATALOGUE[id] = Metric(id, name, unit, source, definition, fn)
+        CATALOGUE[id] = Metric(id, name, unit, source, definition, fn, getattr(fn, "examples", ()))
         return fn
 
     return wrap
@@ -188,6 +233,20 @@ def _approved(L: Ledgers, year: int, ownership: str) -> Result:
            "training_approvals",
            "决定日期在当年、审批事项为“设立”、决定为“准予”的民办机构数（按机构名称去重；名称比较时"
            "全角半角视为相同、忽略空格）")  # fmt: skip
+@examples(
+    Example(2021, 2, "同一机构当年两次准予设立（全角、半角括号，多一个空格）只计一家；"
+                     "1月1日、12月31日的决定计入当年；变更、不予、外资和上年的不计", {
+        "training_approvals": """
+            approval_id | decision_date | ownership | item | decision | institution_name
+            SP-01       | 2021-01-01    | 民办      | 设立 | 准予     | 上海启航（东区）职业培训学校
+            SP-02       | 2021-06-01    | 民办      | 设立 | 准予     | 上海启航 (东区)职业培训学校
+            SP-03       | 2021-12-31    | 民办      | 设立 | 准予     | 上海新起点职业技能培训中心
+            SP-04       | 2021-05-01    | 民办      | 变更 | 准予     | 上海远航职业培训学校
+            SP-05       | 2021-05-01    | 民办      | 设立 | 不予     | 上海远航职业培训学校
+            SP-06       | 2020-12-31    | 民办      | 设立 | 准予     | 上海明德职业培训学校
+            SP-07       | 2021-03-01    | 外资      | 设立 | 准予     | 上海环球职业技能培训中心
+        """}),
+)  # fmt: skip
 def _private_approved(L, year):
     return _approved(L, year, "民办")
 
@@ -196,6 +255,16 @@ def _private_approved(L, year):
            "training_approvals",
            "决定日期在当年、审批事项为“设立”、决定为“准予”的外资机构数（按机构名称去重；名称比较时"
            "全角半角视为相同、忽略空格）")  # fmt: skip
+@examples(
+    Example(2021, 1, "同一外资机构当年两次准予设立（全角、半角括号）只计一家；次年1月1日的决定和民办机构不计", {
+        "training_approvals": """
+            approval_id | decision_date | ownership | item | decision | institution_name
+            SP-11       | 2021-01-01    | 外资      | 设立 | 准予     | 上海环球（中外合作）职业技能培训中心
+            SP-12       | 2021-09-30    | 外资      | 设立 | 准予     | 上海环球(中外合作)职业技能培训中心
+            SP-13       | 2022-01-01    | 外资      | 设立 | 准予     | 上海太平洋职业培训中心
+            SP-14       | 2021-04-01    | 民办      | 设立 | 准予     | 上海明德职业培训学校
+        """}),
+)  # fmt: skip
 def _foreign_approved(L, year):
     return _approved(L, year, "外资")
 
@@ -225,6 +294,16 @@ def _disclosure_answered(L: Ledgers, year: int) -> pd.DataFrame:
     "disclosure_requests",
     "收到申请日期在当年的申请数（本年新收，不含上年结转）",
 )
+@examples(
+    Example(2021, 2, "1月1日、12月31日收到的计入当年；上年12月31日、次年1月1日收到的不计", {
+        "disclosure_requests": """
+            request_id | received_date
+            GK-01      | 2020-12-31
+            GK-02      | 2021-01-01
+            GK-03      | 2021-12-31
+            GK-04      | 2022-01-01
+        """}),
+)  # fmt: skip
 def _disclosure_received(L, year):
     d = by_year(L["disclosure_requests"], "received_date", year)
     return counted("disclosure_requests", d, "received_date")
@@ -237,6 +316,17 @@ def _disclosure_received(L, year):
     "disclosure_requests",
     "答复日期在当年的申请数（含上年结转至本年答复的申请）",
 )
+@examples(
+    Example(2021, 2, "按答复日期归年：12月31日答复的计入当年，次年1月1日答复的和尚未答复的不计", {
+        "disclosure_requests": """
+            request_id | reply_date
+            GK-01      | 2021-01-04
+            GK-02      | 2021-12-31
+            GK-03      | 2020-12-31
+            GK-04      |
+            GK-05      | 2022-01-01
+        """}),
+)  # fmt: skip
 def _disclosure_answered_count(L, year):
     return counted("disclosure_requests", _disclosure_answered(L, year), "reply_date")
 
@@ -248,6 +338,18 @@ def _disclosure_answered_count(L, year):
     "disclosure_requests",
     "以前任一年度收到、截至上年 12 月 31 日尚未答复的申请数（不限于上一年收到的申请）",
 )
+@examples(
+    Example(2021, 3, "2019年收到、2021年才答复或至今未答复的也计入2021年的上年结转；"
+                     "上年12月31日已答复的和当年收到的不计", {
+        "disclosure_requests": """
+            request_id | received_date | reply_date
+            GK-01      | 2019-05-06    | 2021-01-05
+            GK-02      | 2019-03-01    |
+            GK-03      | 2020-12-31    | 2021-01-04
+            GK-04      | 2020-06-01    | 2020-12-31
+            GK-05      | 2021-01-01    |
+        """}),
+)  # fmt: skip
 def _disclosure_carried_in(L, year):
     d = L["disclosure_requests"]
     before = d["received_date"].dt.year < year
@@ -262,6 +364,18 @@ def _disclosure_carried_in(L, year):
     "disclosure_requests",
     "当年及以前收到、截至当年 12 月 31 日尚未答复的申请数",
 )
+@examples(
+    Example(2021, 2, "12月31日收到、次年答复的结转；2019年收到、至今未答复的仍结转；"
+                     "12月31日答复的和次年收到的不结转", {
+        "disclosure_requests": """
+            request_id | received_date | reply_date
+            GK-01      | 2019-05-06    |
+            GK-02      | 2021-12-31    | 2022-01-04
+            GK-03      | 2021-03-01    | 2021-12-31
+            GK-04      | 2022-01-01    |
+            GK-05      | 2020-02-01    | 2021-06-01
+        """}),
+)  # fmt: skip
 def _disclosure_carried_out(L, year):
     d = L["disclosure_requests"]
     upto = d["received_date"].dt.year <= year
@@ -276,6 +390,17 @@ def _disclosure_carried_out(L, year):
     "disclosure_requests",
     "当年答复的申请中，被申请行政复议或被提起行政诉讼的件数（两者都有的计一件）",
 )
+@examples(
+    Example(2021, 2, "既被申请复议又被起诉的只计一件；12月31日答复的计入，上年答复的和尚未答复的不计", {
+        "disclosure_requests": """
+            request_id | reply_date | reconsideration_filed | litigation_filed
+            GK-01      | 2021-03-01 | 是                    | 是
+            GK-02      | 2021-12-31 | 否                    | 是
+            GK-03      | 2021-05-01 | 否                    | 否
+            GK-04      | 2020-12-31 | 是                    | 否
+            GK-05      |            | 是                    | 否
+        """}),
+)  # fmt: skip
 def _disclosure_challenged(L, year):
     d = _disclosure_answered(L, year)
     hit = d[d["reconsideration_filed"] | d["litigation_filed"]]
@@ -298,6 +423,16 @@ def bureau_meetings(L: Ledgers, year: int) -> pd.DataFrame:
     "meetings",
     "会议类型为“局务会”、会议日期在当年的会议数",
 )
+@examples(
+    Example(2021, 2, "1月1日、12月31日召开的局务会计入当年；局党组会和上年12月31日的局务会不计", {
+        "meetings": """
+            meeting_id | meeting_date | meeting_type
+            HY-01      | 2021-01-01   | 局务会
+            HY-02      | 2021-12-31   | 局务会
+            HY-03      | 2021-06-01   | 局党组会
+            HY-04      | 2020-12-31   | 局务会
+        """}),
+)  # fmt: skip
 def _meetings(L, year):
     return counted("meetings", bureau_meetings(L, year), "meeting_date", "meeting_type")
 
@@ -309,6 +444,22 @@ def _meetings(L, year):
     "meetings+meeting_topics",
     "当年局务会上研究的议题数（议题按所属会议的日期归年，不看议题本身；其他类型会议的议题不计）",
 )
+@examples(
+    Example(2021, 2, "议题按所属会议的日期归年：上年12月31日局务会的议题不计；局长办公会的议题不计", {
+        "meetings": """
+            meeting_id | meeting_date | meeting_type
+            HY-01      | 2021-12-31   | 局务会
+            HY-02      | 2020-12-31   | 局务会
+            HY-03      | 2021-03-01   | 局长办公会
+        """,
+        "meeting_topics": """
+            topic_id | meeting_id
+            YT-01    | HY-01
+            YT-02    | HY-01
+            YT-03    | HY-02
+            YT-04    | HY-03
+        """}),
+)  # fmt: skip
 def _topics(L, year):
     meetings = bureau_meetings(L, year)[["meeting_id", "meeting_date", "meeting_type"]]
     topics = L["meeting_topics"]
@@ -327,6 +478,16 @@ def _topics(L, year):
     "fair_competition_reviews",
     "审查日期在当年的公平竞争审查件数",
 )
+@examples(
+    Example(2021, 2, "1月1日、12月31日审查的计入当年；上年12月31日、次年1月1日审查的不计", {
+        "fair_competition_reviews": """
+            review_id | review_date
+            SC-01     | 2021-01-01
+            SC-02     | 2021-12-31
+            SC-03     | 2020-12-31
+            SC-04     | 2022-01-01
+        """}),
+)  # fmt: skip
 def _fair(L, year):
     r = by_year(L["fair_competition_reviews"], "review_date", year)
     return counted("fair_competition_reviews", r, "review_date")
@@ -346,6 +507,16 @@ def documents_issued(L: Ledgers, year: int) -> pd.DataFrame:
     "normative_documents",
     "印发日期在当年的规范性文件数",
 )
+@examples(
+    Example(2021, 3, "1月1日、12月31日印发的计入当年；次年1月1日印发的不计", {
+        "normative_documents": """
+            doc_number          | issued_date
+            浦人社规〔2021〕1号 | 2021-01-01
+            浦人社规〔2021〕2号 | 2021-07-01
+            浦人社规〔2021〕3号 | 2021-12-31
+            浦人社规〔2022〕1号 | 2022-01-01
+        """}),
+)  # fmt: skip
 def _docs_issued(L, year):
     return counted("normative_documents", documents_issued(L, year), "issued_date")
 
@@ -357,6 +528,16 @@ def _docs_issued(L, year):
     "normative_documents",
     "当年印发且经法制审核的文件数 ÷ 当年印发的文件数 × 100%，保留两位小数",
 )
+@examples(
+    Example(2021, 66.67, "当年印发3件、经审核2件：66.666…%四舍五入为66.67%；上年12月31日印发的不计", {
+        "normative_documents": """
+            doc_number          | issued_date | legal_review
+            浦人社规〔2021〕1号 | 2021-01-01  | 是
+            浦人社规〔2021〕2号 | 2021-12-31  | 是
+            浦人社规〔2021〕3号 | 2021-06-01  | 否
+            浦人社规〔2020〕9号 | 2020-12-31  | 否
+        """}),
+)  # fmt: skip
 def _docs_reviewed(L, year):
     d = documents_issued(L, year)
     return rate_of(counted("normative_documents", d[d["legal_review"]], "issued_date", "legal_review"),
@@ -371,6 +552,21 @@ def _docs_reviewed(L, year):
     "当年印发且“是否报送备案”为“是”的文件数 ÷ 当年印发的文件数 × 100%，保留两位小数"
     "（以备案标记为准，不看备案日期：次年初报送备案的也计入）",
 )
+@examples(
+    Example(2021, 87.5, "当年印发8件、报送备案7件：87.5%，报告写作87.50%；12月31日印发、"
+                        "次年1月才备案的也计入（看备案标记，不看备案日期）", {
+        "normative_documents": """
+            doc_number          | issued_date | filed_for_record | filing_date
+            浦人社规〔2021〕1号 | 2021-01-01  | 是               | 2021-01-20
+            浦人社规〔2021〕2号 | 2021-02-15  | 是               | 2021-03-01
+            浦人社规〔2021〕3号 | 2021-04-01  | 是               | 2021-04-20
+            浦人社规〔2021〕4号 | 2021-06-01  | 是               | 2021-06-18
+            浦人社规〔2021〕5号 | 2021-08-01  | 是               | 2021-08-19
+            浦人社规〔2021〕6号 | 2021-10-01  | 是               | 2021-10-25
+            浦人社规〔2021〕7号 | 2021-11-01  | 否               |
+            浦人社规〔2021〕8号 | 2021-12-31  | 是               | 2022-01-14
+        """}, unread=("filing_date",)),
+)  # fmt: skip
 def _docs_filed(L, year):
     d = documents_issued(L, year)
     filed = counted("normative_documents", d[d["filed_for_record"]], "issued_date",
@@ -389,9 +585,23 @@ def _docs_filed(L, year):
     "执法资格培训考试日期在当年、考试结果不是“缺考”、上岗日期在当年或上一年的人员数"
     "（缺考者未参加考试；更早上岗的人员复考不算新上岗）",
 )
+@examples(
+    Example(2021, 2, "上年1月1日上岗、当年考试不合格的计入；缺考的、2019年12月31日上岗复考的、"
+                     "次年才上岗的、上年考试的和尚未考试的不计", {
+        "enforcement_officers": """
+            officer_id | onboard_date | exam_date  | exam_result
+            ZF-01      | 2021-02-01   | 2021-04-09 | 合格
+            ZF-02      | 2020-01-01   | 2021-01-15 | 不合格
+            ZF-03      | 2021-03-01   | 2021-04-09 | 缺考
+            ZF-04      | 2019-12-31   | 2021-04-09 | 合格
+            ZF-05      | 2020-11-20   | 2020-12-31 | 合格
+            ZF-06      | 2021-10-01   |            |
+            ZF-07      | 2022-01-10   | 2021-12-20 | 合格
+        """}),
+)  # fmt: skip
 def _new_officers(L, year):
     o = by_year(L["enforcement_officers"], "exam_date", year)
-    new = o[(o["exam_result"] != "缺考") & (o["onboard_date"].dt.year >= year - 1)]
+    new = o[(o["exam_result"] != "缺考") & o["onboard_date"].dt.year.between(year - 1, year)]
     return counted("enforcement_officers", new, "exam_date", "exam_result", "onboard_date")
 
 
@@ -399,6 +609,24 @@ def _new_officers(L, year):
            "litigation_cases+reconsideration_cases",
            "当年审结的行政诉讼（各审级）和行政复议案件中，被诉（被申请）行为属行政执法"
            "（行政处罚、行政检查、行政强制、投诉举报处理），且结果为撤销、变更、确认违法或责令履行的件数")  # fmt: skip
+@examples(
+    Example(2021, 3, "诉讼、复议合计：执法行为被撤销、确认违法、责令履行的计入（含12月31日、1月1日审结）；"
+                     "工伤认定等非执法行为、维持或驳回的、上年和次年审结的不计", {
+        "litigation_cases": """
+            case_id | concluded_date | action_type | result
+            XS-01   | 2021-03-01     | 行政处罚    | 撤销
+            XS-02   | 2021-12-31     | 行政检查    | 确认违法
+            XS-03   | 2021-05-01     | 工伤认定    | 撤销
+            XS-04   | 2021-05-01     | 行政处罚    | 驳回诉讼请求
+            XS-05   | 2020-12-31     | 行政强制    | 变更
+        """,
+        "reconsideration_cases": """
+            case_id | concluded_date | action_type  | result
+            FY-01   | 2021-01-01     | 投诉举报处理 | 责令履行
+            FY-02   | 2021-06-01     | 行政处罚     | 维持
+            FY-03   | 2022-01-01     | 行政处罚     | 撤销
+        """}),
+)  # fmt: skip
 def _enforcement_lost(L, year):
     lit = by_year(L["litigation_cases"], "concluded_date", year)
     rec = by_year(L["reconsideration_cases"], "concluded_date", year)
@@ -434,6 +662,16 @@ ORG_COLUMNS = ("org_type", "established_date", "dissolved_date")
     "mediation_orgs",
     "组织类型为“联调分中心”、设立日期在当年的组织数（当年设立又撤销的也计入）",
 )
+@examples(
+    Example(2021, 2, "当年设立又撤销的计入；12月31日设立的计入，上年12月31日设立的和联调中心不计", {
+        "mediation_orgs": """
+            org_id | org_type   | established_date | dissolved_date
+            TJ-01  | 联调分中心 | 2021-01-01       | 2021-11-30
+            TJ-02  | 联调分中心 | 2021-12-31       |
+            TJ-03  | 联调分中心 | 2020-12-31       |
+            TJ-04  | 联调中心   | 2021-05-01       |
+        """}, unread=("dissolved_date",)),
+)  # fmt: skip
 def _new_subcenters(L, year):
     o = by_year(L["mediation_orgs"], "established_date", year)
     return counted("mediation_orgs", o[o["org_type"] == "联调分中心"], "org_type",
@@ -447,6 +685,19 @@ def _new_subcenters(L, year):
     "mediation_orgs",
     "截至当年 12 月 31 日已设立且未撤销的街镇调解组织数（12 月 31 日当天撤销的不计）",
 )
+@examples(
+    Example(2021, 3, "12月31日当天撤销的不计，次年1月1日撤销的计入；12月31日设立的计入，"
+                     "次年设立的和开发区调解组织不计", {
+        "mediation_orgs": """
+            org_id | org_type       | established_date | dissolved_date
+            TJ-01  | 街镇调解组织   | 2015-01-01       |
+            TJ-02  | 街镇调解组织   | 2015-01-01       | 2021-12-31
+            TJ-03  | 街镇调解组织   | 2015-01-01       | 2022-01-01
+            TJ-04  | 街镇调解组织   | 2021-12-31       |
+            TJ-05  | 街镇调解组织   | 2022-01-01       |
+            TJ-06  | 开发区调解组织 | 2015-01-01       |
+        """}),
+)  # fmt: skip
 def _street_orgs(L, year):
     return counted("mediation_orgs", active_orgs(L, year, "街镇调解组织"), *ORG_COLUMNS)
 
@@ -458,6 +709,17 @@ def _street_orgs(L, year):
     "mediation_orgs",
     "截至当年 12 月 31 日已设立且未撤销的开发区调解组织数（12 月 31 日当天撤销的不计）",
 )
+@examples(
+    Example(2021, 2, "12月31日当天撤销的不计；12月31日设立的计入；街镇调解组织不计", {
+        "mediation_orgs": """
+            org_id | org_type       | established_date | dissolved_date
+            TJ-11  | 开发区调解组织 | 2016-03-01       |
+            TJ-12  | 开发区调解组织 | 2016-03-01       | 2021-12-31
+            TJ-13  | 开发区调解组织 | 2020-05-01       | 2021-12-30
+            TJ-14  | 开发区调解组织 | 2021-12-31       |
+            TJ-15  | 街镇调解组织   | 2016-01-01       |
+        """}),
+)  # fmt: skip
 def _zone_orgs(L, year):
     return counted("mediation_orgs", active_orgs(L, year, "开发区调解组织"), *ORG_COLUMNS)
 
@@ -485,6 +747,18 @@ CLOSED_COLUMNS = ("closed_date", "body_type", "outcome")
     "受理日期在当年的案件数，调解组织与仲裁院合计（台账每行一件：调解不成转仲裁的争议在调解组织、"
     "仲裁院各有一行，各计一件；仲裁院决定不予受理的案件已登记，也计入）",
 )
+@examples(
+    Example(2021, 4, "调解不成转仲裁的争议在调解组织、仲裁院各一行，各计一件；不予受理的登记案件和"
+                     "未结案件计入；上年12月31日受理的不计", {
+        "disputes": """
+            case_id | received_date | body_type | outcome
+            AJ-01   | 2021-01-01    | 调解组织  | 调解不成
+            AJ-02   | 2021-02-10    | 仲裁院    | 仲裁裁决
+            AJ-03   | 2021-12-31    | 仲裁院    | 不予受理
+            AJ-04   | 2021-06-01    | 仲裁院    |
+            AJ-05   | 2020-12-31    | 调解组织  | 调解成功
+        """}, unread=("body_type", "outcome")),
+)  # fmt: skip
 def _accepted(L, year):
     return counted("disputes", disputes_received(L, year), "received_date")
 
@@ -496,6 +770,16 @@ def _accepted(L, year):
     "disputes",
     "受理机构为仲裁院、受理日期在当年的案件数（含结果为“不予受理”的登记案件）",
 )
+@examples(
+    Example(2021, 2, "结果为“不予受理”的登记案件计入；12月31日受理的计入；调解组织的和上年受理的不计", {
+        "disputes": """
+            case_id | received_date | body_type | outcome
+            AJ-01   | 2021-01-01    | 调解组织  | 调解不成
+            AJ-02   | 2021-02-10    | 仲裁院    | 仲裁裁决
+            AJ-03   | 2021-12-31    | 仲裁院    | 不予受理
+            AJ-04   | 2020-12-31    | 仲裁院    | 撤诉
+        """}, unread=("outcome",)),
+)  # fmt: skip
 def _accepted_arbitration(L, year):
     d = disputes_received(L, year)
     return counted("disputes", d[d["body_type"] == "仲裁院"], "received_date", "body_type")
@@ -508,6 +792,17 @@ def _accepted_arbitration(L, year):
     "disputes",
     "受理机构为调解组织、受理日期在当年的案件数",
 )
+@examples(
+    Example(2021, 2, "1月1日、12月31日受理的计入当年；次年、上年受理的和仲裁院的不计", {
+        "disputes": """
+            case_id | received_date | body_type
+            AJ-01   | 2021-01-01    | 调解组织
+            AJ-02   | 2021-12-31    | 调解组织
+            AJ-03   | 2022-01-01    | 调解组织
+            AJ-04   | 2021-03-01    | 仲裁院
+            AJ-05   | 2020-12-31    | 调解组织
+        """}),
+)  # fmt: skip
 def _accepted_mediation(L, year):
     d = disputes_received(L, year)
     return counted("disputes", d[d["body_type"] == "调解组织"], "received_date", "body_type")
@@ -516,6 +811,20 @@ def _accepted_mediation(L, year):
 @_register("disputes.closed_total", "办结劳动人事争议案件数", "件", "disputes",
            "结案日期在当年的办结案件数（含上年结转）：调解组织调解成功的案件 + 仲裁院结案的案件；"
            "调解不成的案件转入仲裁，不重复计为办结")  # fmt: skip
+@examples(
+    Example(2021, 4, "2019年受理、2021年结案的计入；调解成功和仲裁院各类结案（含不予受理、12月31日结案）"
+                     "计入；调解不成的不算办结；未结的和上年结案的不计", {
+        "disputes": """
+            case_id | received_date | closed_date | body_type | outcome
+            AJ-01   | 2019-11-20    | 2021-01-04  | 仲裁院    | 仲裁裁决
+            AJ-02   | 2021-03-01    | 2021-04-01  | 调解组织  | 调解成功
+            AJ-03   | 2021-03-05    | 2021-04-20  | 调解组织  | 调解不成
+            AJ-04   | 2021-04-21    | 2021-12-31  | 仲裁院    | 仲裁调解
+            AJ-05   | 2021-10-01    | 2021-10-08  | 仲裁院    | 不予受理
+            AJ-06   | 2021-12-01    |             | 仲裁院    |
+            AJ-07   | 2020-12-01    | 2020-12-31  | 调解组织  | 调解成功
+        """}, unread=("received_date",)),
+)  # fmt: skip
 def _closed(L, year):
     return counted("disputes", disputes_closed(L, year), *CLOSED_COLUMNS)
 
@@ -527,6 +836,18 @@ def _closed(L, year):
     "disputes",
     "受理机构为调解组织、结果为“调解成功”、结案日期在当年的案件数（含上年结转）",
 )
+@examples(
+    Example(2021, 2, "上年受理、当年调解成功的计入；12月31日结案的计入；调解不成的、仲裁调解的和"
+                     "次年1月1日结案的不计", {
+        "disputes": """
+            case_id | received_date | closed_date | body_type | outcome
+            AJ-01   | 2020-12-15    | 2021-01-05  | 调解组织  | 调解成功
+            AJ-02   | 2021-05-01    | 2021-12-31  | 调解组织  | 调解成功
+            AJ-03   | 2021-05-01    | 2021-06-01  | 调解组织  | 调解不成
+            AJ-04   | 2021-06-02    | 2021-08-01  | 仲裁院    | 仲裁调解
+            AJ-05   | 2021-12-20    | 2022-01-01  | 调解组织  | 调解成功
+        """}, unread=("received_date",)),
+)  # fmt: skip
 def _mediated(L, year):
     d = disputes_closed(L, year)
     return counted("disputes", d[d["body_type"] == "调解组织"], *CLOSED_COLUMNS)
@@ -539,6 +860,18 @@ def _mediated(L, year):
     "disputes",
     "受理机构为仲裁院、结案日期在当年的案件数（含上年结转，各类结案方式，含不予受理）",
 )
+@examples(
+    Example(2021, 3, "2019年受理、2021年结案的计入；不予受理、撤诉也是结案；12月31日结案的计入，"
+                     "次年1月1日结案的和调解组织的不计", {
+        "disputes": """
+            case_id | received_date | closed_date | body_type | outcome
+            AJ-01   | 2019-12-20    | 2021-02-01  | 仲裁院    | 仲裁裁决
+            AJ-02   | 2021-03-01    | 2021-03-08  | 仲裁院    | 不予受理
+            AJ-03   | 2021-04-01    | 2021-12-31  | 仲裁院    | 撤诉
+            AJ-04   | 2021-04-01    | 2021-05-01  | 调解组织  | 调解成功
+            AJ-05   | 2021-11-01    | 2022-01-01  | 仲裁院    | 终结审理
+        """}, unread=("received_date",)),
+)  # fmt: skip
 def _closed_arbitration(L, year):
     d = disputes_closed(L, year)
     return counted("disputes", d[d["body_type"] == "仲裁院"], *CLOSED_COLUMNS)
@@ -547,6 +880,27 @@ def _closed_arbitration(L, year):
 @_register("disputes.mediation_to_arbitration_closure_ratio", "调解、仲裁结案比", "比 1", "disputes",
            "调解组织调解成功结案数 ÷ 仲裁院结案数（均按结案日期在当年计），四舍五入保留一位小数，"
            "写作“X 比 1”；仲裁院结案数为 0 时无此比值，报告显示“—”")  # fmt: skip
+@examples(
+    Example(2021, 0.3, "调解成功1件 ÷ 仲裁院结案4件 = 0.25，四舍五入为0.3（写作0.3比1，不按银行家舍入"
+                       "取0.2）；调解不成的和上年结案的不计", {
+        "disputes": """
+            case_id | closed_date | body_type | outcome
+            AJ-01   | 2021-01-01  | 调解组织  | 调解成功
+            AJ-02   | 2021-02-01  | 调解组织  | 调解不成
+            AJ-03   | 2021-03-01  | 仲裁院    | 仲裁裁决
+            AJ-04   | 2021-04-01  | 仲裁院    | 仲裁调解
+            AJ-05   | 2021-05-01  | 仲裁院    | 撤诉
+            AJ-06   | 2021-12-31  | 仲裁院    | 不予受理
+            AJ-07   | 2020-12-31  | 调解组织  | 调解成功
+        """}),
+    Example(2021, None, "当年仲裁院没有结案（次年1月1日结案的不计）：无此比值，报告显示“—”", {
+        "disputes": """
+            case_id | closed_date | body_type | outcome
+            AJ-01   | 2021-03-01  | 调解组织  | 调解成功
+            AJ-02   | 2021-03-02  | 调解组织  | 调解不成
+            AJ-03   | 2022-01-01  | 仲裁院    | 仲裁裁决
+        """}),
+)  # fmt: skip
 def _ratio(L, year):
     return ratio_of(_mediated(L, year), _closed_arbitration(L, year))
 
@@ -576,6 +930,16 @@ def _wage_resolved(L: Ledgers, year: int) -> pd.DataFrame:
     "wage_arrears_leads",
     "接收日期在当年的线索数",
 )
+@examples(
+    Example(2021, 2, "1月1日、12月31日接收的计入当年；上年12月31日、次年1月1日接收的不计", {
+        "wage_arrears_leads": """
+            lead_id | received_date
+            QX-01   | 2021-01-01
+            QX-02   | 2021-12-31
+            QX-03   | 2020-12-31
+            QX-04   | 2022-01-01
+        """}),
+)  # fmt: skip
 def _leads(L, year):
     return counted("wage_arrears_leads", wage_cohort(L, year), "received_date")
 
@@ -587,6 +951,17 @@ def _leads(L, year):
     "wage_arrears_leads",
     "当年接收、截至 12 月 31 日已办结的线索数",
 )
+@examples(
+    Example(2021, 2, "当年接收、12月31日办结的计入；12月31日接收、次年办结的不计；上年接收、当年办结的不计", {
+        "wage_arrears_leads": """
+            lead_id | received_date | closed_date
+            QX-01   | 2021-01-01    | 2021-12-31
+            QX-02   | 2021-12-31    | 2022-01-04
+            QX-03   | 2020-12-31    | 2021-01-05
+            QX-04   | 2021-06-01    |
+            QX-05   | 2021-03-01    | 2021-03-05
+        """}),
+)  # fmt: skip
 def _leads_closed(L, year):
     return counted("wage_arrears_leads", _wage_closed(L, year), "received_date", "closed_date")
 
@@ -598,6 +973,17 @@ def _leads_closed(L, year):
     "wage_arrears_leads",
     "当年接收、截至 12 月 31 日已办结且结果为“已解决”的线索数",
 )
+@examples(
+    Example(2021, 2, "当年接收、年底前办结且“已解决”的计入；不属实的、次年办结的和上年接收的不计", {
+        "wage_arrears_leads": """
+            lead_id | received_date | closed_date | result
+            QX-01   | 2021-01-01    | 2021-12-31  | 已解决
+            QX-02   | 2021-02-01    | 2021-03-01  | 不属实
+            QX-03   | 2021-12-31    | 2022-01-04  | 已解决
+            QX-04   | 2020-12-31    | 2021-01-05  | 已解决
+            QX-05   | 2021-04-01    | 2021-04-20  | 已解决
+        """}),
+)  # fmt: skip
 def _leads_resolved(L, year):
     return counted("wage_arrears_leads", _wage_resolved(L, year), "received_date", "closed_date",
                    "result")  # fmt: skip
@@ -610,6 +996,20 @@ def _leads_resolved(L, year):
     "wage_arrears_leads",
     "当年接收、截至 12 月 31 日已办结的线索数 ÷ 当年接收的线索数 × 100%，保留两位小数",
 )
+@examples(
+    Example(2021, 83.33, "当年接收6起、年底前办结5起：83.333…%四舍五入为83.33%；12月31日接收、"
+                         "次年办结的只进分母；上年接收的不计", {
+        "wage_arrears_leads": """
+            lead_id | received_date | closed_date
+            QX-01   | 2021-01-01    | 2021-01-10
+            QX-02   | 2021-02-01    | 2021-02-20
+            QX-03   | 2021-03-01    | 2021-05-01
+            QX-04   | 2021-07-01    | 2021-12-31
+            QX-05   | 2021-09-01    | 2021-09-30
+            QX-06   | 2021-12-31    | 2022-01-04
+            QX-07   | 2020-12-20    | 2021-01-05
+        """}),
+)  # fmt: skip
 def _closure_rate(L, year):
     return rate_of(_leads_closed(L, year), _leads(L, year))
 
@@ -621,6 +1021,20 @@ def _closure_rate(L, year):
     "wage_arrears_leads",
     "当年接收、截至 12 月 31 日已办结且已解决的线索数 ÷ 当年接收的线索数 × 100%，保留两位小数",
 )
+@examples(
+    Example(2021, 16.67, "当年接收6起、年底前已解决1起：16.666…%四舍五入为16.67%；其他结果、未办结的和"
+                         "次年才解决的只进分母；上年接收的不计", {
+        "wage_arrears_leads": """
+            lead_id | received_date | closed_date | result
+            QX-01   | 2021-01-01    | 2021-02-01  | 已解决
+            QX-02   | 2021-02-01    | 2021-03-01  | 不属实
+            QX-03   | 2021-03-01    | 2021-03-20  | 移送公安
+            QX-04   | 2021-04-01    |             |
+            QX-05   | 2021-06-01    | 2021-06-30  | 终止处理
+            QX-06   | 2021-12-31    | 2022-01-04  | 已解决
+            QX-07   | 2020-12-31    | 2021-01-04  | 已解决
+        """}),
+)  # fmt: skip
 def _resolution_rate(L, year):
     return rate_of(_leads_resolved(L, year), _leads(L, year))
 
@@ -633,6 +1047,18 @@ def _resolution_rate(L, year):
     "当年接收、截至 12 月 31 日已解决线索的追回金额（元）合计 ÷ 10000，四舍五入保留两位小数；"
     "追回金额空白的线索按 0 元计",
 )
+@examples(
+    Example(2021, 2.68, "12345.00元 + 14405.00元 = 26750元 = 2.675万元，四舍五入为2.68（不是2.67）；"
+                        "追回金额空白的按0元计；不属实的和次年办结的不计", {
+        "wage_arrears_leads": """
+            lead_id | received_date | closed_date | result | amount_recovered
+            QX-01   | 2021-01-05    | 2021-02-01  | 已解决 | 12345.00
+            QX-02   | 2021-01-06    | 2021-02-01  | 已解决 |
+            QX-03   | 2021-01-07    | 2021-02-01  | 不属实 | 500.00
+            QX-04   | 2021-12-31    | 2022-01-04  | 已解决 | 8000.00
+            QX-05   | 2021-03-01    | 2021-12-31  | 已解决 | 14405.00
+        """}),
+)  # fmt: skip
 def _amount_recovered(L, year):
     done = _wage_resolved(L, year)
     value = round_half_up(float(done["amount_recovered"].sum()) / 10000, 2)
@@ -654,6 +1080,16 @@ def proposals_closed(L: Ledgers, year: int) -> pd.DataFrame:
     "proposals",
     "办结日期在当年的建议、提案数（主办与会办合计）",
 )
+@examples(
+    Example(2021, 2, "主办、会办合计；1月1日、12月31日办结的计入当年；上年办结的和未办结的不计", {
+        "proposals": """
+            proposal_id | closed_date | role
+            TA-01       | 2021-01-01  | 主办
+            TA-02       | 2021-12-31  | 会办
+            TA-03       | 2020-12-31  | 主办
+            TA-04       |             | 主办
+        """}, unread=("role",)),
+)  # fmt: skip
 def _proposals_total(L, year):
     return counted("proposals", proposals_closed(L, year), "closed_date")
 
@@ -661,6 +1097,16 @@ def _proposals_total(L, year):
 @_register(
     "proposals.lead", "主办建议提案数", "件", "proposals", "当年办结、承办方式为“主办”的件数"
 )
+@examples(
+    Example(2021, 2, "1月1日、12月31日办结的主办件计入；会办件和次年办结的不计", {
+        "proposals": """
+            proposal_id | closed_date | role
+            TA-01       | 2021-01-01  | 主办
+            TA-02       | 2021-12-31  | 主办
+            TA-03       | 2021-05-01  | 会办
+            TA-04       | 2022-01-01  | 主办
+        """}),
+)  # fmt: skip
 def _proposals_lead(L, year):
     p = proposals_closed(L, year)
     return counted("proposals", p[p["role"] == "主办"], "closed_date", "role")
@@ -669,6 +1115,16 @@ def _proposals_lead(L, year):
 @_register(
     "proposals.co_handled", "会办建议提案数", "件", "proposals", "当年办结、承办方式为“会办”的件数"
 )
+@examples(
+    Example(2021, 2, "1月1日、12月31日办结的会办件计入；主办件和上年办结的不计", {
+        "proposals": """
+            proposal_id | closed_date | role
+            TA-01       | 2021-12-31  | 会办
+            TA-02       | 2021-05-01  | 主办
+            TA-03       | 2020-12-31  | 会办
+            TA-04       | 2021-01-01  | 会办
+        """}),
+)  # fmt: skip
 def _proposals_co(L, year):
     p = proposals_closed(L, year)
     return counted("proposals", p[p["role"] == "会办"], "closed_date", "role")
@@ -681,6 +1137,17 @@ def _proposals_co(L, year):
     "proposals",
     "当年办结、标记为“回头看”的人大代表建议件数",
 )
+@examples(
+    Example(2021, 2, "只计人大代表建议：标记“回头看”的政协提案不计；未标记的和上年办结的不计", {
+        "proposals": """
+            proposal_id | closed_date | is_revisit | kind
+            TA-01       | 2021-03-01  | 是         | 人大代表建议
+            TA-02       | 2021-03-01  | 是         | 政协提案
+            TA-03       | 2021-04-01  | 否         | 人大代表建议
+            TA-04       | 2020-12-31  | 是         | 人大代表建议
+            TA-05       | 2021-12-31  | 是         | 人大代表建议
+        """}),
+)  # fmt: skip
 def _revisits(L, year):
     p = proposals_closed(L, year)
     return counted("proposals", p[p["is_revisit"] & (p["kind"] == "人大代表建议")], "closed_date",
@@ -698,6 +1165,20 @@ RATINGS = ("closed_date", "attitude_satisfaction", "result_satisfaction")
     "当年办结且办理态度、办理结果两项评价均已反馈的件数中，两项均为“满意”的比例，保留两位小数"
     "（只反馈了一项的件不进分母也不进分子）",
 )
+@examples(
+    Example(2021, 50.0, "两项均反馈的4件中2件双满意：50%；只反馈一项或都未反馈的不进分子也不进分母；"
+                        "上年办结的不计", {
+        "proposals": """
+            proposal_id | closed_date | attitude_satisfaction | result_satisfaction
+            TA-01       | 2021-03-01  | 满意                  | 满意
+            TA-02       | 2021-03-02  | 满意                  | 基本满意
+            TA-03       | 2021-03-03  | 满意                  | 未反馈
+            TA-04       | 2021-03-04  | 未反馈                | 未反馈
+            TA-05       | 2021-12-31  | 满意                  | 满意
+            TA-06       | 2020-12-31  | 不满意                | 满意
+            TA-07       | 2021-05-01  | 不满意                | 不满意
+        """}),
+)  # fmt: skip
 def _double_satisfaction(L, year):
     p = proposals_closed(L, year)
     rated = p[(p["attitude_satisfaction"] != "未反馈") & (p["result_satisfaction"] != "未反馈")]
@@ -714,6 +1195,17 @@ def _double_satisfaction(L, year):
     "proposals",
     "当年办结、承办方式为“主办”且答复已主动公开的件数",
 )
+@examples(
+    Example(2021, 2, "当年办结的主办件中答复已公开的计入；未公开的、会办件和次年办结的不计", {
+        "proposals": """
+            proposal_id | closed_date | role | answer_published
+            TA-01       | 2021-01-01  | 主办 | 是
+            TA-02       | 2021-12-31  | 主办 | 是
+            TA-03       | 2021-06-01  | 主办 | 否
+            TA-04       | 2021-06-01  | 会办 | 是
+            TA-05       | 2022-01-01  | 主办 | 是
+        """}),
+)  # fmt: skip
 def _answers_published(L, year):
     p = proposals_closed(L, year)
     return counted("proposals", p[(p["role"] == "主办") & p["answer_published"]], "closed_date",
@@ -737,6 +1229,16 @@ def _staged(L: Ledgers, year: int, stage: str, column: str) -> Result:
     "litigation_cases",
     "审级为一审、收到应诉通知日期在当年的案件数",
 )
+@examples(
+    Example(2021, 2, "1月1日、12月31日收到应诉通知的一审案件计入；二审的和上年收到的不计", {
+        "litigation_cases": """
+            case_id | stage | received_date
+            XS-01   | 一审  | 2021-01-01
+            XS-02   | 一审  | 2021-12-31
+            XS-03   | 二审  | 2021-05-01
+            XS-04   | 一审  | 2020-12-31
+        """}),
+)  # fmt: skip
 def _first_cases(L, year):
     return _staged(L, year, "一审", "received_date")
 
@@ -748,6 +1250,17 @@ def _first_cases(L, year):
     "litigation_cases",
     "审级为一审、开庭日期在当年的案件数（含上年受理）",
 )
+@examples(
+    Example(2021, 2, "上年受理、当年开庭的计入；12月31日开庭的计入；次年开庭、未开庭的和二审的不计", {
+        "litigation_cases": """
+            case_id | stage | received_date | hearing_date
+            XS-01   | 一审  | 2020-11-01    | 2021-01-05
+            XS-02   | 一审  | 2021-03-01    | 2021-12-31
+            XS-03   | 一审  | 2021-11-01    | 2022-01-04
+            XS-04   | 二审  | 2021-02-01    | 2021-04-01
+            XS-05   | 一审  | 2021-06-01    |
+        """}, unread=("received_date",)),
+)  # fmt: skip
 def _first_heard(L, year):
     return _staged(L, year, "一审", "hearing_date")
 
@@ -759,6 +1272,17 @@ def _first_heard(L, year):
     "litigation_cases",
     "审级为一审、审结日期在当年的案件数（含上年受理）",
 )
+@examples(
+    Example(2021, 2, "2019年受理、2021年审结的计入；12月31日审结的计入；未审结的、二审的和上年审结的不计", {
+        "litigation_cases": """
+            case_id | stage | received_date | concluded_date
+            XS-01   | 一审  | 2019-10-10    | 2021-02-01
+            XS-02   | 一审  | 2021-01-05    | 2021-12-31
+            XS-03   | 一审  | 2021-06-01    |
+            XS-04   | 二审  | 2021-03-01    | 2021-08-01
+            XS-05   | 一审  | 2020-05-01    | 2020-12-31
+        """}, unread=("received_date",)),
+)  # fmt: skip
 def _first_concluded(L, year):
     return _staged(L, year, "一审", "concluded_date")
 
@@ -770,6 +1294,18 @@ def _first_concluded(L, year):
     "litigation_cases",
     "审级为一审、审结日期在当年、收到应诉通知日期在以前年度的案件数",
 )
+@examples(
+    Example(2021, 2, "2019年、上年12月31日受理而当年审结的计入；当年1月1日受理的不算以前年度；"
+                     "二审的和上年审结的不计", {
+        "litigation_cases": """
+            case_id | stage | received_date | concluded_date
+            XS-01   | 一审  | 2019-10-10    | 2021-02-01
+            XS-02   | 一审  | 2020-12-31    | 2021-06-01
+            XS-03   | 一审  | 2021-01-01    | 2021-12-31
+            XS-04   | 二审  | 2020-06-01    | 2021-03-01
+            XS-05   | 一审  | 2020-03-01    | 2020-12-31
+        """}),
+)  # fmt: skip
 def _first_concluded_carried(L, year):
     d = by_year(litigation_stage(L, "一审"), "concluded_date", year)
     return counted("litigation_cases", d[d["received_date"].dt.year < year], "stage",
@@ -783,6 +1319,18 @@ def _first_concluded_carried(L, year):
     "litigation_cases",
     "当年开庭审理的一审案件中，行政机关负责人出庭应诉的件数",
 )
+@examples(
+    Example(2021, 2, "当年开庭的一审案件中负责人出庭的计入（含1月、12月31日开庭）；未出庭的、"
+                     "二审的和上年开庭的不计", {
+        "litigation_cases": """
+            case_id | stage | hearing_date | leader_appeared
+            XS-01   | 一审  | 2021-01-05   | 是
+            XS-02   | 一审  | 2021-12-31   | 是
+            XS-03   | 一审  | 2021-04-01   | 否
+            XS-04   | 二审  | 2021-05-01   | 是
+            XS-05   | 一审  | 2020-12-31   | 是
+        """}),
+)  # fmt: skip
 def _appearances(L, year):
     heard = by_year(litigation_stage(L, "一审"), "hearing_date", year)
     hit = heard[heard["leader_appeared"].fillna(False).astype(bool)]
@@ -796,6 +1344,21 @@ def _appearances(L, year):
     "litigation_cases",
     "行政机关负责人出庭应诉的一审案件数 ÷ 当年开庭审理的一审案件数 × 100%，保留两位小数",
 )
+@examples(
+    Example(2021, 71.43, "当年开庭的一审案件7件、负责人出庭5件：71.428…%四舍五入为71.43%；"
+                         "二审出庭的不计", {
+        "litigation_cases": """
+            case_id | stage | hearing_date | leader_appeared
+            XS-01   | 一审  | 2021-01-01   | 是
+            XS-02   | 一审  | 2021-03-01   | 是
+            XS-03   | 一审  | 2021-05-01   | 是
+            XS-04   | 一审  | 2021-07-01   | 是
+            XS-05   | 一审  | 2021-09-01   | 是
+            XS-06   | 一审  | 2021-11-01   | 否
+            XS-07   | 一审  | 2021-12-31   | 否
+            XS-08   | 二审  | 2021-06-01   | 是
+        """}),
+)  # fmt: skip
 def _appearance_rate(L, year):
     return rate_of(_appearances(L, year), _first_heard(L, year))
 
@@ -807,6 +1370,16 @@ def _appearance_rate(L, year):
     "litigation_cases",
     "审级为二审、收到应诉通知日期在当年的案件数",
 )
+@examples(
+    Example(2021, 2, "1月1日、12月31日收到通知的二审案件计入；一审的和次年收到的不计", {
+        "litigation_cases": """
+            case_id | stage | received_date
+            XS-01   | 二审  | 2021-01-01
+            XS-02   | 二审  | 2021-12-31
+            XS-03   | 一审  | 2021-05-01
+            XS-04   | 二审  | 2022-01-01
+        """}),
+)  # fmt: skip
 def _second(L, year):
     return _staged(L, year, "二审", "received_date")
 
@@ -818,6 +1391,16 @@ def _second(L, year):
     "litigation_cases",
     "审级为再审、收到应诉通知日期在当年的案件数",
 )
+@examples(
+    Example(2021, 2, "当年收到通知的再审案件计入（含12月31日）；上年12月31日收到的和二审的不计", {
+        "litigation_cases": """
+            case_id | stage | received_date
+            XS-01   | 再审  | 2021-06-01
+            XS-02   | 再审  | 2020-12-31
+            XS-03   | 二审  | 2021-06-01
+            XS-04   | 再审  | 2021-12-31
+        """}),
+)  # fmt: skip
 def _retrial(L, year):
     return _staged(L, year, "再审", "received_date")
 
@@ -829,6 +1412,15 @@ def _retrial(L, year):
     "litigation_cases",
     "审级为行政案件监督、收到通知日期在当年的案件数",
 )
+@examples(
+    Example(2021, 1, "当年收到通知的行政案件监督计入；再审的和次年1月1日收到的不计", {
+        "litigation_cases": """
+            case_id | stage        | received_date
+            XS-01   | 行政案件监督 | 2021-01-01
+            XS-02   | 再审         | 2021-03-01
+            XS-03   | 行政案件监督 | 2022-01-01
+        """}),
+)  # fmt: skip
 def _supervision(L, year):
     return _staged(L, year, "行政案件监督", "received_date")
 
@@ -840,6 +1432,18 @@ def _supervision(L, year):
     "litigation_cases",
     "审结日期在当年的各审级案件中，结果为撤销、确认违法、变更或责令履行的件数",
 )
+@examples(
+    Example(2021, 3, "各审级都计：一审撤销、二审确认违法（12月31日审结）、再审责令履行；"
+                     "驳回诉讼请求的和上年审结的不计", {
+        "litigation_cases": """
+            case_id | stage | concluded_date | result
+            XS-01   | 一审  | 2021-03-01     | 撤销
+            XS-02   | 二审  | 2021-12-31     | 确认违法
+            XS-03   | 再审  | 2021-06-01     | 责令履行
+            XS-04   | 一审  | 2021-06-01     | 驳回诉讼请求
+            XS-05   | 一审  | 2020-12-31     | 变更
+        """}, unread=("stage",)),
+)  # fmt: skip
 def _lost(L, year):
     lit = by_year(L["litigation_cases"], "concluded_date", year)
     return counted("litigation_cases", lit[lit["result"].isin(c.LITIGATION_LOST)],
@@ -858,6 +1462,16 @@ def _suggestions(L: Ledgers, year: int, kind: str) -> Result:
     "suggestions",
     "类别为检察建议、收到日期在当年的件数",
 )
+@examples(
+    Example(2021, 2, "1月1日、12月31日收到的检察建议计入；司法建议和上年收到的不计", {
+        "suggestions": """
+            suggestion_id | kind     | received_date
+            JY-01         | 检察建议 | 2021-01-01
+            JY-02         | 司法建议 | 2021-03-01
+            JY-03         | 检察建议 | 2020-12-31
+            JY-04         | 检察建议 | 2021-12-31
+        """}),
+)  # fmt: skip
 def _procuratorial(L, year):
     return _suggestions(L, year, "检察建议")
 
@@ -869,6 +1483,15 @@ def _procuratorial(L, year):
     "suggestions",
     "类别为司法建议、收到日期在当年的件数",
 )
+@examples(
+    Example(2021, 1, "12月31日收到的司法建议计入；检察建议和次年1月1日收到的不计", {
+        "suggestions": """
+            suggestion_id | kind     | received_date
+            JY-01         | 司法建议 | 2021-12-31
+            JY-02         | 检察建议 | 2021-05-01
+            JY-03         | 司法建议 | 2022-01-01
+        """}),
+)  # fmt: skip
 def _judicial(L, year):
     return _suggestions(L, year, "司法建议")
 
@@ -880,6 +1503,16 @@ def _judicial(L, year):
     "reconsideration_cases",
     "收到答复通知日期在当年的案件数",
 )
+@examples(
+    Example(2021, 3, "1月1日、12月31日收到的计入当年；上年12月31日收到的不计", {
+        "reconsideration_cases": """
+            case_id | received_date
+            FY-01   | 2021-01-01
+            FY-02   | 2021-12-31
+            FY-03   | 2020-12-31
+            FY-04   | 2021-07-01
+        """}),
+)  # fmt: skip
 def _rec_received(L, year):
     r = by_year(L["reconsideration_cases"], "received_date", year)
     return counted("reconsideration_cases", r, "received_date")
@@ -892,6 +1525,16 @@ def _rec_received(L, year):
     "reconsideration_cases",
     "审结日期在当年的案件数（含上年收到）",
 )
+@examples(
+    Example(2021, 2, "上年收到、当年审结的计入；12月31日审结的计入；次年审结的和未审结的不计", {
+        "reconsideration_cases": """
+            case_id | received_date | concluded_date
+            FY-01   | 2020-12-20    | 2021-01-15
+            FY-02   | 2021-03-01    | 2021-12-31
+            FY-03   | 2021-11-01    | 2022-01-04
+            FY-04   | 2021-05-01    |
+        """}, unread=("received_date",)),
+)  # fmt: skip
 def _rec_concluded(L, year):
     r = by_year(L["reconsideration_cases"], "concluded_date", year)
     return counted("reconsideration_cases", r, "concluded_date")
@@ -904,6 +1547,16 @@ def _rec_concluded(L, year):
     "reconsideration_cases",
     "审结日期在当年、收到日期在以前年度的案件数",
 )
+@examples(
+    Example(2021, 2, "2019年、上年12月31日收到而当年审结的计入；当年收到的和上年审结的不计", {
+        "reconsideration_cases": """
+            case_id | received_date | concluded_date
+            FY-01   | 2019-12-20    | 2021-01-15
+            FY-02   | 2020-12-31    | 2021-02-01
+            FY-03   | 2021-01-01    | 2021-03-01
+            FY-04   | 2020-10-01    | 2020-12-31
+        """}),
+)  # fmt: skip
 def _rec_concluded_carried(L, year):
     r = by_year(L["reconsideration_cases"], "concluded_date", year)
     return counted("reconsideration_cases", r[r["received_date"].dt.year < year],
@@ -917,6 +1570,18 @@ def _rec_concluded_carried(L, year):
     "reconsideration_cases",
     "审结日期在当年、结果为撤销、变更、确认违法或责令履行的件数",
 )
+@examples(
+    Example(2021, 3, "撤销、责令履行、确认违法都计入，不论行为类别（工伤认定也计）；维持的和"
+                     "上年审结的不计", {
+        "reconsideration_cases": """
+            case_id | concluded_date | result   | action_type
+            FY-01   | 2021-01-01     | 撤销     | 工伤认定
+            FY-02   | 2021-12-31     | 责令履行 | 行政处罚
+            FY-03   | 2021-06-01     | 维持     | 行政处罚
+            FY-04   | 2020-12-31     | 变更     | 行政处罚
+            FY-05   | 2021-08-01     | 确认违法 | 信息公开
+        """}, unread=("action_type",)),
+)  # fmt: skip
 def _rec_corrected(L, year):
     r = by_year(L["reconsideration_cases"], "concluded_date", year)
     return counted("reconsideration_cases", r[r["result"].isin(c.RECONSIDERATION_CORRECTED)],
@@ -930,6 +1595,21 @@ def _rec_corrected(L, year):
     "litigation_cases+reconsideration_cases",
     "当年审结的行政诉讼败诉和纠错案件数 + 当年审结的行政复议纠错案件数",
 )
+@examples(
+    Example(2021, 2, "诉讼败诉1件 + 复议纠错1件（12月31日审结）；驳回、维持的和上年、次年审结的不计", {
+        "litigation_cases": """
+            case_id | concluded_date | result
+            XS-01   | 2021-03-01     | 撤销
+            XS-02   | 2021-05-01     | 驳回诉讼请求
+            XS-03   | 2020-12-31     | 确认违法
+        """,
+        "reconsideration_cases": """
+            case_id | concluded_date | result
+            FY-01   | 2021-12-31     | 变更
+            FY-02   | 2021-04-01     | 维持
+            FY-03   | 2022-01-01     | 撤销
+        """}),
+)  # fmt: skip
 def _lost_total(L, year):
     return combined(_lost(L, year), _rec_corrected(L, year))
 
@@ -952,6 +1632,17 @@ EVENT_COLUMNS = ("event_date", "organiser", "event_type")
     "outreach_events",
     "组织单位为劳动保障监察执法大队、类型为“企业普法培训”、活动日期在当年的场次",
 )
+@examples(
+    Example(2021, 2, "执法大队的企业普法培训（含1月1日、12月31日）计入；政策宣讲、仲裁院办的和上年的不计", {
+        "outreach_events": """
+            event_id | event_date | organiser            | event_type
+            HD-01    | 2021-01-01 | 劳动保障监察执法大队 | 企业普法培训
+            HD-02    | 2021-12-31 | 劳动保障监察执法大队 | 企业普法培训
+            HD-03    | 2021-05-01 | 劳动保障监察执法大队 | 政策宣讲
+            HD-04    | 2021-05-01 | 劳动人事争议仲裁院   | 企业普法培训
+            HD-05    | 2020-12-31 | 劳动保障监察执法大队 | 企业普法培训
+        """}),
+)  # fmt: skip
 def _trainings(L, year):
     return counted("outreach_events", enforcement_trainings(L, year), *EVENT_COLUMNS)
 
@@ -963,6 +1654,16 @@ def _trainings(L, year):
     "outreach_events",
     "上述培训各场参加单位数之和（按场次累计，不去重）",
 )
+@examples(
+    Example(2021, 55, "30 + 25 = 55：同一批单位参加两场也按场次累计；仲裁院办的和上年的不计", {
+        "outreach_events": """
+            event_id | event_date | organiser            | event_type   | units
+            HD-01    | 2021-03-01 | 劳动保障监察执法大队 | 企业普法培训 | 30
+            HD-02    | 2021-06-01 | 劳动保障监察执法大队 | 企业普法培训 | 25
+            HD-03    | 2021-06-01 | 劳动人事争议仲裁院   | 企业普法培训 | 40
+            HD-04    | 2020-12-31 | 劳动保障监察执法大队 | 企业普法培训 | 12
+        """}),
+)  # fmt: skip
 def _training_units(L, year):
     t = enforcement_trainings(L, year)
     return summed("outreach_events", t, "units", int(t["units"].sum()), *EVENT_COLUMNS, "units")
@@ -975,6 +1676,16 @@ def _training_units(L, year):
     "outreach_events",
     "上述培训各场参加人数之和（按场次累计，不去重）",
 )
+@examples(
+    Example(2021, 150, "86 + 64 = 150，按场次累计；政策宣讲的和次年1月1日的不计", {
+        "outreach_events": """
+            event_id | event_date | organiser            | event_type   | participants
+            HD-01    | 2021-03-01 | 劳动保障监察执法大队 | 企业普法培训 | 86
+            HD-02    | 2021-12-31 | 劳动保障监察执法大队 | 企业普法培训 | 64
+            HD-03    | 2021-06-01 | 劳动保障监察执法大队 | 政策宣讲     | 200
+            HD-04    | 2022-01-01 | 劳动保障监察执法大队 | 企业普法培训 | 50
+        """}),
+)  # fmt: skip
 def _training_people(L, year):
     t = enforcement_trainings(L, year)
     return summed("outreach_events", t, "participants", int(t["participants"].sum()),
@@ -983,27 +1694,53 @@ def _training_people(L, year):
 
 @_register(
     "outreach.policy_video_episodes",
-    "“秒懂政策”推出期数",
+    "政策短视频栏目推出期数",
     "期",
     "publicity_posts",
-    "栏目为“秒懂政策”、发布日期在当年的期数：同一期（标题相同）在多个平台发布只计一期",
+    "栏目为机关档案所定的政策短视频栏目（programmes.policy_video_column）、"
+    "发布日期在当年的期数：同一期（标题相同）在多个平台发布只计一期",
 )
+@examples(
+    Example(2021, 2, "同一期（标题相同）在公众号、视频号各发一次只计一期；其他栏目同名的和上年的不计", {
+        "publicity_posts": """
+            post_id | publish_date | column_name | title          | channel
+            TS-01   | 2021-03-01   | {policy_video_column} | 第1期 稳岗补贴 | 公众号
+            TS-02   | 2021-03-02   | {policy_video_column} | 第1期 稳岗补贴 | 视频号
+            TS-03   | 2021-12-31   | {policy_video_column} | 第2期 工伤认定 | 公众号
+            TS-04   | 2021-05-01   | 案说工伤              | 第2期 工伤认定 | 公众号
+            TS-05   | 2020-12-31   | {policy_video_column} | 年终特辑       | 公众号
+        """}),
+)  # fmt: skip
 def _videos(L, year):
     p = by_year(L["publicity_posts"], "publish_date", year)
-    return distinct("publicity_posts", p[p["column_name"] == "秒懂政策"], "title", "publish_date",
+    column = L.profile.programmes.policy_video_column
+    return distinct("publicity_posts", p[p["column_name"] == column], "title", "publish_date",
                     "column_name", "title", "channel")  # fmt: skip
 
 
 @_register(
     "outreach.lecture_hall_offline_sessions",
-    "“浦东人社大讲堂”线下培训场次",
+    "普法讲堂品牌线下培训场次",
     "场",
     "outreach_events",
-    "组织单位为浦东人社大讲堂、类型为“线下培训”、活动日期在当年的场次",
+    "组织单位为机关档案所定的讲堂品牌（programmes.lecture_brand）、类型为“线下培训”、"
+    "活动日期在当年的场次",
 )
+@examples(
+    Example(2021, 2, "大讲堂的线下培训（含1月1日、12月31日）计入；政策宣讲、其他单位办的和次年的不计", {
+        "outreach_events": """
+            event_id | event_date | organiser      | event_type
+            HD-01    | 2021-01-01 | {lecture_brand} | 线下培训
+            HD-02    | 2021-12-31 | {lecture_brand} | 线下培训
+            HD-03    | 2021-06-01 | {lecture_brand} | 政策宣讲
+            HD-04    | 2021-06-01 | 人才服务中心    | 线下培训
+            HD-05    | 2022-01-01 | {lecture_brand} | 线下培训
+        """}),
+)  # fmt: skip
 def _lectures(L, year):
     e = by_year(L["outreach_events"], "event_date", year)
-    hit = e[(e["organiser"] == "浦东人社大讲堂") & (e["event_type"] == "线下培训")]
+    brand = L.profile.programmes.lecture_brand
+    hit = e[(e["organiser"] == brand) & (e["event_type"] == "线下培训")]
     return counted("outreach_events", hit, *EVENT_COLUMNS)
 
 

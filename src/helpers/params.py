@@ -14,8 +14,9 @@ import typing
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from .bureau import BureauProfile, default_profile, profile_beside
 from .errors import ParamsError
 from .metrics import CATALOGUE
 
@@ -24,7 +25,7 @@ PASSAGE_KEYS: dict[str, str] = {
     "intro_basis": "引言：编制依据（所依据的文件，用顿号分隔）",
     "intro_overview": "引言：年度总体情况（可多段，空行分段）",
     "overall_planning": "（一）统筹推进法治政府建设",
-    "key_tasks_heading": "（二）的小标题，如“贯彻落实引领区重点任务”",
+    "key_tasks_heading": "（二）的小标题，如“贯彻落实上级部署的重点任务”",
     "key_tasks": "（二）重点任务的落实情况",
     "approval_reform": "（三）一是：涉企审批服务，接审批发证数字",
     "online_services": "（三）二是：“一网通办”政务服务，接窗口数字",
@@ -47,7 +48,7 @@ PASSAGE_KEYS: dict[str, str] = {
     "staff_capacity": "（九）工作人员依法行政意识和能力（可多段）",
     "outreach_responsibility": "（十）一是：落实普法责任制，接执法大队培训数字",
     "outreach_responsibility_after": "（十）一是：培训数字之后的做法",
-    "outreach_brand": "（十）二是：普法品牌，接“秒懂政策”和大讲堂数字",
+    "outreach_brand": "（十）二是：普法品牌，接政策短视频栏目和讲堂品牌数字",
     "outreach_plan": "（十）三是：普法规划",
     "problems": "二、存在的主要问题（可多段）",
     "leader_intro": "三、主要负责人履职：总述",
@@ -121,13 +122,6 @@ def _parse_date(value: object) -> object:
         raise ValueError("没有这一天 / no such date") from None
 
 
-class Bureau(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(description="机关全称")
-    short_name: str = Field(description="机关简称")
-    signature: str = Field(description="落款机关名称")
-
-
 class Letter(BaseModel):
     model_config = ConfigDict(extra="forbid")
     document_number: str = Field(description="发文字号")
@@ -170,7 +164,6 @@ def _unknown_passage_keys(keys: object) -> list[str]:
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
     year: int = Field(description="报告年度")
-    bureau: Bureau = Field(description="机关信息")
     letter: Letter = Field(description="公文信息")
     # None marks a figure still to be filled in (as `make new-year` leaves them).
     manual_figures: dict[str, int | float | None] = Field(description="人工填报数字")
@@ -186,6 +179,13 @@ class Params(BaseModel):
         default_factory=list,
         description="与上年比较的指标编号（如 disputes.accepted_total），只对列出的指标写“比上年增加/减少”",
     )
+
+    # The bureau's profile (names, signature, programmes), set by load_params: one place for them.
+    _profile: BureauProfile | None = PrivateAttr(default=None)
+
+    @property
+    def bureau(self) -> BureauProfile:
+        return self._profile or default_profile()
 
     @field_validator("comparisons")
     @classmethod
@@ -252,14 +252,17 @@ def _is_union(annotation: object) -> bool:
     return typing.get_origin(annotation) in (typing.Union, types.UnionType)
 
 
-def _field(loc: tuple) -> tuple[str, str, bool]:
+def _field(loc: tuple, model: type[BaseModel]) -> tuple[str, str, bool]:
     """The key path of an error location without pydantic's union-member tags, the field's Chinese
     name, and whether the error is about a mapping's key rather than its value."""
     path: list[str] = []
     name = ""
-    annotation: object = Params
+    annotation: object = model
     is_key = False
     for part in loc:
+        if _is_union(annotation):  # an optional section (X | None) is its model
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = members[0] if len(members) == 1 else annotation
         if part == "[key]":
             is_key = True
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -288,13 +291,14 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def _translate(errors: list[dict]) -> list[str]:
+def _translate(errors: list[dict], model: type[BaseModel] = Params) -> list[str]:
     """One Chinese-first line per faulty key; pydantic reports a union field (int | float) once
-    per member, and its English sentences never reach the analyst."""
+    per member, and its English sentences never reach the analyst. `model` is the file's model
+    (the bureau profile uses this too)."""
     grouped: dict[tuple[str, bool], list[dict]] = {}
     names: dict[tuple[str, bool], str] = {}
     for item in errors:
-        key, name, is_key = _field(item["loc"])
+        key, name, is_key = _field(item["loc"], model)
         grouped.setdefault((key, is_key), []).append(item)
         names[(key, is_key)] = name
     lines = []
@@ -331,9 +335,11 @@ def _translate(errors: list[dict]) -> list[str]:
     return lines
 
 
+translate_errors = _translate
+
+
 def _markup(params: Params) -> list[str]:
-    texts = {f"bureau.{k}": v for k, v in params.bureau.model_dump().items()}
-    texts |= {f"letter.{k}": v for k, v in params.letter.model_dump().items() if isinstance(v, str)}
+    texts = {f"letter.{k}": v for k, v in params.letter.model_dump().items() if isinstance(v, str)}
     texts |= {f"passages.{k}": v for k, v in params.passages.items()}
     problems = []
     for key, text in texts.items():
@@ -378,9 +384,13 @@ def _refuse(path: Path, problems: list[str]) -> None:
                       + "\n".join(f"  - {p}" for p in problems))  # fmt: skip
 
 
-def load_params(path: Path, year: int | None = None) -> Params:
+def load_params(path: Path, year: int | None = None,
+                profile: BureauProfile | None = None) -> Params:  # fmt: skip
     """Load and check a params file: its shape and types, and passages free of markup and of
-    figures the ledgers compute (which would contradict the figures printed beside them)."""
+    figures the ledgers compute (which would contradict the figures printed beside them).
+
+    The bureau's names come from `profile`, else from the profile beside the file (where a
+    bureau's params live), else from the sample bureau's."""
     path = Path(path)
     if not path.is_file():
         raise ParamsError(f"{path}: 参数文件不存在 / params file not found"
@@ -391,6 +401,10 @@ def load_params(path: Path, year: int | None = None) -> Params:
         raise ParamsError(f"{path}: 不是有效的 YAML / not valid YAML: {error}") from None
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: 应为键值映射 / expected a mapping of keys")
+    if "bureau" in raw:
+        raise ParamsError(f"{path}: 键 bureau（机关名称和落款）已移至机关档案 bureau.yaml，只在那里填写，"
+                          "请从年度参数文件中删去 / the bureau's names live in its profile "
+                          "(bureau.yaml); remove the bureau key")  # fmt: skip
     try:
         params = Params.model_validate(raw)
     except ValidationError as error:
@@ -403,6 +417,7 @@ def load_params(path: Path, year: int | None = None) -> Params:
     problems = _markup(params) + _figures(params)
     if problems:
         _refuse(path, problems)
+    params._profile = profile or profile_beside(path) or default_profile()
     return params
 
 

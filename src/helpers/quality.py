@@ -205,27 +205,32 @@ def _subcenters_counted(L: Ledgers, y: int) -> pd.Index:
     return _idx(o[o["org_type"] == "联调分中心"])
 
 
-_COUNTED_EVENTS = {("劳动保障监察执法大队", "企业普法培训"), ("浦东人社大讲堂", "线下培训")}
+def _counted_events(L: Ledgers) -> set[tuple[str, str]]:
+    """(organiser, kind) of the events the outreach figures count; the lecture brand is the
+    bureau profile's."""
+    return {
+        ("劳动保障监察执法大队", "企业普法培训"),
+        (L.profile.programmes.lecture_brand, "线下培训"),
+    }
 
 
 def _events_counted(L: Ledgers, y: int) -> pd.Index:
     lectures = m.by_year(L["outreach_events"], "event_date", y)
-    lectures = lectures[
-        (lectures["organiser"] == "浦东人社大讲堂") & (lectures["event_type"] == "线下培训")
-    ]
+    brand = L.profile.programmes.lecture_brand
+    lectures = lectures[(lectures["organiser"] == brand) & (lectures["event_type"] == "线下培训")]
     return _idx(m.enforcement_trainings(L, y)).append(_idx(lectures))
 
 
 def _event_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
     pairs = pd.Series(list(zip(f["organiser"], f["event_type"], strict=True)), index=f.index)
     return _dated(f["event_date"], y, "活动日期") + [
-        (~pairs.isin(_COUNTED_EVENTS), "不是执法大队企业普法培训或大讲堂线下培训")
+        (~pairs.isin(_counted_events(L)), "不是执法大队企业普法培训或讲堂品牌线下培训")
     ]
 
 
 def _posts_counted(L: Ledgers, y: int) -> pd.Index:
     p = m.by_year(L["publicity_posts"], "publish_date", y)
-    return _idx(p[p["column_name"] == "秒懂政策"])
+    return _idx(p[p["column_name"] == L.profile.programmes.policy_video_column])
 
 
 def _by_date(ledger: str, column: str) -> Callable[[Ledgers, int], pd.Index]:
@@ -296,11 +301,12 @@ _BASES: list[_Basis] = [
     _Basis("mediation_orgs", "新设联调分中心（设立日期在当年）", _subcenters_counted,
            lambda L, f, y: _dated(f["established_date"], y, "设立日期")
            + _value_is_not(f, "org_type", ("联调分中心",), "组织类型不是联调分中心")),
-    _Basis("outreach_events", "执法大队企业普法培训、大讲堂线下培训（活动日期在当年）",
+    _Basis("outreach_events", "执法大队企业普法培训、讲堂品牌线下培训（活动日期在当年）",
            _events_counted, _event_reasons),
-    _Basis("publicity_posts", "“秒懂政策”推送（发布日期在当年）", _posts_counted,
+    _Basis("publicity_posts", "政策短视频栏目推送（发布日期在当年）", _posts_counted,
            lambda L, f, y: _dated(f["publish_date"], y, "发布日期")
-           + _value_is_not(f, "column_name", ("秒懂政策",), "栏目不是“秒懂政策”")),
+           + _value_is_not(f, "column_name", (L.profile.programmes.policy_video_column,),
+                           "栏目不是政策短视频栏目")),
 ]  # fmt: skip
 
 

@@ -21,6 +21,7 @@ import nbformat
 from helpers import config
 from helpers.errors import RenderError
 from helpers.fonts import ResolvedFont, font_dirs, resolve_fonts
+from helpers.scratch import scratch_dir
 
 NBCONVERT_TEMPLATES = config.TEMPLATES_DIR / "nbconvert"
 REPORT_CSS = config.STYLES_DIR / "report.css"
@@ -33,7 +34,7 @@ REMOVE_OUTPUT_TAGS = {"remove_output", "remove-output"}
 
 _GENERIC = {"body": "serif", "title": "serif", "heading": "sans-serif", "kai": "serif"}
 
-# Anything that would make a browser or WeasyPrint reach the network.
+# Anything that would make a browser reach the network.
 _SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
 _REMOTE_ATTR = re.compile(
     r"""\b(?:src|href|srcset|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE
@@ -120,7 +121,9 @@ def write_pdf(nb: nbformat.NotebookNode, path: Path, title: str, author: str = "
     doc = typeset.document(marked)
     font_set = typst_font_set()
     source = typeset.source(doc, title=title, author=author, fonts=typst_fonts(font_set))
-    with tempfile.TemporaryDirectory(prefix="report-typst-") as root:
+    # Inside a report run the Typst root lives in the run's scratch folder, so a killed run
+    # leaves nothing in the temporary directory that the next build would not sweep.
+    with tempfile.TemporaryDirectory(prefix="typst-", dir=scratch_dir()) as root:
         typeset.write_root(doc, Path(root))
         try:
             pdf = typst.Compiler(root=root, font_paths=font_set).compile(
@@ -360,16 +363,3 @@ def _pdf_epoch() -> int:
             f"环境变量 SOURCE_DATE_EPOCH 应为整数秒，实际为 “{epoch}”。 / "
             f"SOURCE_DATE_EPOCH must be an integer number of seconds, got '{epoch}'."
         ) from exc
-
-
-def _offline_fetcher():
-    """Only data: URIs are fetched; anything else aborts the render instead of being skipped."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    class OfflineFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith("data:"):
-                raise FatalURLFetchingError(url)
-            return super().fetch(url, headers)
-
-    return OfflineFetcher(allowed_protocols=("data",))

@@ -70,7 +70,6 @@ def _render(data: dict, year: int, source_year: int, confirmed: list[str]) -> st
     return (
         f"{header}\n"
         + _dump({"year": data["year"]}) + "\n"
-        + _dump({"bureau": data["bureau"]}) + "\n"
         + _dump({"letter": data["letter"]}) + "\n"
         + "# 人工填报数字：全部填写，只写数字，不带单位。\n"
         + f"manual_figures:\n{figures}\n"
@@ -84,8 +83,11 @@ def _render(data: dict, year: int, source_year: int, confirmed: list[str]) -> st
     )  # fmt: skip
 
 
-def scaffold(year: int, params_dir: Path | None = None) -> Path:
-    params_dir = params_dir or config.PARAMS_DIR
+def scaffold(
+    year: int, params_dir: Path | None = None, bureau: str = config.DEFAULT_BUREAU
+) -> Path:
+    """Next year's params file beside the bureau's profile, from its latest earlier one."""
+    params_dir = params_dir or config.bureau_dir(bureau)
     target = params_dir / f"{year}.yaml"
     if target.exists():
         raise ParamsError(f"{target}: 已存在，不会覆盖 / already exists, not overwritten")

@@ -17,6 +17,7 @@ from IPython.display import HTML, display
 from markupsafe import Markup
 
 from . import breakdowns, charts, config, evidence, metrics, quality
+from .bureau import BureauProfile, profile_for
 from .errors import ReportError
 from .figures import require_year_in_ledgers, year_figures
 from .load import Ledgers, is_synthetic, load_ledgers
@@ -26,10 +27,14 @@ from .provenance import input_files, resolve, shown
 from .scratch import LEDGER_CACHE, scratch_dir
 
 
-def resolve_inputs(year: int, data_dir: str = "", params_file: str = "") -> tuple[Path, Path]:
-    """Empty means the project default; relative paths are taken from the project's folder, so
-    the notebook runs the same from JupyterLab, from papermill and from `make report`."""
-    return resolve(data_dir, config.DATA_DIR), resolve(params_file, config.params_path(year))
+def resolve_inputs(year: int, data_dir: str = "", params_file: str = "",
+                   bureau: str = "") -> tuple[Path, Path]:  # fmt: skip
+    """Empty means the bureau's default (the sample bureau's when no bureau is named); relative
+    paths are taken from the project's folder, so the notebook runs the same from JupyterLab,
+    from papermill and from `make report`."""
+    bureau = bureau or config.DEFAULT_BUREAU
+    return (resolve(data_dir, config.data_dir(bureau)),
+            resolve(params_file, config.params_path(year, bureau)))  # fmt: skip
 
 
 @dataclass
@@ -37,11 +42,16 @@ class ReportSession:
     year: int
     data_dir: Path
     params_file: Path
+    bureau: str = config.DEFAULT_BUREAU
     _charts_shown: int = 0
 
     @cached_property
+    def profile(self) -> BureauProfile:
+        return profile_for(self.bureau)
+
+    @cached_property
     def params(self) -> Params:
-        return load_params(self.params_file, self.year)
+        return load_params(self.params_file, self.year, self.profile)
 
     @cached_property
     def ledgers(self) -> Ledgers:
@@ -52,7 +62,7 @@ class ReportSession:
         if cache is not None and cache.is_file():
             with cache.open("rb") as handle:
                 return pickle.load(handle)
-        return load_ledgers(self.data_dir)
+        return load_ledgers(self.data_dir, profile=self.profile)
 
     def check(self) -> None:
         """The rules `make report` applies before it starts the notebook, applied again here so
@@ -190,11 +200,12 @@ def _show_report_errors_plainly() -> None:
     shell.set_custom_exc((ReportError,), plain)
 
 
-def open_report(year: int, data_dir: str = "", params_file: str = "") -> ReportSession:
+def open_report(year: int, data_dir: str = "", params_file: str = "",
+                bureau: str = "") -> ReportSession:  # fmt: skip
     """The report of `year`, after the same checks as `make report`: raises a ReportError (shown
     as its message) when the params file is unfinished or the ledgers are invalid or lack the year."""
     _show_report_errors_plainly()
-    data, params = resolve_inputs(year, data_dir, params_file)
-    session = ReportSession(year, data, params)
+    data, params = resolve_inputs(year, data_dir, params_file, bureau)
+    session = ReportSession(year, data, params, bureau or config.DEFAULT_BUREAU)
     session.check()
     return session

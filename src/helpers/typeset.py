@@ -1,10 +1,12 @@
 """Executed notebook → Typst source for the GB/T 9704 PDF.
 
 The PDF is set from the very outputs the reader's HTML is exported from: the narrative's HTML
-fragments (section/h1–h4/p/strong/span.fig/br/table) become calls of the functions defined in
-templates/typst/report.typ, and the charts' PNG outputs become image files in the Typst root.
+fragments (section/h1–h4/p/strong/span.fig/br/table) become a list of format-neutral blocks
+(`document()`), each block becomes a call of the functions defined in templates/typst/report.typ,
+and the charts' PNG outputs become image files in the Typst root. The Word edition
+(helpers.docx_edition) is written from the same blocks.
 Typst rather than a browser engine, because it justifies Chinese by spacing the characters and
-keeps the 28 × 22 grid exactly; WeasyPrint stretches only spaces.
+keeps the 28 × 22 grid exactly.
 
 Text is always emitted as escaped markup, so no character of a passage can turn into Typst
 syntax. Numbers are glued to their unit, % sign and following closing punctuation (an unbreakable
@@ -143,8 +145,13 @@ def _glued(prev: str, nxt: str) -> bool:
     return bool(numeric and (_DIGIT.match(nxt) or _CJK.match(nxt) or nxt in ".%％"))
 
 
-def inline(runs: list[_Run | None]) -> str:
-    """Escaped markup for styled runs, with glued character sequences boxed."""
+Runs = list[_Run | None]
+
+
+def clean(runs: Runs) -> list[tuple[str, bool] | None]:
+    """Styled runs as (character, bold) pairs, None for a forced break: HTML source whitespace
+    collapsed, and dropped at the ends and between two non-ASCII characters. Shared by the
+    Typst markup and the Word edition, so both hold the same text."""
     chars: list[tuple[str, bool] | None] = []
     for run in runs:
         if run is None:
@@ -161,7 +168,12 @@ def inline(runs: list[_Run | None]) -> str:
             if before is None or after is None or (ord(before[0]) > 0x7F and ord(after[0]) > 0x7F):
                 continue
         cleaned.append(item)
+    return cleaned
 
+
+def inline(runs: Runs) -> str:
+    """Escaped markup for styled runs, with glued character sequences boxed."""
+    cleaned = clean(runs)
     groups: list[list[tuple[str, bool]] | None] = []
     for item in cleaned:
         if item is None:
@@ -205,7 +217,7 @@ def content(node: Node) -> str:
     return inline(_inline_runs(node))
 
 
-# ---------- blocks ----------
+# ---------- blocks: the document model shared by the PDF and the Word edition ----------
 
 
 @dataclass
@@ -216,27 +228,91 @@ class Chart:
     height_px: int
 
 
+# Kinds of a Text block: the body paragraph and every styled paragraph of GB/T 9704 that holds
+# nothing but text.
+TEXT_KINDS = ("body", "title", "h2", "h3", "h4", "centred", "subtitle", "addressee", "masthead",
+              "attachment-label", "signature-line")  # fmt: skip
+
+
+@dataclass
+class Text:
+    kind: str  # one of TEXT_KINDS
+    runs: Runs
+
+
+@dataclass
+class Notice:
+    """The synthetic-data notice: above the masthead (overlay) or at the top of the flow."""
+
+    runs: Runs
+    overlay: bool
+
+
+@dataclass
+class DocNumber:
+    """发文字号, with 签发人 (its label in the body face, the name in 楷体) when given."""
+
+    number: Runs
+    signer: Runs | None
+    signer_name: Runs | None
+    rule: bool  # the red separator line below, printed with a letterhead only
+
+
+@dataclass
+class AttachmentNote:
+    label: Runs
+    body: Runs
+
+
+@dataclass
+class Signoff:
+    name: Runs
+    date: Runs
+    sealed: bool
+
+
+@dataclass
+class Imprint:
+    copies: Runs | None
+    printer: Runs
+    printed: Runs
+
+
+@dataclass
+class Table:
+    caption: Runs | None
+    columns: int
+    header: list[Runs]
+    rows: list[list[Runs]]
+
+
+Block = Text | Notice | DocNumber | AttachmentNote | Signoff | Imprint | Chart | Table
+
+
 @dataclass
 class Document:
-    """The report as Typst calls, plus the image files they refer to."""
+    """The report as a list of blocks, plus the image files charts refer to; `parts` is its
+    Typst markup."""
 
-    parts: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     images: dict[str, bytes] = field(default_factory=dict)
-    in_letter: bool = False
     letter_has_masthead: bool = False
     attachment_started: bool = False
     pending_chart: Chart | None = None
     # The sample notice sits in the 35 mm above a masthead, or in the flow when there is none;
     # which one is known only when the letter's first element arrives.
-    pending_notice: str | None = None
+    pending_notice: Runs | None = None
 
-    def add(self, markup: str) -> None:
+    @property
+    def parts(self) -> list[str]:
+        return [typst(block) for block in self.blocks]
+
+    def add(self, block: Block) -> None:
         self.flush_chart()
         if self.pending_notice is not None:
             notice, self.pending_notice = self.pending_notice, None
-            overlay = "true" if self.letter_has_masthead else "false"
-            self.parts.append(f"#sample-notice(overlay: {overlay})[{notice}]\n")
-        self.parts.append(markup)
+            self.blocks.append(Notice(notice, overlay=self.letter_has_masthead))
+        self.blocks.append(block)
 
     def image(self, data: bytes, caption: str | None) -> None:
         self.flush_chart()
@@ -248,7 +324,7 @@ class Document:
     def flush_chart(self) -> None:
         chart, self.pending_chart = self.pending_chart, None
         if chart is not None:
-            self.parts.append(chart_call(chart))
+            self.blocks.append(chart)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -273,6 +349,57 @@ def chart_call(chart: Chart) -> str:
     return f'#chart("{chart.file}", {caption}, lines: {lines}, image-height: {image_mm:.2f}mm)\n'
 
 
+# ---------- Typst markup of a block ----------
+
+_TEXT_MARKUP = {
+    "body": "{}\n\n",
+    "title": "#title[{}]\n#blank-line\n",
+    "h2": "#h2[{}]\n",
+    "h3": "#h3[{}]\n",
+    "h4": "#h4[{}]\n",
+    "centred": "#centred[{}]\n",
+    "subtitle": "#centred[#text(font: fonts.kai)[{}]]\n#blank-line\n",
+    "addressee": "#addressee[{}]\n",
+    "masthead": "#masthead[{}]\n",
+    "attachment-label": "#attachment-start[{}]\n",
+    "signature-line": "#align(right, plain[{}#h(4 * cell)])\n",
+}
+
+
+def typst(block: Block) -> str:
+    """The call of templates/typst/report.typ that sets `block`."""
+    if isinstance(block, Text):
+        return _TEXT_MARKUP[block.kind].format(inline(block.runs))
+    if isinstance(block, Notice):
+        overlay = "true" if block.overlay else "false"
+        return f"#sample-notice(overlay: {overlay})[{inline(block.runs)}]\n"
+    if isinstance(block, DocNumber):
+        signer = "none"
+        if block.signer is not None:
+            name = block.signer_name
+            kai = f"#text(font: fonts.kai)[{inline(name)}]" if name is not None else ""
+            signer = f"[{inline(block.signer)}{kai}]"
+        rule = "true" if block.rule else "false"
+        return f"#doc-number([{inline(block.number)}], {signer}, rule: {rule})\n"
+    if isinstance(block, AttachmentNote):
+        return f"#attachment-note([{inline(block.label)}], [{inline(block.body)}])\n"
+    if isinstance(block, Signoff):
+        sealed = "true" if block.sealed else "false"
+        return f"#signoff([{inline(block.name)}], [{inline(block.date)}], sealed: {sealed})\n"
+    if isinstance(block, Imprint):
+        copies = f"[{inline(block.copies)}]" if block.copies is not None else "none"
+        return f"#imprint({copies}, [{inline(block.printer)}], [{inline(block.printed)}])\n"
+    if isinstance(block, Chart):
+        return chart_call(block)
+    head = ", ".join(f"[{inline(c)}]" for c in block.header)
+    body = ", ".join("(" + ", ".join(f"[{inline(c)}]" for c in r) + ",)" for r in block.rows)
+    caption = f"[{inline(block.caption)}]" if block.caption is not None else "none"
+    return f"#data-table({caption}, {block.columns}, ({head},), ({body},))\n"
+
+
+# ---------- HTML → blocks ----------
+
+
 def _data_uri(src: str) -> bytes:
     """An embedded PNG; anything else (a URL, a file) is refused, never fetched or dropped."""
     match = re.match(r"data:image/png;base64,(.*)", src.strip(), re.DOTALL)
@@ -287,43 +414,49 @@ def _data_uri(src: str) -> bytes:
     )
 
 
+def _runs(node: Node | None) -> Runs:
+    return _inline_runs(node) if node is not None else []
+
+
+def _without(node: Node, child: Node) -> Node:
+    return Node("p", children=[c for c in node.children if c is not child])
+
+
 def _block(doc: Document, node: Node | str) -> None:
     if isinstance(node, str):
         if node.strip():
-            doc.add(f"{content(Node('p', children=[node]))}\n\n")
+            doc.add(Text("body", [_Run(node)]))
         return
     cls = node.classes
     if cls & _SKIPPED_CLASSES:
         return
     tag = node.tag
     if "sample-notice" in cls:
-        doc.pending_notice = content(node)
+        doc.pending_notice = _runs(node)
     elif "cover-letter" in cls:
         _letter(doc, node)
     elif "imprint" in cls:
         _imprint(doc, node)
     elif "attachment-label" in cls:
         doc.attachment_started = True
-        doc.add(f"#attachment-start[{content(node)}]\n")
+        doc.add(Text("attachment-label", _runs(node)))
     elif tag == "h1":
-        doc.add(f"#title[{content(node)}]\n#blank-line\n")
-    elif tag == "h2":
-        doc.add(f"#h2[{content(node)}]\n")
-    elif tag == "h3":
-        doc.add(f"#h3[{content(node)}]\n")
+        doc.add(Text("title", _runs(node)))
+    elif tag in ("h2", "h3"):
+        doc.add(Text(tag, _runs(node)))
     elif tag in ("h4", "h5", "h6"):
-        doc.add(f"#h4[{content(node)}]\n")
+        doc.add(Text("h4", _runs(node)))
     elif tag == "p" and "chart-caption" in cls:
         caption = node.text().strip()
         if doc.pending_chart is not None and doc.pending_chart.caption is None:
             doc.pending_chart.caption = caption
             doc.flush_chart()
         else:
-            doc.add(f"#centred[{content(node)}]\n")
+            doc.add(Text("centred", _runs(node)))
     elif tag == "p" and "doc-subtitle" in cls:
-        doc.add(f"#centred[#text(font: fonts.kai)[{content(node)}]]\n#blank-line\n")
+        doc.add(Text("subtitle", _runs(node)))
     elif tag == "p":
-        doc.add(f"{content(node)}\n\n")
+        doc.add(Text("body", _runs(node)))
     elif tag == "figure":
         img = node.find("img")
         caption = node.find("figcaption")
@@ -340,9 +473,9 @@ def _block(doc: Document, node: Node | str) -> None:
         for child in node.children:
             _block(doc, child)
     else:
-        text = content(node)
-        if text.strip():
-            doc.add(f"{text}\n\n")
+        runs = _runs(node)
+        if inline(runs).strip():
+            doc.add(Text("body", runs))
 
 
 def _letter(doc: Document, node: Node) -> None:
@@ -355,54 +488,50 @@ def _letter(doc: Document, node: Node) -> None:
             continue
         if "masthead" in cls:
             doc.letter_has_masthead = True
-            doc.add(f"#masthead[{content(child)}]\n")
+            doc.add(Text("masthead", _runs(child)))
         elif "doc-number" in cls:
             number = child.find(cls="number")
-            number_markup = f"[{content(number)}]" if number else f"[{content(child)}]"
-            signer_markup = f"[{_signer(signer)}]" if signer else "none"
-            rule = "true" if doc.letter_has_masthead else "false"
-            doc.add(f"#doc-number({number_markup}, {signer_markup}, rule: {rule})\n")
+            name = signer.find(cls="signer-name") if signer is not None else None
+            doc.add(
+                DocNumber(
+                    number=_runs(number if number is not None else child),
+                    # 签发人 in the body face, the name in 楷体 (7.2.6)
+                    signer=(
+                        _runs(_without(signer, name) if name is not None else signer)
+                        if signer is not None
+                        else None
+                    ),
+                    signer_name=_runs(name) if name is not None else None,
+                    rule=doc.letter_has_masthead,
+                )
+            )
         elif child.tag == "h1":
-            doc.add(f"#title[{content(child)}]\n#blank-line\n")
+            doc.add(Text("title", _runs(child)))
         elif "addressee" in cls:
-            doc.add(f"#addressee[{content(child)}]\n")
+            doc.add(Text("addressee", _runs(child)))
         elif "attachment" in cls:
             label = child.find(cls="label")
             if label is not None:
-                rest = Node("p", children=[c for c in child.children if c is not label])
-                doc.add(f"#attachment-note([{content(label)}], [{content(rest)}])\n")
+                doc.add(AttachmentNote(_runs(label), _runs(_without(child, label))))
             else:
-                doc.add(f"#attachment-note([], [{content(child)}])\n")
+                doc.add(AttachmentNote([], _runs(child)))
         elif "signoff" in cls:
             name, date = child.find(cls="signature"), child.find(cls="date")
-            sealed = "false" if "unsealed" in cls else "true"
-            doc.add(
-                f"#signoff([{content(name) if name else ''}], [{content(date) if date else ''}], "
-                f"sealed: {sealed})\n"
-            )
+            doc.add(Signoff(_runs(name), _runs(date), sealed="unsealed" not in cls))
         elif "signature" in cls or "date" in cls:  # a letter without a sign-off block
-            doc.add(f"#align(right, plain[{content(child)}#h(4 * cell)])\n")
+            doc.add(Text("signature-line", _runs(child)))
         else:
             _block(doc, child)
 
 
-def _signer(node: Node) -> str:
-    """签发人 in the body face, the name in 楷体 (7.2.6)."""
-    name = node.find(cls="signer-name")
-    if name is None:
-        return content(node)
-    label = Node("span", children=[c for c in node.children if c is not name])
-    return f"{content(label)}#text(font: fonts.kai)[{content(name)}]"
-
-
 def _imprint(doc: Document, node: Node) -> None:
     copies = node.find(cls="copies")
-    printer = node.find(cls="printer")
-    printed = node.find(cls="printed")
-    copies_markup = f"[{content(copies)}]" if copies else "none"
     doc.add(
-        f"#imprint({copies_markup}, [{content(printer) if printer else ''}], "
-        f"[{content(printed) if printed else ''}])\n"
+        Imprint(
+            copies=_runs(copies) if copies is not None else None,
+            printer=_runs(node.find(cls="printer")),
+            printed=_runs(node.find(cls="printed")),
+        )
     )
 
 
@@ -417,10 +546,14 @@ def _table(doc: Document, node: Node) -> None:
         else:
             rows.append(cells)
     columns = max([len(header), *(len(r) for r in rows)] or [1])
-    head = ", ".join(f"[{content(c)}]" for c in header)
-    body = ", ".join("(" + ", ".join(f"[{content(c)}]" for c in r) + ",)" for r in rows)
-    caption_markup = f"[{content(caption)}]" if caption else "none"
-    doc.add(f"#data-table({caption_markup}, {columns}, ({head},), ({body},))\n")
+    doc.add(
+        Table(
+            caption=_runs(caption) if caption is not None else None,
+            columns=columns,
+            header=[_runs(c) for c in header],
+            rows=[[_runs(c) for c in r] for r in rows],
+        )
+    )
 
 
 def _all(node: Node, tag: str) -> list[Node]:
@@ -437,7 +570,7 @@ def _all(node: Node, tag: str) -> list[Node]:
 
 
 def document(nb: nbformat.NotebookNode) -> Document:
-    """The reader's notebook (tagged cells already removed) as Typst calls and images."""
+    """The reader's notebook (tagged cells already removed) as blocks and images."""
     doc = Document()
     for cell in nb.cells:
         if cell.cell_type != "code":

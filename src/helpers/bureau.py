@@ -1,0 +1,237 @@
+"""The bureau profile (params/<bureau-id>/bureau.yaml): who the bureau is and the names its
+ledgers use.
+
+Every district or county HR bureau writes the same report from the same ledgers; what differs is
+its name, its streets and towns, its arbitration court, its units and its programmes. Those live
+here, one file per bureau, so a second bureau validates its own ledgers without editing Python.
+The contract's allowed organisation names, the metrics that mean one named programme and the
+sample generator all read the profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import config
+from .errors import ParamsError
+
+_BUREAU_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _unique(values: list[str], key: str) -> list[str]:
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"{key} 中有重复的名称 / repeated names in {key}: {'、'.join(repeated)}")
+    return values
+
+
+class Organisations(BaseModel):
+    """Names the ledgers refer to; enum columns of the contract take their allowed values here."""
+
+    model_config = ConfigDict(extra="forbid")
+    streets: list[str] = Field(description="街道（欠薪线索台账“所在街镇/开发区”的允许值之一）")
+    towns: list[str] = Field(default_factory=list, description="镇（同上）")
+    development_zones: list[str] = Field(default_factory=list, description="开发区、园区（同上）")
+    arbitration_court: str = Field(description="劳动人事争议仲裁院名称")
+    enforcement_units: list[str] = Field(
+        description="行政执法单位（执法人员台账“所在单位”的允许值）"
+    )
+    outreach_organisers: list[str] = Field(
+        description="普法活动组织单位（普法宣传活动台账“组织单位”的允许值）"
+    )
+    publicity_columns: list[str] = Field(
+        description="普法推送栏目（普法宣传推送台账“栏目”的允许值）"
+    )
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> Organisations:
+        _unique(self.streets + self.towns + self.development_zones,
+                "streets、towns、development_zones")  # fmt: skip
+        for key in ("enforcement_units", "outreach_organisers", "publicity_columns"):
+            _unique(getattr(self, key), key)
+        return self
+
+
+class Programmes(BaseModel):
+    """Which named organiser or column a metric counts."""
+
+    model_config = ConfigDict(extra="forbid")
+    lecture_brand: str = Field(
+        description="普法讲堂品牌：组织单位为此名称的“线下培训”计入讲堂线下培训场次"
+    )
+    policy_video_column: str = Field(description="政策短视频栏目：栏目为此名称的推送计入短视频期数")
+
+
+class SampleMaking(BaseModel):
+    """What the synthetic sample ledgers of this bureau are made with (`make data`); a real
+    bureau's profile omits it."""
+
+    model_config = ConfigDict(extra="forbid")
+    seed: int = Field(description="随机种子")
+    years: list[int] = Field(description="生成的年度（首年之前一年只生成结转到首年的案件）")
+    case_volume: float = Field(
+        default=1.0, gt=0, description="案件类台账规模，相对于内置计划的倍数"
+    )
+    office_volume: float = Field(default=1.0, gt=0, description="会议、文件、人员等台账规模的倍数")
+    city: str = Field(description="所在城市，如“上海市”")
+    employer_prefix: str = Field(description="虚构用人单位名称的前缀（城市简称）")
+    region_codes: list[str] = Field(description="虚构身份证号的行政区划代码")
+    courts: dict[str, str] = Field(description="各审级的法院或检察机关名称")
+    case_number_marks: dict[str, list[str]] = Field(description="各审级案号中的法院代字和类型代字")
+    procuratorate: str = Field(description="制发检察建议的检察院")
+    reconsideration_bodies: list[str] = Field(description="复议机关")
+    document_prefix: str = Field(description="规范性文件文号的机关代字，如“浦人社规”")
+    wechat_account: str = Field(description="推送发布平台名称")
+    mediation_centre: str = Field(description="劳动人事争议联合调解中心名称")
+    late_committees: dict[str, dt.date] = Field(
+        default_factory=dict, description="样例期间新设调解委员会的街镇及设立日期"
+    )
+    zone_centre_dates: list[dt.date] = Field(description="各开发区调解中心的设立日期，逐个对应")
+    centre_branches: list[tuple[str, dt.date]] = Field(
+        default_factory=list, description="联调分中心：简称与设立日期"
+    )
+    dissolved_committee: tuple[str, str, dt.date, dt.date] | None = Field(
+        default=None, description="样例期间撤销的调解组织：名称、所在地、设立日期、撤销日期"
+    )
+    enforcement_unit_shares: list[float] = Field(description="执法人员在各执法单位中的比例")
+    other_organisers: list[str] = Field(description="其他普法活动组织单位")
+    post_formats: dict[str, str] = Field(description="各推送栏目的形式（视频、图文、直播）")
+    about_zh: str = Field(description="样例台账说明（中文）")
+    about_en: str = Field(description="样例台账说明（英文）")
+
+
+class BureauProfile(BaseModel):
+    """One bureau: its names for the report and the organisation names its ledgers use."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(description="机关全称")
+    short_name: str = Field(description="机关简称")
+    signature: str = Field(description="落款机关名称")
+    district: str = Field(description="所在区县名称")
+    organisations: Organisations = Field(description="台账所用的组织名称")
+    programmes: Programmes = Field(description="指标所指的品牌和栏目")
+    # Intake of real exports: a header a case system prints instead of the contract's column
+    # name, and the worksheet a ledger sits on in an .xlsx workbook.
+    aliases: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="列名别名：台账名 → {导出表头: 合同列名}"
+    )
+    sheets: dict[str, str] = Field(default_factory=dict, description="工作表名：台账名 → 工作表")
+    sample: SampleMaking | None = Field(default=None, description="样例台账的生成设置")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BureauProfile:
+        orgs, programmes = self.organisations, self.programmes
+        if programmes.lecture_brand not in orgs.outreach_organisers:
+            raise ValueError(
+                f"讲堂品牌“{programmes.lecture_brand}”须列在 organisations.outreach_organisers 中 / "
+                "programmes.lecture_brand must be one of organisations.outreach_organisers"
+            )
+        if programmes.policy_video_column not in orgs.publicity_columns:
+            raise ValueError(
+                f"短视频栏目“{programmes.policy_video_column}”须列在 organisations.publicity_columns "
+                "中 / programmes.policy_video_column must be one of organisations.publicity_columns"
+            )
+        from .contract import LEDGERS
+
+        for key, ledgers in (("aliases", self.aliases), ("sheets", self.sheets)):
+            unknown = sorted(set(ledgers) - set(LEDGERS))
+            if unknown:
+                raise ValueError(f"{key} 中有未知的台账名 / unknown ledger in {key}: "
+                                 f"{'、'.join(unknown)}")  # fmt: skip
+        for ledger, headers in self.aliases.items():
+            wrong = sorted(set(headers.values()) - set(LEDGERS[ledger].column_names))
+            if wrong:
+                raise ValueError(f"aliases.{ledger} 指向合同中没有的列 / maps to unknown columns: "
+                                 f"{'、'.join(wrong)}")  # fmt: skip
+        return self
+
+    @property
+    def areas(self) -> list[str]:
+        """Streets, towns and development zones, in the profile's order."""
+        orgs = self.organisations
+        return orgs.streets + orgs.towns + orgs.development_zones
+
+    def names(self, key: str) -> tuple[str, ...]:
+        """The names a contract column takes its allowed values from (ColumnSpec.allowed_from)."""
+        if key == "areas":
+            return tuple(self.areas)
+        return tuple(getattr(self.organisations, key))
+
+
+def profile_key(key: str) -> str:
+    """Where in the profile file a column's names are listed, for messages and the contract doc."""
+    if key == "areas":
+        return "organisations.streets / towns / development_zones"
+    return f"organisations.{key}"
+
+
+def _text_values(value: object, key: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        return [
+            pair for k, v in value.items() for pair in _text_values(v, f"{key}.{k}".lstrip("."))
+        ]
+    if isinstance(value, (list, tuple)):
+        return [pair for i, v in enumerate(value) for pair in _text_values(v, f"{key}[{i}]")]
+    return [(key, value)] if isinstance(value, str) else []
+
+
+def load_profile(path: Path) -> BureauProfile:
+    """Load and check a profile; errors name the file and the key, Chinese first."""
+    from .params import MARKUP_RE, translate_errors
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"{path}: 机关档案不存在 / bureau profile not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ParamsError(f"{path}: 不是有效的 YAML / not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: 应为键值映射 / expected a mapping of keys")
+    try:
+        profile = BureauProfile.model_validate(raw)
+    except ValidationError as error:
+        lines = [f"{path}: 机关档案有误 / invalid bureau profile:"]
+        lines += [f"  - {line}" for line in translate_errors(error.errors(), BureauProfile)]
+        raise ParamsError("\n".join(lines)) from None
+    marked = [key for key, text in _text_values(raw) if MARKUP_RE.search(text)]
+    if marked:
+        raise ParamsError(f"{path}: 键 {'、'.join(marked)} 含有 HTML 标记，只能是纯文本 / "
+                          "markup in a name; write plain text")  # fmt: skip
+    return profile
+
+
+def bureau_ids() -> list[str]:
+    """Bureaus with a profile in the project."""
+    return sorted(p.parent.name for p in config.PARAMS_DIR.glob(f"*/{config.PROFILE_FILE}"))
+
+
+@functools.cache
+def profile_for(bureau: str) -> BureauProfile:
+    """The profile of a bureau by its id (the name of its folder under params/)."""
+    if not _BUREAU_ID.fullmatch(bureau or ""):
+        raise ParamsError(f"机关代号“{bureau}”无效，应为小写字母、数字和连字符 / "
+                          "a bureau id is lower-case letters, digits and hyphens")  # fmt: skip
+    path = config.profile_path(bureau)
+    if not path.is_file():
+        known = "、".join(bureau_ids()) or "—"
+        raise ParamsError(f"{path}: 没有机关“{bureau}”的档案，已有：{known} / "
+                          f"no profile for bureau {bureau}; known: {known}")  # fmt: skip
+    return load_profile(path)
+
+
+def default_profile() -> BureauProfile:
+    """The sample bureau's profile: what a caller that names no bureau means."""
+    return profile_for(config.DEFAULT_BUREAU)
+
+
+def profile_beside(params_file: Path) -> BureauProfile | None:
+    """The profile in a params file's folder, where a bureau's yearly params live."""
+    path = Path(params_file).parent / config.PROFILE_FILE
+    return load_profile(path) if path.is_file() else None

@@ -1,0 +1,161 @@
+"""Bureau profiles: one file per bureau carries every name its ledgers and report use."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from helpers import bureau, config, metrics
+from helpers.bureau import BureauProfile, load_profile, profile_for
+from helpers.contract import ledgers_for
+from helpers.errors import LedgerError, ParamsError
+from helpers.load import load_ledgers
+
+SECOND = "qinglan"
+
+
+def test_every_bureau_in_the_project_has_a_valid_profile():
+    assert {config.DEFAULT_BUREAU, SECOND} <= set(bureau.bureau_ids())
+    for bureau_id in bureau.bureau_ids():
+        assert profile_for(bureau_id).name
+
+
+def test_every_profile_field_has_a_chinese_description():
+    models = [BureauProfile, bureau.Organisations, bureau.Programmes, bureau.SampleMaking]
+    for model in models:
+        for name, field in model.model_fields.items():
+            assert field.description and re.search(r"[\u4e00-\u9fff]", field.description), name
+
+
+def write_profile(tmp_path, raw) -> object:
+    path = tmp_path / "bureau.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def raw():
+    return yaml.safe_load(config.profile_path().read_text(encoding="utf-8"))
+
+
+def test_profile_errors_name_file_and_key_in_chinese(tmp_path, raw):
+    raw["organisations"]["streets"] = "陆家嘴街道"
+    del raw["organisations"]["arbitration_court"]
+    with pytest.raises(ParamsError) as error:
+        load_profile(write_profile(tmp_path, raw))
+    message = str(error.value)
+    assert "bureau.yaml" in message
+    assert "键 organisations.streets（街道" in message and "应为列表" in message
+    assert "键 organisations.arbitration_court（劳动人事争议仲裁院名称）: 缺少必填键" in message
+    assert "Input should" not in message
+
+
+def test_sample_section_errors_keep_their_key(tmp_path, raw):
+    raw["sample"]["seed"] = "某日"
+    with pytest.raises(ParamsError) as error:
+        load_profile(write_profile(tmp_path, raw))
+    assert "键 sample.seed（随机种子）: 应为整数" in str(error.value)
+
+
+def test_lecture_brand_must_be_an_organiser(tmp_path, raw):
+    raw["programmes"]["lecture_brand"] = "某某大讲堂"
+    with pytest.raises(ParamsError) as error:
+        load_profile(write_profile(tmp_path, raw))
+    assert "某某大讲堂" in str(error.value) and "outreach_organisers" in str(error.value)
+
+
+def test_aliases_must_name_contract_columns(tmp_path, raw):
+    raw["aliases"] = {"disputes": {"受理机构": "body"}}
+    with pytest.raises(ParamsError) as error:
+        load_profile(write_profile(tmp_path, raw))
+    assert "aliases.disputes" in str(error.value) and "body" in str(error.value)
+
+
+def test_unknown_bureau_lists_the_known_ones():
+    with pytest.raises(ParamsError) as error:
+        profile_for("nowhere")
+    assert "nowhere" in str(error.value) and SECOND in str(error.value)
+
+
+def test_contract_takes_organisation_names_from_the_profile():
+    sample = ledgers_for(profile_for(config.DEFAULT_BUREAU))
+    second = ledgers_for(profile_for(SECOND))
+    column = ("outreach_events", "organiser")
+    assert "青岚人社法治课堂" in second[column[0]].column(column[1]).allowed
+    assert "青岚人社法治课堂" not in sample[column[0]].column(column[1]).allowed
+    areas = set(second["wage_arrears_leads"].column("street_town").allowed)
+    assert areas == set(profile_for(SECOND).areas)
+    assert not areas & set(sample["wage_arrears_leads"].column("street_town").allowed)
+
+
+def test_misspelt_organiser_is_answered_with_the_closest_profile_names(ledger_dir):
+    path = ledger_dir / "outreach_events.csv"
+    text = path.read_text(encoding="utf-8")
+    assert ",浦东人社大讲堂," in text
+    path.write_text(text.replace(",浦东人社大讲堂,", ",浦东人社大讲坛,", 1), encoding="utf-8")
+    with pytest.raises(LedgerError) as error:
+        load_ledgers(ledger_dir, ["outreach_events"])
+    (problem,) = error.value.problems
+    assert problem.value == "浦东人社大讲坛" and problem.column == "organiser"
+    assert (
+        problem.expected.startswith("不是机关档案")
+        and "最接近的是：浦东人社大讲堂" in problem.expected
+    )
+
+
+def test_another_bureaus_ledgers_fail_under_the_sample_profile():
+    data = config.data_dir(SECOND)
+    with pytest.raises(LedgerError) as error:
+        load_ledgers(data, ["wage_arrears_leads"])
+    assert {p.column for p in error.value.problems} == {"street_town"}
+    ledgers = load_ledgers(data, profile=profile_for(SECOND))
+    assert ledgers.profile.district == "青岚区"
+
+
+def test_lecture_figure_counts_the_profiles_brand():
+    ledgers = load_ledgers(config.data_dir(SECOND), profile=profile_for(SECOND))
+    events = ledgers["outreach_events"]
+    for year in (2021, 2022):
+        in_year = events[events["event_date"].dt.year == year]
+        expected = int(
+            (
+                (in_year["organiser"] == "青岚人社法治课堂") & (in_year["event_type"] == "线下培训")
+            ).sum()
+        )
+        assert expected > 0
+        assert metrics.compute(ledgers, year)["outreach.lecture_hall_offline_sessions"][
+            "value"
+        ] == (expected)
+
+
+def test_second_bureau_report_is_built_end_to_end(tmp_path):
+    out = tmp_path / "reports"
+    env = dict(os.environ, PYTHONPATH=str(config.PACKAGE_DIR.parent))
+    done = subprocess.run(
+        [sys.executable, "-m", "helpers", "report", "--bureau", SECOND, "--year", "2022",
+         "--out-dir", str(out)],
+        capture_output=True, text=True, env=env, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = out / "2022"
+    for name in ("report.html", "report.pdf", "review.html", "stats.json", "manifest.json"):
+        assert (report / name).stat().st_size > 0, name
+    stats = json.loads((report / "stats.json").read_text(encoding="utf-8"))
+    ledgers = load_ledgers(config.data_dir(SECOND), profile=profile_for(SECOND))
+    computed = metrics.compute(ledgers, 2022)
+    for metric_id, entry in stats["metrics"].items():
+        if not metrics.CATALOGUE[metric_id].is_manual:
+            assert entry["value"] is not None, metric_id
+            assert entry["value"] == computed[metric_id]["value"], metric_id
+    html = (report / "report.html").read_text(encoding="utf-8")
+    assert "青岚区人力资源和社会保障局" in html and "青岚人社法治课堂" in html
+    assert "浦东" not in html
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["bureau"] == SECOND
+    assert manifest["parameters"]["params"] == f"params/{SECOND}/2022.yaml"
