@@ -159,3 +159,20 @@ def test_second_bureau_report_is_built_end_to_end(tmp_path):
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["bureau"] == SECOND
     assert manifest["parameters"]["params"] == f"params/{SECOND}/2022.yaml"
+
+
+def test_the_profiles_header_aliases_are_used_by_the_loader(ledger_dir):
+    """A bureau whose system calls a column otherwise says so once in its profile; the ledger
+    then loads as with the contract's own header."""
+    path = ledger_dir / "meetings.csv"
+    expected = load_ledgers(ledger_dir, ["meetings"])["meetings"]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[0] = lines[0].replace("meeting_date", "召开日期")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(LedgerError):
+        load_ledgers(ledger_dir, ["meetings"])
+    profile = profile_for(config.DEFAULT_BUREAU).model_copy(
+        update={"aliases": {"meetings": {"召开日期": "meeting_date"}}}
+    )
+    loaded = load_ledgers(ledger_dir, ["meetings"], profile=profile)["meetings"]
+    assert loaded.equals(expected)

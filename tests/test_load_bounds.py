@@ -297,8 +297,8 @@ def test_unrelated_files_are_not_candidates(ledger_dir, sample_ledgers_dir, othe
 
 
 @pytest.mark.parametrize(
-    "near", ["disputes (1).xlsx", "disputes.XLSX", "Disputes - 副本.csv", "dispute.csv",
-             "disputes_2021.csv"],
+    "near", ["disputes (1).xlsx", "Disputes - 副本.csv", "dispute.csv", "disputes_2021.csv",
+             "disputes (1).XLS"],
 )  # fmt: skip
 def test_missing_ledger_suggests_near_miss_names(ledger_dir, near):
     path = ledger_dir / DISPUTES_FILE
@@ -310,9 +310,17 @@ def test_missing_ledger_suggests_near_miss_names(ledger_dir, near):
         None,
         None,
     )
-    assert "缺少台账文件 disputes.csv（或 disputes.xlsx）" in problem.expected
+    assert "缺少台账文件 disputes.csv（或 disputes.xlsx、disputes.xls）" in problem.expected
     assert f"目录中有相近的文件：{near}" in problem.expected, str(problem)
     assert f"similar files in the folder: {near}" in problem.expected, str(problem)
+
+
+@pytest.mark.parametrize("other_case", ["disputes.CSV", "Disputes.csv"])
+def test_the_ledger_file_is_found_in_any_letter_case(ledger_dir, sample_ledgers_dir, other_case):
+    (ledger_dir / DISPUTES_FILE).rename(ledger_dir / other_case)
+    assert find_ledger_file(ledger_dir, DISPUTES) == ledger_dir / other_case
+    frame = load_ledger(ledger_dir, DISPUTES, keep_personal=True)
+    assert_frame_equal(frame, load_ledger(sample_ledgers_dir, DISPUTES, keep_personal=True))
 
 
 def test_missing_ledger_does_not_suggest_lock_files(ledger_dir):

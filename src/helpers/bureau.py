@@ -15,7 +15,6 @@ import functools
 import re
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import config
@@ -183,17 +182,10 @@ def _text_values(value: object, key: str = "") -> list[tuple[str, str]]:
 
 def load_profile(path: Path) -> BureauProfile:
     """Load and check a profile; errors name the file and the key, Chinese first."""
-    from .params import MARKUP_RE, translate_errors
+    from .params import MARKUP_RE, read_mapping, translate_errors
 
     path = Path(path)
-    if not path.is_file():
-        raise ParamsError(f"{path}: 机关档案不存在 / bureau profile not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ParamsError(f"{path}: 不是有效的 YAML / not valid YAML: {error}") from None
-    if not isinstance(raw, dict):
-        raise ParamsError(f"{path}: 应为键值映射 / expected a mapping of keys")
+    raw = read_mapping(path, "机关档案不存在 / bureau profile not found")
     try:
         profile = BureauProfile.model_validate(raw)
     except ValidationError as error:

@@ -19,15 +19,41 @@ HEADER = """# 数据合同 / Data contract
 ## 通用约定 / General rules
 
 - 每个台账一个文件，放在台账目录（默认 `data/raw/<机关代号>`，可用 `DATA_DIR` 指定）中，文件名为
-  `<台账名>.csv` 或 `<台账名>.xlsx`。One file per ledger in DATA_DIR: `<ledger>.csv` or `<ledger>.xlsx`.
+  `<台账名>.csv`、`<台账名>.xlsx` 或 `<台账名>.xls`（扩展名大小写不限）。同一台账有多个候选文件
+  （如 `X (1).xlsx`、`X - 副本.csv`、同名不同扩展名）时程序停止并列出这些文件，请只保留一个；缺少文件时列出名称相近的文件。
+  One file per ledger in DATA_DIR: `<ledger>.csv`, `.xlsx` or `.xls`, suffix in any case; several
+  candidates for one ledger stop the load and are listed; a missing file names near misses.
 - 台账是**累计**的：按案件系统导出的方式包含历年数据，每年的数字按日期筛选（受理、开庭、审结、办结日期在当年），
   因此上年结转的案件会在应计的年份计入。Ledgers are cumulative; each year's figures select rows by date.
-- 编码：UTF-8（带或不带 BOM）、GB18030/GBK 均可；换行 CRLF 或 LF 均可；Excel `.xlsx` 读取第一个工作表。
-  Encodings: UTF-8 with or without BOM, GB18030/GBK; CRLF or LF; `.xlsx` reads the first sheet.
-- 第一行为表头，列名须与下表一致（顺序不限）；不允许多余的列。The first row is the header; names as below,
-  any order; no extra columns.
-- 日期格式：`YYYY-MM-DD`，也接受 `YYYY/M/D`、`YYYY.M.D` 和 Excel 的 `YYYY-MM-DD 00:00:00`。
-  Dates: `YYYY-MM-DD`; `YYYY/M/D`, `YYYY.M.D` and Excel's datetime text are accepted.
+- 编码：CSV 可为 UTF-8（带或不带 BOM）、GB18030/GBK，或带 BOM 的 UTF-16（Excel 另存为“Unicode 文本”）；
+  逗号或制表符分隔自动识别；换行 CRLF 或 LF 均可。文件内容与扩展名不符（CSV 改名为 .xlsx、Excel 工作簿改名为 .csv、
+  系统导出的网页表格冒充 .xls）时报错并说明应如何另存。Encodings: UTF-8 with or without BOM, GB18030/GBK, UTF-16
+  with BOM (Excel's Unicode text); comma or TAB separated; CRLF or LF. A file whose content does not
+  match its extension is reported as such.
+- 表头：可用下表的列名（英文），也可用“含义”一栏的中文名，括号中的说明可省略（如“结案日期”）；顺序不限；
+  忽略首尾空白、全角/半角差别和英文大小写。本单位系统的其他叫法可由单位配置的表头别名对应到列名
+  （`load_ledgers(..., aliases={"disputes": {"收案日期": "received_date"}})`）。同一列出现两次、有数据却无表头的列、
+  未知的列都会报错；未知的列会列出应有的全部列名（中英文）和最接近的一个。不允许多余的列。
+  Headers: the column names below or their Chinese labels (the bracketed note may be left out), in any
+  order; blanks around, full-width/half-width and ASCII case are ignored; a bureau's own spellings are
+  mapped by aliases. Unknown headers are listed with the expected names and the closest match.
+- 标题行：表头之上可以有标题、单位、统计期间等行（CSV 和 Excel 均可，Excel 的合并单元格标题也可）。程序在前 10 个
+  非空行中取与合同列名匹配最多的一行作表头。问题中的行号始终是文件中的行号（Excel 为工作表行号），读入后每条记录也以
+  该行号为索引。Title rows above the header are skipped: the header is the row, among the first ten
+  non-blank ones, naming the most contract columns. Line numbers (and the frame index) stay file lines.
+- 工作表：`.xlsx`/`.xls` 读取表头与合同最相符的工作表，因此“填表说明”等工作表排在数据之前也可以；也可指定工作表
+  （`sheets={"disputes": "数据"}`）。关于工作簿的每条问题都写明读取的工作表，如“disputes.xlsx（工作表 数据）”。
+  Workbooks: the sheet whose header fits the contract best is read (or the one named); every problem
+  names the sheet read.
+- 空行：空行和只含空白的行（CSV 和 Excel 相同）被忽略，不算问题。Blank and whitespace-only rows are ignored.
+- 日期：`2021-03-05`、`2021/3/5`、`2021.3.5`、`2021年3月5日` 均可，可带时间（如 `2021-03-05 14:30`，只取日期）；
+  Excel 的日期单元格可直接使用，工作簿日期列中日期格式丢失、只显示序号（如 44260）的数值单元格也按日期读取。
+  Dates: 2021-03-05, 2021/3/5, 2021.3.5 or 2021年3月5日, with or without a time of day (the date is
+  taken); Excel date cells, and serial numbers in a date column of a workbook.
+- 数字与编号：全角数字（如 `１２`）按半角读取；金额可带千位分隔符（`12,345.00`）；编号中的全角字母和数字按半角读取
+  （全角括号等保留）。仍无法识别的值，若含全角字符，问题中会说明。Numbers: full-width digits are read as
+  half-width; amounts may have thousands separators; full-width letters and digits in ids are made
+  half-width.
 - 金额以元为单位，可写到分（两位小数，如 `12345.00`）；可带或不带千位分隔符，`12,345.00` 与 `12345.00`
   相同（CSV 中带逗号的金额须加引号，Excel 导出时会自动加）。Amounts are in yuan, to the fen (two
   decimals); they may be written with or without thousands separators, `12,345.00` or `12345.00`
@@ -60,7 +86,7 @@ def _ledger_section(spec: c.LedgerSpec) -> list[str]:
     out.append(f"主键 key: `{spec.key}`；归年日期 year column: `{year}`")
     out.append("")
     out.append(
-        "| 列 column | 类型 type | 含义 | meaning | 必填 required | 允许值 allowed | 个人信息 personal |"
+        "| 列 column | 类型 type | 含义（也可作表头）| meaning | 必填 required | 允许值 allowed | 个人信息 personal |"
     )
     out.append("|---|---|---|---|---|---|---|")
     for col in spec.columns:

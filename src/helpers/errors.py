@@ -9,6 +9,14 @@ class ReportError(Exception):
     """Base of every error a user can fix without touching the code."""
 
 
+# Control characters (a NUL, a stray escape) are shown escaped, never sent to the terminal.
+_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F]} | {0: "\\0"}
+
+
+def _visible(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a ledger file, located as precisely as the input allows."""
@@ -20,20 +28,30 @@ class Problem:
     expected: str
     # A summary entry stands for this many further problems of one kind, not listed one by one.
     more: int = 0
+    # The workbook sheet read, for a problem in an .xlsx/.xls file.
+    sheet: str | None = None
+    # The column's header as the file writes it, when it differs from the contract's name.
+    heading: str | None = None
 
     @property
     def stands_for(self) -> int:
         """How many problems this entry counts as: one, or the number a summary stands for."""
         return self.more or 1
 
+    @property
+    def source(self) -> str:
+        """The file, and the sheet read when it is a workbook."""
+        return self.file if self.sheet is None else f"{self.file}（工作表 {self.sheet}）"
+
     def __str__(self) -> str:
-        where = [self.file]
+        where = [self.source]
         if self.line is not None:
             where.append(f"第 {self.line} 行 (line {self.line})")
         if self.column:
-            where.append(f"列 {self.column} (column)")
+            heading = f"（表头 “{self.heading}”）" if self.heading else ""
+            where.append(f"列 {self.column}{heading} (column)")
         shown = "" if self.value is None else f"值 “{self.value}”: "
-        return f"{', '.join(where)}: {shown}{self.expected}"
+        return _visible(f"{', '.join(where)}: {shown}{self.expected}")
 
 
 class LedgerError(ReportError):
@@ -56,12 +74,12 @@ class LedgerError(ReportError):
         shown: dict[str, int] = {}
         hidden: dict[str, int] = {}
         for problem in self.problems:
-            count = shown.get(problem.file, 0)
+            count = shown.get(problem.source, 0)
             if count < self.MAX_SHOWN_PER_FILE:
-                shown[problem.file] = count + 1
+                shown[problem.source] = count + 1
                 lines.append(f"  - {problem}")
             else:
-                hidden[problem.file] = hidden.get(problem.file, 0) + problem.stands_for
+                hidden[problem.source] = hidden.get(problem.source, 0) + problem.stands_for
         for file, count in hidden.items():
             lines.append(f"  - {file}: 另有 {count} 个问题未列出 / {count} more not shown")
         return "\n".join(lines)

@@ -1,9 +1,14 @@
-"""Read ledger files as a Chinese case system exports them, and validate them against the contract.
+"""Read ledger files as a Chinese case system or Excel exports them, and validate them against the
+contract.
 
-Files may be UTF-8 (with or without BOM) or GB18030/GBK, with CRLF or LF line ends, or .xlsx;
-all give identical frames. Every problem in every file is collected before anything is raised,
-so an analyst fixes a ledger in one pass; a file broken on every row is reported with the first
-problems of each kind and a count of the rest, quickly and in little memory.
+Files may be CSV in UTF-8 (with or without BOM), GB18030/GBK or UTF-16 with BOM (Excel's
+"Unicode text", TAB-separated), with CRLF or LF line ends, or .xlsx/.xls workbooks. Headers may
+be the contract's names, its Chinese labels or a caller's aliases, in any order, below title
+rows; all give identical frames. A frame's index is the file (or sheet) line of each record, so
+problems found later still name the line an analyst sees. Every problem in every file is
+collected before anything is raised, so an analyst fixes a ledger in one pass; a file broken on
+every row is reported with the first problems of each kind and a count of the rest, quickly and
+in little memory.
 """
 
 from __future__ import annotations
@@ -14,29 +19,51 @@ import difflib
 import gc
 import io
 import re
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from datetime import datetime
+import unicodedata
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import python_calamine
 
 from .bureau import BureauProfile, default_profile, profile_key
 from .contract import DATE_FORMAT, KIND_EXPECTED, LEDGERS, YES, LedgerSpec, ledgers_for, schema_of
 from .errors import LedgerError, Problem
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# The header is looked for among this many non-blank rows at the top of a file or sheet:
+# exports put a title, a unit or a date range above it.
+HEADER_SEARCH_ROWS = 10
 # Problems of one kind (one check on one column) listed one by one per file; the rest are counted
 # in one summary entry. A ledger exported wrongly breaks the same rule on every row, and a million
 # copies of one message help nobody and cost minutes and gigabytes.
 MAX_PROBLEMS_PER_KIND = 200
 _DATE_SEPARATORS = re.compile(r"[/.]")
-_TIME_SUFFIX = re.compile(r"[ T]00:00(:00)?$")
+_CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+_TIME_SUFFIX = re.compile(r"(?:[ T]+|(?<=日))\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+# Full-width ASCII forms and the ideographic space, as a Chinese input method types them.
+_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_WIDE_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_NARROW_ALNUM = {code: code - 0xFEE0 for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                 *range(0xFF41, 0xFF5B)]}  # fmt: skip
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+DATE_FORMS = "2021-03-05、2021/3/5、2021.3.5、2021年3月5日"
+# What an unreadable cell should hold, (Chinese, English), by kind.
+_UNPARSABLE_EXPECTED = {
+    **{kind: tuple(part.strip() for part in text.split("/ ", 1)) for kind, text in KIND_EXPECTED.items()},
+    "date": (f"日期，可写作 {DATE_FORMS}，可带时间（如 2021-03-05 14:30，只取日期）",
+             "a date: 2021-03-05, 2021/3/5, 2021.3.5 or 2021年3月5日, with or without a time of day"),
+}  # fmt: skip
 # Cells with surrounding blanks are rare in exports; stripping every cell costs more than reading,
 # and plain substring tests are far faster than a regex over the whole file.
 _BLANK = re.compile(r"[^\S\r\n]")
+_ANY_BLANK = re.compile(r"\s")
 
 
 def _needs_strip(text: str) -> bool:
@@ -46,11 +73,23 @@ def _needs_strip(text: str) -> bool:
 
 @dataclass
 class RawLedger:
-    """A ledger file's cells as text, indexed by the file line on which each record starts."""
+    """A ledger file's cells as text under contract column names, indexed by the file (or sheet)
+    line on which each record starts."""
 
     path: Path
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    header_line: int = 1
+    # Contract column -> the header as written in the file, where they differ.
+    headings: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+
+    def placed(self, problem: Problem) -> Problem:
+        """The problem naming the sheet read and the column's header as the file writes it."""
+        heading = self.headings.get(problem.column or "")
+        if self.sheet is None and heading is None:
+            return problem
+        return replace(problem, sheet=self.sheet, heading=heading)
 
     def line_of(self, index: object) -> int | None:
         """The frame's index is the file line, so later checks can still name it."""
@@ -82,7 +121,8 @@ def is_synthetic(data_dir: Path) -> bool:
     return (Path(data_dir) / SYNTHETIC_MARKER).exists()
 
 
-LEDGER_SUFFIXES = (".csv", ".xlsx")
+LEDGER_SUFFIXES = (".csv", ".xlsx", ".xls")
+WORKBOOK_SUFFIXES = (".xlsx", ".xls")
 # What a second copy of a file is called by Windows, browsers and chat downloads:
 # "X (1).xlsx", "X(1).csv", "X - 副本.csv", "X - Copy (2).csv", "X副本.csv"; any letter case.
 _COPY_MARK = r"(?:\s*[(（]\d+[)）]|\s*-\s*(?:副本|copy)(?:\s*[(（]\d+[)）])?|\s*副本)?"
@@ -90,13 +130,17 @@ _VARIANT_SUFFIX = r"\.(?:csv|xlsx|xls)"
 
 
 def find_ledger_file(data_dir: Path, name: str) -> Path | None:
-    """The file a ledger is read from: `name.csv`, else `name.xlsx`. Whether it is the only
-    candidate in the folder is checked by the loader (`ledger_candidates`)."""
-    for suffix in LEDGER_SUFFIXES:
-        candidate = Path(data_dir) / f"{name}{suffix}"
-        if candidate.exists():
-            return candidate
-    return None
+    """The file a ledger is read from: `name.csv`, else `name.xlsx`, else `name.xls`, in any
+    letter case (Windows does not tell X.XLSX from X.xlsx). Whether it is the only candidate in
+    the folder is checked by the loader (`ledger_candidates`)."""
+    data_dir = Path(data_dir)
+    exact = [data_dir / f"{name}{suffix}" for suffix in LEDGER_SUFFIXES]
+    found = [path for path in exact if path.is_file()]
+    if not found:
+        pattern = re.compile(re.escape(name) + _VARIANT_SUFFIX, re.IGNORECASE)
+        found = [p for p in _files(data_dir) if pattern.fullmatch(p.name)]
+        found.sort(key=lambda p: LEDGER_SUFFIXES.index(p.suffix.lower()))
+    return found[0] if found else None
 
 
 def _files(data_dir: Path) -> list[Path]:
@@ -135,14 +179,14 @@ def _several_files_problem(data_dir: Path, name: str, candidates: list[Path]) ->
 def _missing_file_problem(data_dir: Path, name: str, candidates: list[Path]) -> Problem:
     """Names near-miss files (a copy, other case, a typo) so a misnamed export is found."""
     others = {f"{other}{suffix}" for other in LEDGERS for suffix in LEDGER_SUFFIXES}
-    files = [p for p in _files(data_dir) if p.name not in others]
+    files = [p for p in _files(data_dir) if p.name.lower() not in others]
     stems = {p.stem.lower(): p for p in files}
     close = difflib.get_close_matches(name.lower(), list(stems), n=3, cutoff=0.75)
     near = list(dict.fromkeys([*candidates, *(stems[stem] for stem in close)]))
-    expected = f"缺少台账文件 {name}.csv（或 {name}.xlsx）/ ledger file missing"
+    expected = f"缺少台账文件 {name}.csv（或 {name}.xlsx、{name}.xls）/ ledger file missing"
     if near:
         names = "、".join(p.name for p in near)
-        expected = (f"缺少台账文件 {name}.csv（或 {name}.xlsx）；目录中有相近的文件：{names}，"
+        expected = (f"缺少台账文件 {name}.csv（或 {name}.xlsx、{name}.xls）；目录中有相近的文件：{names}，"
                     f"请把要使用的文件改名或另存为 {name}.csv 或 {name}.xlsx / ledger file missing; "
                     f"similar files in the folder: {', '.join(p.name for p in near)}, rename or "
                     f"save the right one as {name}.csv or {name}.xlsx")  # fmt: skip
@@ -204,10 +248,173 @@ def _cell_at(data: bytes, offset: int) -> tuple[str | None, str | None]:
     return column, value
 
 
+# -- headers -----------------------------------------------------------------------------------
+
+
+def heading_key(text: str) -> str:
+    """A header cell as compared: surrounding blanks, full-width forms and ASCII case ignored."""
+    return unicodedata.normalize("NFKC", text.lstrip("\ufeff")).strip().casefold()
+
+
+def _label_stem(label: str) -> str:
+    """A label without its bracketed note: 结案日期（未结案留空） is headed 结案日期 in exports."""
+    return re.split(r"[（(]", label, maxsplit=1)[0].strip()
+
+
+@dataclass(frozen=True)
+class HeaderIndex:
+    """Every accepted spelling of a ledger's column headers, by `heading_key`."""
+
+    spec: LedgerSpec
+    columns: dict[str, str]  # heading key -> contract column name
+    spellings: dict[str, list[str]]  # contract column -> accepted headers, as written
+
+    @property
+    def dates(self) -> set[str]:
+        return set(self.spec.date_columns)
+
+    def column_of(self, heading: object) -> str | None:
+        return self.columns.get(heading_key(heading)) if isinstance(heading, str) else None
+
+    def score(self, row: list) -> int:
+        """Contract columns a row names: the header is the row that names the most."""
+        return len({self.column_of(cell) for cell in row} - {None})
+
+    def closest(self, heading: str) -> str | None:
+        """The contract column whose name, label or alias is nearest to an unknown header."""
+        match = difflib.get_close_matches(heading_key(heading), list(self.columns), n=1, cutoff=0.6)
+        return self.columns[match[0]] if match else None
+
+    def likeness(self, heading: str, column: str) -> float:
+        key = heading_key(heading)
+        return max(difflib.SequenceMatcher(None, key, heading_key(spelling)).ratio()
+                   for spelling in self.spellings[column])  # fmt: skip
+
+    def described(self, column: str) -> str:
+        return f"{column}（{self.spec.column(column).zh}）"
+
+
+def header_index(spec: LedgerSpec, aliases: Mapping[str, str] | None = None) -> HeaderIndex:
+    """Names, labels, labels without their bracketed note (when unambiguous) and the caller's
+    aliases, each mapped to its contract column."""
+    columns: dict[str, str] = {}
+    spellings: dict[str, list[str]] = {c.name: [c.name, c.zh] for c in spec.columns}
+    for column in spec.columns:
+        columns[heading_key(column.name)] = column.name
+        columns[heading_key(column.zh)] = column.name
+    for column in spec.columns:
+        stem = _label_stem(column.zh)
+        if stem and heading_key(stem) not in columns:
+            columns[heading_key(stem)] = column.name
+            spellings[column.name].append(stem)
+    for heading, column in (aliases or {}).items():
+        columns[heading_key(heading)] = column
+        spellings[column].append(heading)
+    return HeaderIndex(spec, columns, spellings)
+
+
+def _alias_problems(data_dir: Path, aliases: Mapping[str, Mapping[str, str]]) -> list[Problem]:
+    """Aliases naming a ledger or a column the contract does not have (a profile's typo)."""
+    problems = []
+    for name, mapping in aliases.items():
+        if name not in LEDGERS:
+            problems.append(Problem(str(data_dir), None, None, name,
+                                    f"表头别名中的台账名 “{name}” 不存在，台账为：{'、'.join(LEDGERS)} / "
+                                    f"aliases name an unknown ledger “{name}”"))  # fmt: skip
+            continue
+        known = LEDGERS[name].column_names
+        for heading, column in mapping.items():
+            if column not in known:
+                problems.append(Problem(str(data_dir), None, None, heading,
+                                        f"台账 {name} 的表头别名 “{heading}” 指向合同中没有的列 “{column}”，"
+                                        f"应为以下之一：{'、'.join(known)} / alias “{heading}” of {name} maps "
+                                        f"to “{column}”, which is not a column of the contract"))  # fmt: skip
+    return problems
+
+
+def _is_blank(row: list) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+
+
+def _header_position(rows: list[list], index: HeaderIndex) -> int:
+    """Among the first HEADER_SEARCH_ROWS non-blank rows, the one naming the most contract
+    columns (the earliest on a tie); the first non-blank row when none names any."""
+    best, best_score, seen = None, 0, 0
+    for position, row in enumerate(rows):
+        if seen == HEADER_SEARCH_ROWS:
+            break
+        if _is_blank(row):
+            continue
+        seen += 1
+        best = position if best is None else best
+        score = index.score(row)
+        if score > best_score:
+            best, best_score = position, score
+    return 0 if best is None else best
+
+
+@dataclass
+class Header:
+    """The header row as mapped: which cells to keep, under which contract names."""
+
+    line: int
+    positions: list[int]
+    names: list[str]
+    headings: dict[str, str]  # contract column -> header as written, where they differ
+    problems: list[Problem]
+    unnamed: list[int]  # positions of cells without a header; kept only if they hold data
+
+
+def _map_header(cells: list, line: int, index: HeaderIndex, file: str) -> Header:
+    header = Header(line, [], [], {}, [], [])
+    first_of: dict[str, str] = {}
+    for position, cell in enumerate(cells):
+        written = "" if cell is None else str(cell).lstrip("\ufeff").strip()
+        if not written:
+            header.unnamed.append(position)
+            continue
+        column = index.column_of(written) or written
+        if column in first_of:
+            header.problems.append(Problem(
+                file, line, written, written,
+                f"列重复：“{first_of[column]}” 与 “{written}” 都对应 {index.described(column)}，"
+                f"请只保留一列 / duplicate column: “{first_of[column]}” and “{written}” are both "
+                f"{column}, keep one of them",
+            ))  # fmt: skip
+            continue
+        first_of[column] = written
+        header.positions.append(position)
+        header.names.append(column)
+        if written != column:
+            header.headings[column] = written
+    return header
+
+
+def _columns_of(frame: pd.DataFrame, header: Header, file: str) -> pd.DataFrame:
+    """The frame (columns by position) under the header's names. A column without a header is
+    dropped: silently when empty (a trailing comma, a merged title's width), else reported."""
+    for position in header.unnamed:
+        if position < frame.shape[1] and frame[position].notna().any():
+            header.problems.append(Problem(
+                file, header.line, f"第 {position + 1} 列", None,
+                "该列有数据但没有表头，请补上表头或删除该列 / the column holds data but has no "
+                "header: name it or delete it",
+            ))  # fmt: skip
+    if header.positions != list(range(frame.shape[1])):
+        frame = frame.iloc[:, header.positions]
+    frame.columns = header.names
+    return frame
+
+
+# -- text files --------------------------------------------------------------------------------
+
+
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """The text and the encoding it was read with."""
+    """The text and the encoding it was read with. A UTF-16 BOM (Excel's "Unicode text") is
+    trusted; otherwise UTF-8, then GB18030."""
+    encodings = ("utf-16",) if data.startswith(UTF16_BOMS) else ENCODINGS
     first_error: UnicodeDecodeError | None = None
-    for encoding in ENCODINGS:
+    for encoding in encodings:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as error:
@@ -221,26 +428,59 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     )])  # fmt: skip
 
 
-def _read_csv(path: Path) -> RawLedger:
+def _delimiter(text: str, index: HeaderIndex) -> str:
+    """Comma or TAB (Excel's "Unicode text", TSV): the one whose top rows hold the better
+    header; on a tie, the more frequent one."""
+    head = text[:65536]
+    top = "\n".join(head.splitlines()[: HEADER_SEARCH_ROWS * 2])
+    scores = {}
+    for delimiter in (",", "\t"):
+        try:
+            rows = list(csv.reader(io.StringIO(top), delimiter=delimiter))
+        except csv.Error:
+            rows = []
+        scores[delimiter] = max((index.score(row) for row in rows), default=0)
+    if scores[","] != scores["\t"]:
+        return max(scores, key=scores.__getitem__)
+    return "\t" if head.count("\t") > head.count(",") else ","
+
+
+def _nul_problem(name: str, data: bytes, text: str | None) -> Problem | None:
+    if text is None:
+        nul = data.find(b"\x00")
+        if nul < 0:
+            return None
+        column, value = _cell_at(data, nul)
+        line = _line_at(data, nul)
+    else:  # UTF-16: NUL bytes are part of the encoding, a NUL character is not
+        nul = text.find("\x00")
+        if nul < 0:
+            return None
+        column, value, line = None, None, text.count("\n", 0, nul) + 1
+    return Problem(name, line, column, value,
+                   "含有空字符（NUL），文件可能已损坏 / contains a NUL byte, the file may be corrupt")  # fmt: skip
+
+
+def _read_csv(path: Path, index: HeaderIndex) -> RawLedger:
     data = path.read_bytes()
     name = str(path)
     if not data.strip().lstrip(b"\xef\xbb\xbf").strip():
         raise LedgerError([Problem(name, None, None, None, "文件为空 / the file is empty")])
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        column, value = _cell_at(data, nul)
-        raise LedgerError([Problem(
-            name, _line_at(data, nul), column, value,
-            "含有空字符（NUL），文件可能已损坏 / contains a NUL byte, the file may be corrupt",
-        )])  # fmt: skip
+    utf16 = data.startswith(UTF16_BOMS)
+    nul = None if utf16 else _nul_problem(name, data, None)
+    if nul is not None:
+        raise LedgerError([nul])
     text, encoding = _decode(path, data)
+    if utf16 and (nul := _nul_problem(name, data, text)) is not None:
+        raise LedgerError([nul])
     ends_cleanly = text.endswith(("\n", "\r"))
+    delimiter = _delimiter(text, index)
     needs_strip = _needs_strip(text)
     # The reader decodes the bytes again as it goes: a StringIO of the whole text would hold a
     # copy at four bytes a character, more than twice the file, next to the rows being built.
     del text
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    reader = csv.reader(stream, strict=True)
+    reader = csv.reader(stream, strict=True, delimiter=delimiter)
     rows: list[list[str]] = []
     lines: list[int] = []
     problems: list[Problem] = []
@@ -251,7 +491,8 @@ def _read_csv(path: Path) -> RawLedger:
     gc.disable()
     try:
         for row in reader:
-            if row and (row[0] or any(cell.strip() for cell in row)):
+            # Blank and whitespace-only lines are skipped, as blank rows of a workbook are.
+            if row and ((row[0] and not row[0].isspace()) or any(c.strip() for c in row)):
                 rows.append(row)
                 lines.append(start)
             start = reader.line_num + 1
@@ -265,18 +506,24 @@ def _read_csv(path: Path) -> RawLedger:
             gc.enable()
     if not rows:
         raise LedgerError(problems or [Problem(name, None, None, None, "文件为空 / empty file")])
-    header = [cell.strip().lstrip("\ufeff") for cell in rows[0]]
-    width = len(header)
+    at = _header_position(rows, index)
+    header = _map_header(rows[at], lines[at], index, name)
+    width = len(rows[at])
     del data, stream, reader
     good_rows, good_lines = [], []
     ragged, first_unlisted = 0, 0
-    for row, line in zip(rows[1:], lines[1:], strict=True):
+    for row, line in zip(rows[at + 1 :], lines[at + 1 :], strict=True):
         if len(row) == width:
             good_rows.append(row)
             good_lines.append(line)
             continue
         if line == lines[-1] and len(row) < width and not ends_cleanly:
-            column = header[len(row) - 1] if row else header[0]
+            position = len(row) - 1 if row else 0
+            column = (
+                header.names[header.positions.index(position)]
+                if position in header.positions
+                else None
+            )
             problems.append(Problem(
                 name, line, column, row[-1] if row else "",
                 f"末行不完整，文件可能被截断：有 {len(row)} 个字段，应为 {width} 个 / last row is "
@@ -296,52 +543,221 @@ def _read_csv(path: Path) -> RawLedger:
         rest = ragged - MAX_PROBLEMS_PER_KIND
         problems.append(more_problem(name, first_unlisted, None, rest, RAGGED))
     del rows, lines
-    frame = pd.DataFrame(good_rows, columns=header, index=good_lines, dtype=object)
+    frame = pd.DataFrame(good_rows, index=good_lines, dtype=object, columns=range(width))
     del good_rows
     if needs_strip:
         frame = frame.apply(lambda s: s.str.strip())
-    return RawLedger(path, frame.mask(frame == ""), problems)
+    frame = frame.mask(frame == "")
+    frame = _columns_of(frame, header, name)
+    return RawLedger(path, _halfwidth_ids(frame, index.spec), header.problems + problems,
+                     header_line=header.line, headings=header.headings)  # fmt: skip
 
 
-def _read_xlsx(path: Path) -> RawLedger:
+# -- workbooks ---------------------------------------------------------------------------------
+
+
+def _content_kind(path: Path) -> str:
+    """What the file holds, whatever its name says: xlsx (a zip), xls (OLE2), html or text."""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    if head.startswith(UTF16_BOMS):
+        head = head.decode("utf-16", "ignore").encode("utf-8")
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype", b"<html", b"<table", b"<?xml", b"<meta", b"<head")):
+        return "html"
+    return "text"
+
+
+def _mismatch_problem(path: Path, kind: str) -> Problem | None:
+    """A file whose content is not what its extension says (a CSV renamed .xlsx, a workbook
+    renamed .csv, a web page a case system calls .xls). .xls and .xlsx swapped still load."""
+    suffix = path.suffix.lower()
+    workbook = suffix in WORKBOOK_SUFFIXES
+    if kind == "html":
+        expected = (f"扩展名为 {path.suffix}，但内容是网页（HTML/XML）表格，不是真正的 Excel 工作簿"
+                    "（有些系统的“导出 Excel”就是这样）；请用 Excel 打开后另存为“Excel 工作簿（.xlsx）” / "
+                    f"named {path.suffix} but holds an HTML or XML table, not a workbook; open it in "
+                    "Excel and save it as an Excel workbook (.xlsx)")  # fmt: skip
+    elif workbook and kind == "text":
+        expected = (f"扩展名为 {path.suffix}，但内容是文本（CSV），不是 Excel 工作簿；请改名为 "
+                    f"{path.stem}.csv / named {path.suffix} but holds text (CSV), not a workbook; "
+                    f"rename it to {path.stem}.csv")  # fmt: skip
+    elif not workbook and kind in ("xlsx", "xls"):
+        expected = (f"扩展名为 {path.suffix}，但内容是 Excel 工作簿；请改名为 {path.stem}.{kind} / "
+                    f"named {path.suffix} but holds an Excel workbook; rename it to "
+                    f"{path.stem}.{kind}")  # fmt: skip
+    else:
+        return None
+    return Problem(str(path), None, None, None, expected)
+
+
+def _sheet_head(sheet) -> list[list]:
+    return sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS * 5)
+
+
+def _choose_sheet(workbook, path: Path, index: HeaderIndex, wanted: str | None):
+    """The sheet named by the caller, else the one whose header names the most contract
+    columns (the first on a tie): a 填表说明 sheet before the data is passed over."""
+    names = list(workbook.sheet_names)
+    if wanted is not None:
+        if wanted not in names:
+            listed = "、".join(names)
+            raise LedgerError([Problem(str(path), None, None, wanted,
+                                       f"工作簿中没有名为 “{wanted}” 的工作表，现有：{listed} / no sheet "
+                                       f"named “{wanted}”; the workbook has: {', '.join(names)}")])  # fmt: skip
+        return workbook.get_sheet_by_name(wanted)
+    if not names:
+        raise LedgerError([Problem(str(path), None, None, None, "工作簿没有工作表 / no sheet")])
+    best, best_score = None, -1
+    for name in names:
+        sheet = workbook.get_sheet_by_name(name)
+        head = _sheet_head(sheet)
+        score = index.score(head[_header_position(head, index)]) if head else -1
+        if score > best_score:
+            best, best_score = sheet, score
+    return best
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_LAST_DAY = 2958465  # 9999-12-31
+
+
+def _cell_text(value: object, is_date: bool) -> object:
+    """A workbook cell as the text a CSV export would hold: whole numbers without ".0", dates
+    as ISO (a date column takes the date of a date-time, and of a serial number whose date
+    format was lost)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        if is_date or value.time() == time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, int | float):
+        if is_date and 0 < value <= _EXCEL_LAST_DAY:
+            return (_EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
+        if isinstance(value, float) and not value.is_integer():
+            return repr(value)
+        return str(int(value)) if isinstance(value, float) else str(value)
+    return "" if value is None else str(value)
+
+
+def _read_workbook(path: Path, index: HeaderIndex, wanted: str | None) -> RawLedger:
+    name = str(path)
     try:
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False, na_values=[""])
-    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-        raise LedgerError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    f"无法读取 Excel 文件 / unreadable workbook: {error}",
-                )
-            ]
-        ) from None
-    if frame.empty and not len(frame.columns):
-        raise LedgerError([Problem(str(path), None, None, None, "文件为空 / the file is empty")])
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = range(2, len(frame) + 2)  # workbook row numbers, header on row 1
-    frame = frame.astype(object).apply(lambda s: s.str.strip())
-    frame = frame.mask(frame == "").dropna(how="all")  # blank rows, as the CSV reader skips them
-    return RawLedger(path, frame)
+        with path.open("rb") as handle:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        sheet = _choose_sheet(workbook, path, index, wanted)
+        rows = sheet.to_python(skip_empty_area=False)
+    except LedgerError:
+        raise
+    except Exception as error:  # calamine raises its own kinds on a damaged workbook
+        raise LedgerError([Problem(name, None, None, None,
+                                   f"无法读取 Excel 文件 / unreadable workbook: {error}")]) from None  # fmt: skip
+    if all(_is_blank(row) for row in rows):
+        raise LedgerError([Problem(name, None, None, None, "工作表为空 / the sheet is empty",
+                                   sheet=sheet.name)])  # fmt: skip
+    at = _header_position(rows, index)
+    header = _map_header(rows[at], at + 1, index, name)
+    frame = pd.DataFrame(rows[at + 1 :], index=range(at + 2, len(rows) + 1), dtype=object,
+                         columns=range(len(rows[at])))  # fmt: skip
+    del rows
+    dates = {p for p, c in zip(header.positions, header.names, strict=True) if c in index.dates}
+    for position in frame.columns:
+        values = frame[position].to_numpy()
+        if pd.api.types.infer_dtype(values, skipna=False) != "string":
+            frame[position] = [_cell_text(value, position in dates) for value in values]
+    for position in frame.columns:
+        # Stripping every cell costs more than the test; workbook cells rarely need it.
+        if _ANY_BLANK.search("\x1f".join(frame[position].to_numpy())) is not None:
+            frame[position] = frame[position].str.strip()
+    # Blank rows are dropped as the CSV reader skips blank lines.
+    frame = frame.mask(frame == "").dropna(how="all")
+    frame = _columns_of(frame, header, name)
+    return RawLedger(path, _halfwidth_ids(frame, index.spec), header.problems,
+                     header_line=header.line, headings=header.headings, sheet=sheet.name)  # fmt: skip
 
 
-def read_raw(path: Path) -> RawLedger:
-    """Cells as stripped text, empty cells as NA; the shape every encoding must agree on."""
-    return _read_xlsx(path) if path.suffix == ".xlsx" else _read_csv(path)
+def _halfwidth_ids(frame: pd.DataFrame, spec: LedgerSpec) -> pd.DataFrame:
+    """Full-width digits and letters in ids made half-width, so ＺＣ２０２１ and ZC2021 are one id;
+    full-width brackets and signs stay, as 浦人社复（2021）3号 writes them. One scan of the column
+    when it has none."""
+    for column in spec.columns:
+        if column.kind != "id" or column.name not in frame:
+            continue
+        ids = frame[column.name]
+        if _WIDE_ALNUM.search("".join(ids.dropna().to_numpy())) is None:
+            continue
+        wide = ids.str.contains(_WIDE_ALNUM, na=False)
+        frame[column.name] = ids.where(~wide, ids[wide].str.translate(_NARROW_ALNUM))
+    return frame
+
+
+def read_raw(path: Path, spec: LedgerSpec, *, aliases: Mapping[str, str] | None = None,
+             sheet: str | None = None) -> RawLedger:  # fmt: skip
+    """Cells as stripped text under contract column names, empty cells as NA, indexed by file
+    (or sheet) line; the shape every encoding and file format must agree on."""
+    index = header_index(spec, aliases)
+    mismatch = _mismatch_problem(path, _content_kind(path))
+    if mismatch is not None:
+        raise LedgerError([mismatch])
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return _read_workbook(path, index, sheet)
+    return _read_csv(path, index)
+
+
+def _halfwidth(text: pd.Series) -> pd.Series:
+    """Full-width digits, letters and signs as ASCII (NFKC), for the few cells that failed."""
+    return text.str.normalize("NFKC").str.strip()
 
 
 def parse_dates(text: pd.Series) -> pd.Series:
-    """ISO dates fast; only cells that fail are normalised (2021/3/5, 2021.3.5, Excel's
-    '2021-03-05 00:00:00') and parsed again. Unparsable cells become NaT."""
+    """ISO dates fast; only cells that fail are normalised (full-width digits, 2021/3/5,
+    2021.3.5, 2021年3月5日, any time of day after the date) and parsed again. Unparsable cells
+    become NaT."""
     parsed = pd.to_datetime(text, format=DATE_FORMAT, errors="coerce")
     retry = text.notna() & parsed.isna()
     if retry.any():
-        fixed = text[retry].str.replace(_DATE_SEPARATORS, "-", regex=True)
-        fixed = fixed.str.replace(_TIME_SUFFIX, "", regex=True)
+        fixed = _halfwidth(text[retry])
+        fixed = fixed.str.replace(_CHINESE_DATE, r"\1-\2-\3", regex=True)
+        fixed = fixed.str.replace(_TIME_SUFFIX, "", regex=True).str.strip()
+        fixed = fixed.str.replace(_DATE_SEPARATORS, "-", regex=True)
         parsed[retry] = pd.to_datetime(fixed, format=DATE_FORMAT, errors="coerce")
     return parsed
+
+
+def parse_numbers(text: pd.Series) -> pd.Series:
+    """Plain numbers fast; only cells that fail are normalised (full-width digits, thousands
+    separators as in 12,345.00) and parsed again. Unparsable cells become NaN."""
+    parsed = pd.to_numeric(text, errors="coerce")
+    retry = text.notna() & parsed.isna()
+    if retry.any():
+        fixed = _halfwidth(text[retry])
+        grouped = fixed.str.fullmatch(_THOUSANDS)
+        fixed = fixed.where(~grouped, fixed.str.replace(",", "", regex=False))
+        parsed = parsed.astype("float64")
+        parsed[retry] = pd.to_numeric(fixed, errors="coerce")
+    return parsed
+
+
+def _unparsable_expected(kind: str, value: str) -> str:
+    """What a cell of this kind should hold, saying so when the value was typed full-width or
+    looks like an Excel serial date, the two causes an analyst cannot see."""
+    zh, en = _UNPARSABLE_EXPECTED[kind]
+    if _FULLWIDTH.search(value):
+        zh += "；该值含全角字符，按半角读取后仍无法识别"
+        en += "; the value contains full-width characters and is unreadable even as half-width"
+    elif kind == "date" and _SERIAL.match(value):
+        zh += "；该值像是 Excel 的日期序号，请在 Excel 中把该列设为日期格式后再导出"
+        en += "; this looks like an Excel serial date: format the column as a date, then export"
+    return f"应为{zh} / {en}"
 
 
 def _expected(spec: LedgerSpec, column: str, check: str, value: object = None) -> str:
@@ -409,40 +825,47 @@ class _Reported:
         cells[positions] = True
 
 
-def _column_problems(raw: RawLedger, spec: LedgerSpec, cases: pd.DataFrame) -> list[Problem]:
-    """Missing, misspelt and unknown columns: at most one problem per column of the contract."""
+def _column_problems(raw: RawLedger, index: HeaderIndex, cases: pd.DataFrame) -> list[Problem]:
+    """Missing, misspelt and unknown columns: at most one problem per column of the contract.
+    A missing column and an unknown header close to one of its spellings are one misspelling."""
     name = str(raw.path)
+    line = raw.header_line
     problems: list[Problem] = []
     missing = [str(c) for c in cases.loc[cases["check"] == "column_in_dataframe", "failure_case"]]
     unknown = [str(c) for c in cases.loc[cases["check"] == "column_in_schema", "failure_case"]]
     for column in missing:
-        guess = difflib.get_close_matches(column, unknown, n=1, cutoff=0.6)
-        if guess:
-            unknown.remove(guess[0])
-            problems.append(Problem(name, 1, guess[0], guess[0],
-                                    f"列名疑似拼写错误，应为 “{column}” / misspelt column, "
-                                    f"expected “{column}”"))  # fmt: skip
+        likeness = {heading: index.likeness(heading, column) for heading in unknown}
+        guess = max(likeness, key=likeness.__getitem__, default=None)
+        described = index.described(column)
+        if guess is not None and likeness[guess] >= 0.6:
+            unknown.remove(guess)
+            problems.append(Problem(name, line, guess, guess,
+                                    f"列名疑似拼写错误，应为 “{column}”（{index.spec.column(column).zh}）/ "
+                                    f"misspelt column, expected “{column}”"))  # fmt: skip
         else:
-            problems.append(
-                Problem(
-                    name, 1, column, None, f"缺少必需的列 “{column}” / missing column “{column}”"
-                )
-            )
-    for column in unknown:
-        problems.append(Problem(name, 1, column, column,
-                                f"未知的列，合同中的列为：{', '.join(spec.column_names)} / "
-                                "unknown column"))  # fmt: skip
+            problems.append(Problem(name, line, column, None,
+                                    f"缺少必需的列 “{column}”（表头可写 {described}）/ missing column "
+                                    f"“{column}”"))  # fmt: skip
+    expected = "、".join(index.described(c) for c in index.spec.column_names)
+    for heading in unknown:
+        closest = index.closest(heading)
+        hint = f"最接近的是 {index.described(closest)}；" if closest else ""
+        hint_en = f"closest: {closest}; " if closest else ""
+        problems.append(Problem(name, line, heading, heading,
+                                f"未知的列，{hint}表头应为合同中的列名或中文名：{expected} / unknown "
+                                f"column, {hint_en}headers are the contract's names or Chinese labels"))  # fmt: skip
     return problems
 
 
 def _schema_problems(
-    raw: RawLedger, spec: LedgerSpec, error: pa.errors.SchemaErrors, reported: _Reported
+    raw: RawLedger, index: HeaderIndex, error: pa.errors.SchemaErrors, reported: _Reported
 ) -> list[Problem]:
     """Pandera's failure cases, one kind (check, column) at a time and in pandera's order, each
     filtered, counted and sorted as whole arrays; only the listed ones become Problems."""
     name = str(raw.path)
+    spec = index.spec
     cases = error.failure_cases
-    problems = _column_problems(raw, spec, cases)
+    problems = _column_problems(raw, index, cases)
     kinds = cases.groupby([cases["check"].astype(str), cases["column"].astype(str)], sort=False)
     for (check, column), positions in kinds.indices.items():
         if check in ("column_in_dataframe", "column_in_schema") or check.startswith("dtype("):
@@ -544,7 +967,7 @@ def _convert(
             parsed = parse_dates(text)
             bad = text.notna() & parsed.isna()
         else:
-            parsed = pd.to_numeric(text, errors="coerce")
+            parsed = parse_numbers(text)
             bad = text.notna() & (parsed.isna() | parsed.isin([float("inf"), float("-inf")]))
             if column.kind == "int":
                 bad |= parsed.notna() & (parsed % 1 != 0)
@@ -552,19 +975,20 @@ def _convert(
         converted.add(column.name, np.flatnonzero(bad.to_numpy()))
 
         def make(index, column=column) -> Problem:
-            return Problem(str(raw.path), raw.line_of(index), column.name,
-                           str(raw.frame.at[index, column.name]),
-                           f"应为{KIND_EXPECTED[column.kind]}")  # fmt: skip
+            value = str(raw.frame.at[index, column.name])
+            return Problem(str(raw.path), raw.line_of(index), column.name, value,
+                           _unparsable_expected(column.kind, value))  # fmt: skip
 
         problems += _bounded(raw, column.name, text.index[bad.to_numpy()], UNPARSABLE, make)
         frame[column.name] = parsed.where(~bad)
     return problems
 
 
-def validate_raw(raw: RawLedger, spec: LedgerSpec) -> pd.DataFrame:
+def validate_raw(raw: RawLedger, spec: LedgerSpec,
+                 aliases: Mapping[str, str] | None = None) -> pd.DataFrame:  # fmt: skip
     """Cells first (pandera's column checks), then the row rules, then repeated ids; a cell
-    reported by an earlier step is not reported again. `spec` carries the bureau's names
-    (contract.ledgers_for)."""
+    reported by an earlier step is not reported again. Columns come back in contract order;
+    `spec` carries the bureau's names (contract.ledgers_for)."""
     schema = copy.copy(schema_of(spec))
     row_checks, schema.checks = schema.checks, []
     frame = raw.frame.copy()
@@ -575,20 +999,26 @@ def validate_raw(raw: RawLedger, spec: LedgerSpec) -> pd.DataFrame:
     try:
         validated = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as error:
-        problems += _schema_problems(raw, spec, error, reported)
+        problems += _schema_problems(raw, header_index(spec, aliases), error, reported)
     problems += _row_check_problems(raw, frame, row_checks, reported, converted)
     problems += duplicate_problems(raw, spec, reported)
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or ""))
-        raise LedgerError(problems)
+        raise LedgerError([raw.placed(problem) for problem in problems])
+    if list(validated.columns) != spec.column_names:
+        validated = validated[spec.column_names]
     return _to_typed(validated, spec)
 
 
 def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False,
+                aliases: Mapping[str, str] | None = None, sheet: str | None = None,
                 profile: BureauProfile | None = None) -> pd.DataFrame:  # fmt: skip
     """One validated ledger; personal columns are dropped unless a caller needs them. Stops when
     the folder holds several files for the ledger: which one is current is the analyst's call.
-    Organisation names are checked against the bureau profile (the sample bureau's by default)."""
+    Organisation names are checked against the bureau profile (the sample bureau's by default).
+
+    `aliases` maps further header spellings to contract columns ({"受理日期": "received_date"});
+    `sheet` names the workbook sheet to read instead of the one whose header fits best."""
     spec = ledgers_for(profile)[name]
     data_dir = Path(data_dir)
     candidates = ledger_candidates(data_dir, name)
@@ -597,7 +1027,8 @@ def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False,
     path = find_ledger_file(data_dir, name)
     if path is None:
         raise LedgerError([_missing_file_problem(data_dir, name, candidates)])
-    frame = validate_raw(read_raw(path), spec)
+    raw = read_raw(path, spec, aliases=aliases, sheet=sheet)
+    frame = validate_raw(raw, spec, aliases)
     if not keep_personal:
         frame = frame.drop(columns=spec.personal_columns)
     return frame
@@ -617,15 +1048,21 @@ def _cross_ledger_problems(
         "会议台账中没有该会议编号 / no such meeting in the meetings ledger"))  # fmt: skip
 
 
-def load_ledgers(data_dir: Path, names: list[str] | None = None, *,
-                 keep_personal: bool = False, profile: BureauProfile | None = None) -> Ledgers:  # fmt: skip
+def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_personal: bool = False,
+                 profile: BureauProfile | None = None,
+                 aliases: Mapping[str, Mapping[str, str]] | None = None,
+                 sheets: Mapping[str, str] | None = None) -> Ledgers:  # fmt: skip
     """All ledgers, validated together: raises one LedgerError listing every problem found.
 
     `profile` is the bureau whose organisation names the ledgers must use (default: the sample
-    bureau). Its intake options, profile.aliases and profile.sheets, are to be handed to the
-    readers here once they accept header aliases and sheet names.
-    """
+    bureau); its intake options are used unless given here. `aliases` gives, per ledger,
+    further header spellings and the contract column each stands for, on top of the contract's
+    names and Chinese labels (a bureau's own export headers): {"disputes": {"受理日期":
+    "received_date"}}. `sheets` names, per ledger, the workbook sheet to read ({"disputes":
+    "数据"}); without it the sheet whose header fits the contract best is read."""
     profile = profile or default_profile()
+    aliases = profile.aliases if aliases is None else aliases
+    sheets = profile.sheets if sheets is None else sheets
     data_dir = Path(data_dir)
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
@@ -642,9 +1079,14 @@ def load_ledgers(data_dir: Path, names: list[str] | None = None, *,
                 )
             ]
         )
+    alias_problems = _alias_problems(data_dir, aliases)
+    if alias_problems:
+        raise LedgerError(alias_problems)
     for name in names or list(LEDGERS):
         try:
-            frames[name] = load_ledger(data_dir, name, keep_personal=keep_personal, profile=profile)
+            frames[name] = load_ledger(data_dir, name, keep_personal=keep_personal,
+                                       aliases=aliases.get(name), sheet=sheets.get(name),
+                                       profile=profile)  # fmt: skip
             files[name] = find_ledger_file(data_dir, name)  # type: ignore[assignment]
         except LedgerError as error:
             problems.extend(error.problems)

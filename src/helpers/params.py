@@ -432,6 +432,20 @@ def _refuse(path: Path, problems: list[str]) -> None:
                       + "\n".join(f"  - {p}" for p in problems))  # fmt: skip
 
 
+def read_mapping(path: Path, missing: str) -> dict:
+    """A YAML file of keys (a params file, a bureau profile), or a ParamsError naming the file:
+    `missing` when it does not exist, else what is wrong with its text."""
+    if not path.is_file():
+        raise ParamsError(f"{path}: {missing}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ParamsError(f"{path}: 不是有效的 YAML / not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: 应为键值映射 / expected a mapping of keys")
+    return raw
+
+
 def load_params(path: Path, year: int | None = None,
                 profile: BureauProfile | None = None) -> Params:  # fmt: skip
     """Load and check a params file: its shape and types, and passages free of markup and of
@@ -440,15 +454,8 @@ def load_params(path: Path, year: int | None = None,
     The bureau's names come from `profile`, else from the profile beside the file (where a
     bureau's params live), else from the sample bureau's."""
     path = Path(path)
-    if not path.is_file():
-        raise ParamsError(f"{path}: 参数文件不存在 / params file not found"
-                          + (f"（可运行 make new-year YEAR={year} 生成）" if year else ""))  # fmt: skip
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ParamsError(f"{path}: 不是有效的 YAML / not valid YAML: {error}") from None
-    if not isinstance(raw, dict):
-        raise ParamsError(f"{path}: 应为键值映射 / expected a mapping of keys")
+    raw = read_mapping(path, "参数文件不存在 / params file not found"
+                       + (f"（可运行 make new-year YEAR={year} 生成）" if year else ""))  # fmt: skip
     if "bureau" in raw:
         raise ParamsError(f"{path}: 键 bureau（机关名称和落款）已移至机关档案 bureau.yaml，只在那里填写，"
                           "请从年度参数文件中删去 / the bureau's names live in its profile "
