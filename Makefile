@@ -45,7 +45,7 @@ figures: $(READY) ## 输出年度数据 JSON / print the year's figures as JSON
 report: $(READY) ## 生成年度报告 / build the report: make report YEAR=2021 [KIND=disclosure] [BUREAU=] [DATA_DIR=] [OUT_DIR=] [PARAMS=]
 	$(BIN)/python -m helpers report --bureau $(BUREAU) --year $(YEAR) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR) --params $(PARAMS) --kind $(KIND)
 
-reports: $(READY) ## 生成多年报告与索引页 / build several years: make reports YEARS="2020 2021 2022"
+reports: $(READY) ## 生成多年的各种报告与索引页 / every kind for several years: make reports YEARS="2020 2021 2022"
 	$(BIN)/python -m helpers reports --bureau $(BUREAU) --years $(YEARS) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR)
 
 new-year: $(READY) ## 新建下一年度参数文件 / scaffold params/BUREAU/YEAR.yaml from the last year

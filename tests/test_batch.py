@@ -6,22 +6,25 @@ import json
 import re
 
 from helpers import config
-from helpers.batch import YearRun, write_index
+from helpers.batch import LINKS, YearRun, write_index
 
 
-def _report(out, year, manifest=None):
-    folder = out / str(year)
+def _report(out, folder, manifest=None):
+    folder = out / str(folder)
     folder.mkdir(parents=True)
-    (folder / "report.html").write_text("<html></html>", encoding="utf-8")
+    for name, _ in LINKS:
+        (folder / name).write_text("", encoding="utf-8")
     if manifest is not None:
         (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def _rows(index: str) -> dict[str, str]:
-    return {
-        m.group(1): m.group(0)
-        for m in re.finditer(r"<tr class=\"[^\"]+\"><td>(\d{4})</td>.*?</tr>", index)
-    }
+    """Index rows by year, and by year and kind for reports other than the rule-of-law one."""
+    rows = {}
+    for m in re.finditer(r'<tr class="[^"]+"><td>(\d{4})</td><td>([^<]+)</td>.*?</tr>', index):
+        year, kind = m.group(1), m.group(2)
+        rows[year if kind == config.REPORT_KINDS["rule_of_law"] else f"{year}-{kind}"] = m.group(0)
+    return rows
 
 
 def test_index_lists_this_runs_years_with_inputs_and_marks_others(tmp_path):
@@ -42,3 +45,18 @@ def test_index_lists_this_runs_years_with_inputs_and_marks_others(tmp_path):
     assert "尚未生成" in rows["2022"]
     assert "非本次生成" in rows["2023"] and "成功" not in rows["2023"]
     assert "/elsewhere/ledgers" in rows["2023"] and "x/2023.yaml" in rows["2023"]
+
+
+def test_index_lists_each_kind_and_a_kind_not_configured(tmp_path):
+    out = tmp_path / "reports"
+    _report(out, 2021)
+    _report(out, "2021-disclosure")
+    runs = [YearRun(2021, config.DATA_DIR, config.params_path(2021)),
+            YearRun(2021, config.DATA_DIR, config.params_path(2021), kind="disclosure"),
+            YearRun(2022, config.DATA_DIR, config.params_path(2022), kind="disclosure",
+                    skipped="no section")]  # fmt: skip
+    rows = _rows(write_index(out, runs).read_text(encoding="utf-8"))
+    disclosure = config.REPORT_KINDS["disclosure"]
+    assert set(rows) == {"2021", f"2021-{disclosure}", f"2022-{disclosure}"}
+    assert 'href="2021-disclosure/report.pdf"' in rows[f"2021-{disclosure}"]
+    assert "未配置" in rows[f"2022-{disclosure}"] and "失败" not in rows[f"2022-{disclosure}"]

@@ -225,6 +225,9 @@ def test_several_years_in_parallel_match_one_at_a_time_and_failures_are_named(
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="2021/report.pdf"' in index and 'href="2022/review.html"' in index
     assert "2031" in index and "失败" in index
+    # Every kind for every year: 2021's params have a disclosure section, 2022's do not.
+    assert (out / "2021-disclosure" / "report.pdf").exists()
+    assert 'href="2021-disclosure/report.pdf"' in index and "未配置" in index
 
 
 # -- the review edition: every traced number links to a card with its code ----------------------

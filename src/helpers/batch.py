@@ -1,6 +1,7 @@
-"""`make reports`: several years side by side, one process each, and an index page linking them.
+"""`make reports`: every kind of report for several years side by side, one process each, and an
+index page linking them.
 
-One year's failure does not stop the others; the command exits nonzero and names it.
+One report's failure does not stop the others; the command exits nonzero and names it.
 """
 
 from __future__ import annotations
@@ -11,43 +12,58 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markupsafe import Markup
 
 from . import config
+from .errors import ReportError
+from .params import read_mapping
 from .provenance import shown
 
 
-def _run_year(
-    year: int, data_dir: Path, out_dir: Path, params_dir: Path, bureau: str
-) -> tuple[int, int, str, float]:
+def _run(run: YearRun, out_dir: Path, bureau: str) -> tuple[YearRun, int, str, float]:
     started = time.perf_counter()
-    command = [sys.executable, "-m", "helpers", "report", "--year", str(year), "--data-dir",
-               str(data_dir), "--out-dir", str(out_dir), "--params", str(params_dir / f"{year}.yaml"),
-               "--bureau", bureau]  # fmt: skip
+    command = [sys.executable, "-m", "helpers", "report", "--year", str(run.year), "--data-dir",
+               str(run.data_dir), "--out-dir", str(out_dir), "--params", str(run.params),
+               "--bureau", bureau, "--kind", run.kind]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True)
-    return (
-        year,
-        done.returncode,
-        (done.stderr or done.stdout).strip(),
-        time.perf_counter() - started,
-    )
+    return run, done.returncode, (done.stderr or done.stdout).strip(), time.perf_counter() - started
 
 
-LINKS = (("report.html", "报告 HTML"), ("report.pdf", "报告 PDF"), ("review.html", "审核版 Review"),
-         ("stats.json", "数据 JSON"))  # fmt: skip
+LINKS = (("report.html", "报告 HTML"), ("report.pdf", "报告 PDF"), ("report.docx", "Word"),
+         ("review.html", "审核版 Review"), ("evidence.xlsx", "审核底稿"), ("stats.json", "数据 JSON"))  # fmt: skip
+NOT_CONFIGURED = (
+    "参数文件中没有此报告的一节，未生成 / no section for this report in the params file"
+)
 
 
 @dataclass(frozen=True)
 class YearRun:
-    """One year of a batch: where its inputs came from and how it ended."""
+    """One report of a batch: its year and kind, where its inputs came from, how it ended."""
 
     year: int
     data_dir: Path
     params: Path
     failure: str | None = None
+    kind: str = "rule_of_law"
+    skipped: str | None = None
+
+    @property
+    def folder(self) -> str:
+        return config.report_folder(self.year, self.kind)
+
+
+def _configured(params: Path, kind: str) -> bool:
+    """A kind other than the rule-of-law report is built for a year whose params file has its
+    section; an unreadable file is left for the build to report."""
+    if kind == "rule_of_law":
+        return True
+    try:
+        return kind in read_mapping(params, "")
+    except ReportError:
+        return True
 
 
 def _recorded_inputs(report_dir: Path) -> tuple[str, str]:
@@ -60,36 +76,54 @@ def _recorded_inputs(report_dir: Path) -> tuple[str, str]:
         return "—", "—"
 
 
+def _found(out_dir: Path) -> dict[str, tuple[int, str]]:
+    """Report folders in OUT_DIR, by folder name: (year, kind)."""
+    found = {}
+    for year_dir in out_dir.iterdir():
+        year_text, _, kind = year_dir.name.partition("-")
+        kind = kind or "rule_of_law"
+        if year_dir.is_dir() and year_text.isdigit() and kind in config.REPORT_KINDS:
+            found[year_dir.name] = (int(year_text), kind)
+    return found
+
+
 def write_index(out_dir: Path, runs: list[YearRun]) -> Path:
-    """The years this batch built, each with its data folder and params file; reports of other
-    years found in OUT_DIR are listed apart, marked as not built by this run."""
-    this_run = {run.year: run for run in runs}
-    found = {int(p.name) for p in out_dir.iterdir() if p.is_dir() and p.name.isdigit()}
+    """The reports this batch built, each with its kind, data folder and params file; reports
+    found in OUT_DIR that this batch did not build are listed too, marked as such."""
+    this_run = {run.folder: run for run in runs}
+    found = _found(out_dir)
+    order = {kind: i for i, kind in enumerate(config.REPORT_KINDS)}
+    keys = {**found, **{run.folder: (run.year, run.kind) for run in runs}}
     rows = []
-    for year in sorted(set(this_run) | found):
-        run = this_run.get(year)
-        has_report = (out_dir / str(year) / "report.html").exists()
+    for folder, (year, kind) in sorted(
+        keys.items(), key=lambda item: (item[1][0], order[item[1][1]])
+    ):
+        run = this_run.get(folder)
+        has_report = (out_dir / folder / "report.html").exists()
         if run is None:
             status = "非本次生成 / not built by this run"
-            data_dir, params = _recorded_inputs(out_dir / str(year))
+            data_dir, params = _recorded_inputs(out_dir / folder)
         else:
-            status = "失败 / failed" if run.failure else "成功 / ok"
+            status = ("未配置 / not configured" if run.skipped
+                      else "失败 / failed" if run.failure else "成功 / ok")  # fmt: skip
             data_dir, params = shown(run.data_dir), shown(run.params)
         links = Markup(" ").join(
-            Markup('<a href="{}/{}">{}</a>').format(year, name, label) for name, label in LINKS
+            Markup('<a href="{}/{}">{}</a>').format(folder, name, label)
+            for name, label in LINKS if (out_dir / folder / name).exists()
         ) if has_report else Markup("尚未生成 / not built")  # fmt: skip
         if run is not None and run.failure and has_report:
             links += Markup("（上一次成功生成的版本 / the last good report）")
         rows.append(Markup(
-            '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td>'
+            '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td>'
             "<td><code>{}</code></td></tr>"
-        ).format("this-run" if run else "other", year, links, status, data_dir, params))  # fmt: skip
+        ).format("this-run" if run else "other", year, config.REPORT_KINDS[kind], links, status,
+                 data_dir, params))  # fmt: skip
     page = Markup(
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        "<title>法治政府建设年度报告</title><style>body{{font-family:'Noto Sans CJK SC',sans-serif;"
-        "margin:2em}}td,th{{padding:.4em 1em;border-bottom:1px solid #ccc}}"
+        "<title>年度报告 / Annual reports</title><style>body{{font-family:'Noto Sans CJK SC',"
+        "sans-serif;margin:2em}}td,th{{padding:.4em 1em;border-bottom:1px solid #ccc}}"
         "tr.other{{color:#777}}</style></head><body>"
-        "<h1>法治政府建设年度报告 / Annual reports</h1><table><tr><th>年度</th><th>文件</th>"
+        "<h1>年度报告 / Annual reports</h1><table><tr><th>年度</th><th>报告</th><th>文件</th>"
         "<th>状态</th><th>台账目录 data</th><th>参数文件 params</th></tr>{}</table></body></html>\n"
     ).format(Markup("").join(rows))
     index = out_dir / "index.html"
@@ -100,28 +134,41 @@ def write_index(out_dir: Path, runs: list[YearRun]) -> Path:
 
 
 def build_years(years: list[int], data_dir: Path, out_dir: Path, params_dir: Path | None = None,
-                jobs: int | None = None, bureau: str = config.DEFAULT_BUREAU) -> int:  # fmt: skip
+                jobs: int | None = None, bureau: str = config.DEFAULT_BUREAU,
+                kinds: tuple[str, ...] = tuple(config.REPORT_KINDS)) -> int:  # fmt: skip
+    """Every kind of report for every year asked; a kind whose section a year's params file
+    lacks is listed as not configured rather than failed."""
     params_dir = params_dir or config.bureau_dir(bureau)
-    jobs = jobs or min(len(years), os.cpu_count() or 1)
+    planned = [YearRun(y, data_dir, params_dir / f"{y}.yaml", kind=k) for y in years for k in kinds]
+    runs = [r if _configured(r.params, r.kind) else replace(r, skipped=NOT_CONFIGURED)
+            for r in planned]  # fmt: skip
+    todo = [r for r in runs if not r.skipped]
+    jobs = jobs or min(len(todo), os.cpu_count() or 1) or 1
     out_dir.mkdir(parents=True, exist_ok=True)
-    failed: dict[int, str] = {}
     print(
-        f"生成 {len(years)} 个年度，并行 {jobs} 个 / building {len(years)} years, {jobs} at a time"
+        f"生成 {len(todo)} 份报告，并行 {jobs} 个 / building {len(todo)} reports, {jobs} at a time"
     )
+    for run in runs:
+        if run.skipped:
+            print(f"{run.year} {config.REPORT_KINDS[run.kind]}：{run.skipped}")
+    finished: dict[str, YearRun] = {}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_run_year, y, data_dir, out_dir, params_dir, bureau) for y in years]
+        futures = [pool.submit(_run, run, out_dir, bureau) for run in todo]
         for done, future in enumerate(as_completed(futures), start=1):
-            year, code, message, seconds = future.result()
+            run, code, message, seconds = future.result()
+            label = f"[{done}/{len(todo)}] {run.year} {config.REPORT_KINDS[run.kind]}"
             if code:
-                failed[year] = message
-                print(f"[{done}/{len(years)}] {year} 失败 / failed ({seconds:.1f} s)\n{message}")
+                finished[run.folder] = replace(run, failure=message)
+                print(f"{label} 失败 / failed ({seconds:.1f} s)\n{message}")
             else:
-                print(f"[{done}/{len(years)}] {year} 完成 / done ({seconds:.1f} s)")
-    runs = [YearRun(y, data_dir, params_dir / f"{y}.yaml", failed.get(y)) for y in years]
+                finished[run.folder] = run
+                print(f"{label} 完成 / done ({seconds:.1f} s)")
+    runs = [finished.get(run.folder, run) for run in runs]
     index = write_index(out_dir, runs)
     print(f"索引页 / index: {index}")
+    failed = [run for run in runs if run.failure]
     if failed:
-        names = ", ".join(str(y) for y in sorted(failed))
-        print(f"以下年度失败 / failed years: {names}", file=sys.stderr)
+        names = ", ".join(f"{run.year} {config.REPORT_KINDS[run.kind]}" for run in failed)
+        print(f"以下报告失败 / failed: {names}", file=sys.stderr)
         return 1
     return 0

@@ -81,9 +81,7 @@ class ReportRequest:
 
     @property
     def name(self) -> str:
-        """The output folder's name: the rule-of-law report keeps OUT_DIR/<YEAR>/, another kind
-        sits beside it as OUT_DIR/<YEAR>-<kind>/ (not inside, as publishing swaps the folder)."""
-        return str(self.year) if self.kind == RULE_OF_LAW else f"{self.year}-{self.kind}"
+        return config.report_folder(self.year, self.kind)
 
     @property
     def final_dir(self) -> Path:

@@ -16,7 +16,7 @@ from .errors import ReportError
 
 # Kinds of report, as metrics.RULE_OF_LAW and metrics.DISCLOSURE name them (not imported here, so
 # that `--help` stays fast).
-KINDS = ("rule_of_law", "disclosure")
+KINDS = tuple(config.REPORT_KINDS)
 
 
 def _profile(args: argparse.Namespace):
@@ -91,7 +91,7 @@ def _reports(args: argparse.Namespace) -> int:
     from .batch import build_years
 
     return build_years(args.years, _data_dir(args).resolve(), args.out_dir.resolve(),
-                       jobs=args.jobs, bureau=args.bureau)  # fmt: skip
+                       jobs=args.jobs, bureau=args.bureau, kinds=tuple(args.kinds))  # fmt: skip
 
 
 def _new_year(args: argparse.Namespace) -> int:
@@ -148,11 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "（输出到 OUT_DIR/<年度>-disclosure/）/ which report")  # fmt: skip
     p.set_defaults(run=_report)
 
-    p = sub.add_parser("reports", help="生成多个年度的报告和索引页 / several years and an index",
+    p = sub.add_parser("reports", help="生成多个年度的各种报告和索引页 / every report of several years and an index",
                        parents=[bureau, data])  # fmt: skip
     p.add_argument("--years", type=int, nargs="+", required=True)
     p.add_argument("--out-dir", type=Path, default=config.REPORTS_DIR)
     p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS),
+                   help="报告种类，默认全部 / which reports, all by default")  # fmt: skip
     p.set_defaults(run=_reports)
 
     p = sub.add_parser("new-year", help="从上一年复制新年度参数文件 / scaffold a params file",

@@ -42,6 +42,16 @@ def data_dir(bureau: str = DEFAULT_BUREAU) -> Path:
     return SAMPLE_DATA_ROOT / bureau
 
 
+# The report kinds, each a catalogue, a template folder and a notebook, built by one pipeline.
+REPORT_KINDS = {"rule_of_law": "法治政府建设情况报告", "disclosure": "政府信息公开工作年度报告"}
+
+
+def report_folder(year: int, kind: str) -> str:
+    """A report's folder in OUT_DIR: the rule-of-law report keeps <YEAR>/, another kind sits
+    beside it as <YEAR>-<kind>/ (not inside, as publishing swaps the whole folder)."""
+    return str(year) if kind == "rule_of_law" else f"{year}-{kind}"
+
+
 def params_path(year: int, bureau: str = DEFAULT_BUREAU) -> Path:
     return bureau_dir(bureau) / f"{year}.yaml"
 
