@@ -181,6 +181,20 @@ def _manual_of(report: str, value: dict) -> dict:
     return value
 
 
+def checked_passages(value: dict[str, str], keys: dict[str, str]) -> dict[str, str]:
+    """A report's passages: exactly its keys, none empty, surrounding blanks stripped."""
+    unknown = sorted(str(k) for k in value if k not in keys)
+    missing = [k for k in keys if k not in value]
+    if unknown:
+        raise ValueError(f"未知的段落键 / unknown passage key: {', '.join(unknown)}")
+    if missing:
+        raise ValueError(f"缺少段落键 / missing passage key: {', '.join(missing)}")
+    empty = [k for k, v in value.items() if not str(v).strip()]
+    if empty:
+        raise ValueError(f"段落不能为空 / empty passage: {', '.join(empty)}")
+    return {k: str(v).strip() for k, v in value.items()}
+
+
 class DisclosureParams(BaseModel):
     """The disclosure report's own inputs: its passages and its manual figures."""
 
@@ -196,16 +210,7 @@ class DisclosureParams(BaseModel):
     @field_validator("passages")
     @classmethod
     def _known_passages(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(str(k) for k in value if k not in DISCLOSURE_PASSAGE_KEYS)
-        missing = [k for k in DISCLOSURE_PASSAGE_KEYS if k not in value]
-        if unknown:
-            raise ValueError(f"未知的段落键 / unknown passage key: {', '.join(unknown)}")
-        if missing:
-            raise ValueError(f"缺少段落键 / missing passage key: {', '.join(missing)}")
-        empty = [k for k, v in value.items() if not str(v).strip()]
-        if empty:
-            raise ValueError(f"段落不能为空 / empty passage: {', '.join(empty)}")
-        return {k: str(v).strip() for k, v in value.items()}
+        return checked_passages(value, DISCLOSURE_PASSAGE_KEYS)
 
 
 def _unknown_passage_keys(keys: object) -> list[str]:
@@ -260,16 +265,7 @@ class Params(BaseModel):
     @field_validator("passages")
     @classmethod
     def _known_passages(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = _unknown_passage_keys(value)
-        missing = [k for k in PASSAGE_KEYS if k not in value]
-        if unknown:
-            raise ValueError(f"未知的段落键 / unknown passage key: {', '.join(unknown)}")
-        if missing:
-            raise ValueError(f"缺少段落键 / missing passage key: {', '.join(missing)}")
-        empty = [k for k, v in value.items() if not str(v).strip()]
-        if empty:
-            raise ValueError(f"段落不能为空 / empty passage: {', '.join(empty)}")
-        return {k: str(v).strip() for k, v in value.items()}
+        return checked_passages(value, PASSAGE_KEYS)
 
     @field_validator("numbers_in_passages", "reused_passages")
     @classmethod
