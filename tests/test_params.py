@@ -306,3 +306,13 @@ def test_markup_in_a_passage_is_refused(tmp_path, raw, typed, shown):
         load_params(write(tmp_path, raw))
     message = str(error.value)
     assert "passages.open_government" in message and f"“{shown}”" in message
+
+
+def test_markup_in_a_disclosure_passage_is_refused(tmp_path, raw):
+    key = next(iter(raw["disclosure"]["passages"]))
+    raw["disclosure"]["passages"][key] = (
+        '<a href="http://example.org">x</a>' + raw["disclosure"]["passages"][key]
+    )
+    with pytest.raises(ParamsError) as error:
+        load_params(write(tmp_path, raw))
+    assert f"disclosure.passages.{key}" in str(error.value) and "<a href" in str(error.value)

@@ -385,6 +385,8 @@ translate_errors = _translate
 def _markup(params: Params) -> list[str]:
     texts = {f"letter.{k}": v for k, v in params.letter.model_dump().items() if isinstance(v, str)}
     texts |= {f"passages.{k}": v for k, v in params.passages.items()}
+    if params.disclosure is not None:
+        texts |= {f"disclosure.passages.{k}": v for k, v in params.disclosure.passages.items()}
     problems = []
     for key, text in texts.items():
         found = list(dict.fromkeys(_shown(m.group()) for m in MARKUP_RE.finditer(text)))
