@@ -316,3 +316,36 @@ def test_markup_in_a_disclosure_passage_is_refused(tmp_path, raw):
     with pytest.raises(ParamsError) as error:
         load_params(write(tmp_path, raw))
     assert f"disclosure.passages.{key}" in str(error.value) and "<a href" in str(error.value)
+
+
+def test_disclosure_passages_get_the_figure_and_reuse_checks(tmp_path, raw):
+    key = next(iter(raw["disclosure"]["passages"]))
+    typed = dict(
+        raw, disclosure=dict(raw["disclosure"], passages=dict(raw["disclosure"]["passages"]))
+    )
+    typed["disclosure"]["passages"][key] = (
+        "全年受理申请35件。" + typed["disclosure"]["passages"][key]
+    )
+    with pytest.raises(ParamsError) as error:
+        load_params(write(tmp_path, typed))
+    assert f"disclosure.{key}" in str(error.value) and "35件" in str(error.value)
+    typed["numbers_in_passages"] = {f"disclosure.{key}": ["35件"]}
+    load_params(write(tmp_path, typed))
+
+    # The same disclosure text a year later is last year's text.
+    (tmp_path / "2021.yaml").rename(tmp_path / "2020.yaml")
+    later = dict(raw, year=2021)
+    later["disclosure"] = dict(raw["disclosure"], passages=dict(raw["disclosure"]["passages"]))
+    later["passages"] = {k: f"{v}（{2021}年改写）" for k, v in raw["passages"].items()}
+    path = write(tmp_path, later)
+    previous = yaml.safe_load((tmp_path / "2020.yaml").read_text(encoding="utf-8"))
+    previous["year"] = 2020
+    previous["numbers_in_passages"] = {}
+    previous["disclosure"]["passages"][key] = raw["disclosure"]["passages"][key]
+    (tmp_path / "2020.yaml").write_text(
+        yaml.safe_dump(previous, allow_unicode=True), encoding="utf-8"
+    )
+    with pytest.raises(ParamsError) as error:
+        check_finished(load_params(path), path)
+    assert f"disclosure.passages.{key}" in str(error.value) and "相同" in str(error.value)
+    assert "passages.intro_basis" not in str(error.value)

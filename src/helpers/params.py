@@ -214,7 +214,18 @@ class DisclosureParams(BaseModel):
 
 
 def _unknown_passage_keys(keys: object) -> list[str]:
-    return sorted(str(k) for k in keys if k not in PASSAGE_KEYS)
+    """Keys naming no passage; the disclosure report's are written "disclosure.<key>"."""
+    known = set(PASSAGE_KEYS) | {f"disclosure.{k}" for k in DISCLOSURE_PASSAGE_KEYS}
+    return sorted(str(k) for k in keys if k not in known)
+
+
+def passage_texts(params: Params) -> dict[str, str]:
+    """Every analyst-written passage of the file, by the key numbers_in_passages and
+    reused_passages use: the rule-of-law report's by key, the disclosure report's prefixed."""
+    texts = dict(params.passages)
+    if params.disclosure is not None:
+        texts |= {f"disclosure.{k}": v for k, v in params.disclosure.passages.items()}
+    return texts
 
 
 class Params(BaseModel):
@@ -404,7 +415,7 @@ def figures_in(text: str) -> list[str]:
 
 def _figures(params: Params) -> list[str]:
     problems = []
-    for key, text in params.passages.items():
+    for key, text in passage_texts(params).items():
         allowed = params.numbers_in_passages.get(key, [])
         found = figures_in(text)
         for phrase in found:
@@ -515,14 +526,16 @@ def reused_paragraphs(params: Params, path: Path) -> dict[str, str]:
         raise ParamsError(f"{previous}: 不是有效的 YAML，无法与上一年度比对 / "
                           f"not valid YAML, cannot compare with last year: {error}") from None  # fmt: skip
     passages = raw.get("passages") if isinstance(raw, dict) else None
+    disclosure = raw.get("disclosure") if isinstance(raw, dict) else None
+    disclosure = disclosure.get("passages") if isinstance(disclosure, dict) else None
     earlier = {
         _normalised(p)
-        for text in (passages.values() if isinstance(passages, dict) else [])
-        if isinstance(text, str)
+        for section in (passages, disclosure) if isinstance(section, dict)
+        for text in section.values() if isinstance(text, str)
         for p in paragraphs(text)
-    }
+    }  # fmt: skip
     reused = {}
-    for key, text in params.passages.items():
+    for key, text in passage_texts(params).items():
         if key in params.reused_passages:
             continue
         same = [p for p in paragraphs(text) if TO_REWRITE not in p and _normalised(p) in earlier]
@@ -545,7 +558,9 @@ def check_finished(params: Params, path: Path) -> None:
     reused = reused_paragraphs(params, path)
     for key, paragraph in reused.items():
         shown = paragraph if len(paragraph) <= 20 else paragraph[:20] + "…"
-        reasons.setdefault(f"passages.{key}", []).append(
+        where = (f"disclosure.passages.{key.removeprefix('disclosure.')}"
+                 if key.startswith("disclosure.") else f"passages.{key}")  # fmt: skip
+        reasons.setdefault(where, []).append(
             f"与 {params.year - 1} 年相同的段落“{shown}” / unchanged from {params.year - 1}"
         )
     if not reasons:
