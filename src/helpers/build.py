@@ -32,7 +32,7 @@ from .load import is_synthetic, load_ledgers
 from .metrics import DISCLOSURE, RULE_OF_LAW
 from .params import check_finished, load_params, require_disclosure
 from .provenance import input_files, shown
-from .scratch import LEDGER_CACHE, scratch, sweep_scratch
+from .scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
 
 OUTPUTS = (
     "report.html",
@@ -239,6 +239,15 @@ def _execution_error(error: Exception, notebook: Path, request: ReportRequest) -
     kept = request.failed_dir / "report.ipynb"
     if notebook.exists():
         shutil.copyfile(notebook, kept)
+    folder = scratch_dir()
+    if (
+        folder is not None
+        and (folder / KERNEL_LOG).is_file()
+        and (folder / KERNEL_LOG).stat().st_size
+    ):
+        shutil.copyfile(
+            folder / KERNEL_LOG, request.failed_dir / KERNEL_LOG
+        )  # the kernel's own words
     cell = getattr(error, "exec_count", None)
     ename = getattr(error, "ename", type(error).__name__)
     evalue = getattr(error, "evalue", str(error))

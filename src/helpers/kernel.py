@@ -9,7 +9,7 @@ from pathlib import Path
 from jupyter_client import KernelManager
 from traitlets import default
 
-from .scratch import scratch_dir
+from .scratch import KERNEL_LOG, scratch_dir
 
 
 class LocalKernelManager(KernelManager):
@@ -33,3 +33,14 @@ class LocalKernelManager(KernelManager):
     @default("connection_file")
     def _connection_file_in_scratch(self) -> str:
         return self._base() + ".json"
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        """The kernel's own messages (e.g. "KeyboardInterrupt caught in kernel" when a Ctrl-C
+        interrupts it while idle) go to a log in the run's scratch folder, not to the analyst's
+        terminal; a failed run keeps the log beside its notebook."""
+        folder = scratch_dir()
+        if folder is None or "stderr" in kw:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        with (folder / KERNEL_LOG).open("ab") as log:  # the kernel holds its own copy
+            kw["stdout"] = kw["stderr"] = log
+            return await super()._async_launch_kernel(kernel_cmd, **kw)

@@ -18,6 +18,7 @@ from pathlib import Path
 SCRATCH_ENV = "REPORT_SCRATCH_DIR"
 SCRATCH_PREFIX = "report-build-"
 LEDGER_CACHE = "ledgers.pickle"
+KERNEL_LOG = "kernel.log"
 _LOCK = "lock"
 
 
