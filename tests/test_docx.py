@@ -19,19 +19,13 @@ import nbformat
 import pytest
 from docx.oxml.ns import qn
 
+from conftest import EPOCH
 from helpers import typeset
 from helpers.docx_edition import docx_bytes
 from helpers.fonts import resolve_fonts
-from test_report import EPOCH, build, reference_rows
+from test_report import reference_rows
 
 TWIPS_PER_MM = 1440 / 25.4
-
-
-@pytest.fixture(scope="module")
-def report_dir(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return build(tmp_path_factory.mktemp("out"))
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from test_report import EPOCH, build, figure_spans
+from test_report import figure_spans
 
 MM = 72 / 25.4
 TOP, HEIGHT, WIDTH, BINDING = 37.0, 225.0, 156.0, 28.0
@@ -115,13 +115,6 @@ def read_pages(path: Path) -> list[Page]:
             images = [(i["bbox"][1] / MM, i["bbox"][3] / MM) for i in page.get_image_info()]
             pages.append(Page(index + 1, lines, images))
     return pages
-
-
-@pytest.fixture(scope="module")
-def report_dir(tmp_path_factory) -> Path:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return build(tmp_path_factory.mktemp("layout"))
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import EPOCH
 from helpers import config
 from helpers.build import OUTPUTS, ReportRequest, build_report
 from helpers.contract import LEDGERS
@@ -22,7 +23,6 @@ from helpers.errors import RenderError
 from helpers.narrative import base_metric
 
 FIGURES = Path(__file__).parent / "fixtures" / "2021-figures.csv"
-EPOCH = "1643500800"  # 2022-01-30, the letter's date
 
 
 def reference_rows() -> list[dict[str, str]]:
@@ -34,13 +34,6 @@ def build(out_dir: Path, year: int = 2021) -> Path:
     request = ReportRequest(year, config.DATA_DIR, out_dir, config.params_path(year))
     build_report(request, log=lambda *_: None)
     return request.final_dir
-
-
-@pytest.fixture(scope="module")
-def report_dir(tmp_path_factory) -> Path:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return build(tmp_path_factory.mktemp("out"))
 
 
 @pytest.fixture(scope="module")
