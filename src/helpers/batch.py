@@ -17,10 +17,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import config
+from . import config, progress
 from .errors import ReportError
 from .params import read_mapping
 from .provenance import shown
+
+
+def _title(run: YearRun) -> str:
+    return f"{run.year} {config.REPORT_KINDS[run.kind]}"
 
 
 def _run(run: YearRun, out_dir: Path, bureau: str) -> tuple[YearRun, int, str, float]:
@@ -152,17 +156,26 @@ def build_years(years: list[int], data_dir: Path, out_dir: Path, params_dir: Pat
         if run.skipped:
             print(f"{run.year} {config.REPORT_KINDS[run.kind]}：{run.skipped}")
     finished: dict[str, YearRun] = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_run, run, out_dir, bureau) for run in todo]
+    with (
+        progress.batch(len(todo), "生成报告 reports") as counter,
+        ThreadPoolExecutor(max_workers=jobs) as pool,
+    ):
+
+        def tracked(run: YearRun) -> tuple[YearRun, int, str, float]:
+            counter.started(_title(run))
+            return _run(run, out_dir, bureau)
+
+        futures = [pool.submit(tracked, run) for run in todo]
         for done, future in enumerate(as_completed(futures), start=1):
             run, code, message, seconds = future.result()
-            label = f"[{done}/{len(todo)}] {run.year} {config.REPORT_KINDS[run.kind]}"
+            counter.finished(_title(run))
+            label = f"[{done}/{len(todo)}] {_title(run)}"
             if code:
                 finished[run.folder] = replace(run, failure=message)
-                print(f"{label} 失败 / failed ({seconds:.1f} s)\n{message}")
+                progress.echo(f"{label} 失败 / failed ({seconds:.1f} s)\n{message}")
             else:
                 finished[run.folder] = run
-                print(f"{label} 完成 / done ({seconds:.1f} s)")
+                progress.echo(f"{label} 完成 / done ({seconds:.1f} s)")
     runs = [finished.get(run.folder, run) for run in runs]
     index = write_index(out_dir, runs)
     print(f"索引页 / index: {index}")

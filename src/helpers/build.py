@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO
 
-from . import config
+from . import config, progress
 from .bureau import profile_for
 from .errors import RenderError, ReportError
 from .evidence import write_evidence
@@ -51,6 +51,10 @@ PACKAGES = ("pandas", "numpy", "matplotlib", "pandera", "papermill", "nbconvert"
 STAGE_LABELS = {"validate": "校验台账和参数", "metrics": "计算数字", "execute": "执行笔记本",
                 "html": "导出 HTML", "pdf": "排版 PDF", "docx": "生成 Word 版",
                 "evidence": "写审核底稿"}  # fmt: skip
+# Each stage's rough share of a build's time (sample ledgers, `make bench`), for the progress bar
+# a terminal shows; they only need to add up to about 1.
+STAGE_SHARES = {"validate": 0.25, "metrics": 0.04, "execute": 0.46, "html": 0.07, "pdf": 0.06,
+                "docx": 0.01, "evidence": 0.11}  # fmt: skip
 
 
 @dataclass
@@ -63,9 +67,12 @@ class Timings:
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
         self.log(f"[{name}] {STAGE_LABELS[name]}…")
+        done = sum(STAGE_SHARES.get(finished, 0.0) for finished in self.stages)
         started = time.perf_counter()
         try:
-            yield
+            with progress.stage(name, STAGE_LABELS[name], done=done,
+                                share=STAGE_SHARES.get(name, 0.0)):  # fmt: skip
+                yield
         finally:
             self.stages[name] = round(time.perf_counter() - started, 3)
 
@@ -262,7 +269,7 @@ def _execution_error(error: Exception, notebook: Path, request: ReportRequest) -
 
 
 def _progress(line: str) -> None:
-    print(line, flush=True)
+    progress.echo(line)
 
 
 @contextlib.contextmanager

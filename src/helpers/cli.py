@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-from . import config
+from . import config, progress
 from .errors import ReportError
 
 # Kinds of report, as metrics.RULE_OF_LAW and metrics.DISCLOSURE name them (not imported here, so
@@ -34,7 +34,8 @@ def _validate(args: argparse.Namespace) -> int:
     from .load import load_ledgers
 
     started = time.perf_counter()
-    ledgers = load_ledgers(_data_dir(args), keep_personal=True, profile=_profile(args))
+    with progress.stage("validate", "校验台账"):
+        ledgers = load_ledgers(_data_dir(args), keep_personal=True, profile=_profile(args))
     for name, frame in ledgers.frames.items():
         print(f"  {name:<26} {len(frame):>9} 行 rows")
     print(f"台账校验通过 / all ledgers valid ({time.perf_counter() - started:.1f} s)")
@@ -52,7 +53,8 @@ def _figures(args: argparse.Namespace) -> int:
     from .figures import to_json, year_figures
 
     params = args.params or config.params_path(args.year, args.bureau)
-    document = year_figures(args.year, _data_dir(args), params, profile=_profile(args))
+    with progress.stage("figures", "计算年度数据"):
+        document = year_figures(args.year, _data_dir(args), params, profile=_profile(args))
     _emit(to_json(document), args.out)
     return 0
 
