@@ -9,6 +9,7 @@ import pytest
 from helpers import config, generate
 from helpers.bureau import profile_for
 from helpers.contract import LEDGERS
+from helpers.load import load_ledgers
 
 SAMPLE_BUREAUS = [config.DEFAULT_BUREAU, "qinglan"]
 
@@ -49,3 +50,27 @@ def test_scale_multiplies_high_volume_ledgers():
     frames = generate.build_all(scale=2)
     assert len(frames["disputes"]) == 2 * len(small["disputes"])
     assert len(frames["proposals"]) == len(small["proposals"])
+
+
+def test_a_larger_scale_is_written_block_by_block_and_stays_valid(tmp_path):
+    """At 2× the high-volume ledgers are the 1× ledger followed by a second block drawn afresh:
+    each year twice the 1× rows, ids unique, every other ledger the 1× one, and the whole
+    folder valid against the contract."""
+    counts = generate.write_all(tmp_path, scale=2)
+    committed = config.data_dir(config.DEFAULT_BUREAU)
+    for name in LEDGERS:
+        one = (committed / f"{name}.csv").read_bytes()
+        two = (tmp_path / f"{name}.csv").read_bytes()
+        if name in generate.SCALED:
+            assert two.startswith(one), name  # block 0 is the 1× ledger, ids and all
+            assert two != one + one[one.index(b"\n") + 1 :], name  # block 1 is drawn afresh
+            assert counts[name] == 2 * (one.count(b"\n") - 1), name
+        else:
+            assert two == one, name
+    ledgers = load_ledgers(tmp_path)
+    sample = load_ledgers(committed, names=list(generate.SCALED))
+    for name in generate.SCALED:
+        frame, base = ledgers[name], sample[name]
+        assert frame[LEDGERS[name].key].is_unique
+        years = frame["received_date"].dt.year.value_counts()
+        assert years.to_dict() == (2 * base["received_date"].dt.year.value_counts()).to_dict()

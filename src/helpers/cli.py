@@ -104,6 +104,16 @@ def _new_year(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"须为正整数 / must be a positive integer: {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -137,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("generate", help="生成样例台账 / write the synthetic sample ledgers",
                        parents=[bureau])  # fmt: skip
     p.add_argument("--out-dir", dest="data_dir", type=Path, default=None)
-    p.add_argument("--scale", type=int, default=1)
+    p.add_argument("--scale", type=_positive, default=1,
+                   help="争议、欠薪两本台账的倍数（基准测试用）/ multiply the disputes and "
+                   "wage-arrears ledgers (benchmarks); written block by block")  # fmt: skip
     p.set_defaults(run=_generate)
 
     p = sub.add_parser("report", help="生成一个年度的报告 / build one year's report",

@@ -5,12 +5,22 @@ with cases carried over between years, seasonal intake and fake personal data. T
 in the plans below are chosen so that the sample bureau's 2021 rows reproduce every ledger figure
 of its published 2021 report; the other years differ plausibly. Every name (streets, courts,
 units, programmes) and the size relative to these plans come from the bureau profile's `sample`
-section, so another sample bureau is made from its profile alone. `scale` multiplies the
-high-volume ledgers for benchmarks.
+section, so another sample bureau is made from its profile alone.
+
+`scale` multiplies the two high-volume ledgers (disputes, wage-arrears leads) for benchmarks. At
+scale N they hold N blocks: block 0 is the 1× ledger itself, row for row, and each further block
+is drawn afresh from the same plans with a seed of its own (seed, block, ledger), so every block
+has the 1× counts per year and cohort (each year's figures are N times those of 1×) but its own
+dates within the year, organisations, amounts, names, ID numbers and phones. Ids continue each
+year's numbering across blocks, wide enough for the largest (TJ2021-0000001 at 100×), so they stay
+unique. The file is sorted by date within each block, as N exports of a case system appended one
+after another would be. `write_all` writes the blocks one at a time, so memory stays that of
+about two 1× ledgers at any scale; every other ledger is the 1× one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +28,9 @@ import numpy as np
 import pandas as pd
 
 from . import contract as c
+from . import progress
 from .bureau import BureauProfile, SampleMaking, default_profile
-from .csvio import write_csv
+from .csvio import neutralise, write_csv
 
 # Dispute cohorts per receiving year. Mediation: (received, success in year, failure in year,
 # carried over and later successful, carried over and later failed). Arbitration: (received,
@@ -197,7 +208,8 @@ def _plan(sample: SampleMaking) -> _Plan:
 class _Maker:
     """Vectorised random helpers over one seeded generator."""
 
-    def __init__(self, seed: int, employer_prefix: str = "", region_codes: list[str] = ()):
+    def __init__(self, seed: int | list[int], employer_prefix: str = "",
+                 region_codes: list[str] = ()):  # fmt: skip
         self.rng = np.random.default_rng(seed)
         self.employer_prefix = employer_prefix
         self.region_codes = list(region_codes)
@@ -928,7 +940,19 @@ def sample_of(profile: BureauProfile) -> SampleMaking:
 
 
 def build_all(scale: int = 1, profile: BureauProfile | None = None) -> dict[str, pd.DataFrame]:
-    """Every sample ledger of a bureau (the sample bureau by default), made from its profile."""
+    """Every sample ledger of a bureau (the sample bureau by default), made from its profile.
+    Above 1×, the high-volume ledgers are the blocks `scaled_blocks` gives, held in memory;
+    `write_all` writes them without holding them."""
+    frames = _build_base(profile)
+    if scale != 1:
+        for name in SCALED:
+            frames[name] = pd.concat(list(scaled_blocks(name, scale, frames[name], profile)),
+                                     ignore_index=True)  # fmt: skip
+    return frames
+
+
+def _build_base(profile: BureauProfile | None = None) -> dict[str, pd.DataFrame]:
+    """Every ledger at 1×."""
     profile = profile or default_profile()
     sample = sample_of(profile)
     plan = _plan(sample)
@@ -937,8 +961,8 @@ def build_all(scale: int = 1, profile: BureauProfile | None = None) -> dict[str,
     meetings, topics = build_meetings(m, plan)
     court = profile.organisations.arbitration_court
     frames = {
-        "disputes": build_disputes(m, orgs, scale, plan, court),
-        "wage_arrears_leads": build_wage_leads(m, scale, plan, profile.areas),
+        "disputes": build_disputes(m, orgs, 1, plan, court),
+        "wage_arrears_leads": build_wage_leads(m, 1, plan, profile.areas),
         "disclosure_requests": build_disclosure(m, plan),
         "litigation_cases": build_litigation(m, plan, sample),
         "suggestions": build_suggestions(m, plan, sample),
@@ -963,6 +987,52 @@ def build_all(scale: int = 1, profile: BureauProfile | None = None) -> dict[str,
     return {name: frames[name][c.LEDGERS[name].column_names] for name in c.LEDGERS}
 
 
+# The ledgers `scale` multiplies, and the least width of their ids' running number at 1×.
+SCALED = {"disputes": 6, "wage_arrears_leads": 5}
+
+
+def _block(name: str, block: int, profile: BureauProfile) -> pd.DataFrame:
+    """Block `block` ≥ 1 of a scaled ledger: the 1× plans drawn with a seed of its own."""
+    sample = sample_of(profile)
+    plan = _plan(sample)
+    seed = [sample.seed, block, list(SCALED).index(name)]
+    m = _Maker(seed, sample.employer_prefix, sample.region_codes)
+    if name == "disputes":
+        court = profile.organisations.arbitration_court
+        return build_disputes(m, build_mediation_orgs(profile), 1, plan, court)
+    return build_wage_leads(m, 1, plan, profile.areas)
+
+
+def _renumbered(ids: pd.Series, offsets: dict[str, int], width: int) -> pd.Series:
+    """Ids "<prefix>-<n>" numbered on from `offsets` (the count so far per prefix, updated)."""
+    parts = ids.str.rsplit("-", n=1)
+    prefix, number = parts.str[0] + "-", parts.str[1].astype(int)
+    start = prefix.map(offsets).fillna(0).astype(int)
+    for key, count in number.groupby(prefix).max().items():
+        offsets[key] = offsets.get(key, 0) + int(count)
+    return prefix + (number + start).astype(str).str.zfill(width)
+
+
+def scaled_blocks(name: str, scale: int, base: pd.DataFrame | None = None,
+                  profile: BureauProfile | None = None) -> Iterator[pd.DataFrame]:  # fmt: skip
+    """The `scale` blocks of a high-volume ledger, one at a time (see the module docstring);
+    `base` is its 1× frame when already built."""
+    profile = profile or default_profile()
+    if base is None:
+        base = _build_base(profile)[name]
+    key = c.LEDGERS[name].key
+    width = SCALED[name]
+    numbers = base[key].str.rsplit("-", n=1).str[1].astype(int)
+    width = max(width, len(str(int(numbers.max()) * scale))) if len(base) else width
+    offsets: dict[str, int] = {}
+    for block in range(scale):
+        frame = base if block == 0 else _block(name, block, profile)
+        if scale > 1:
+            frame = frame.copy() if block == 0 else frame
+            frame[key] = _renumbered(frame[key], offsets, width)
+        yield frame
+
+
 README = """# 样例台账（合成数据）/ Sample ledgers (synthetic data)
 
 本目录中的全部台账均为**合成样例数据**，由 `make data`（`python -m helpers generate`）按固定随机种子生成，
@@ -975,16 +1045,42 @@ No row describes a real person, employer or case; names, ID numbers and phone nu
 """
 
 
+def _write_blocks(path: Path, blocks: Iterator[pd.DataFrame], name: str, total: int) -> int:
+    """One CSV written block by block, as `write_csv` writes a whole frame."""
+    written = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        for block in blocks:
+            neutralise(block).to_csv(handle, index=False, header=written == 0,
+                                     lineterminator="\n")  # fmt: skip
+            written += len(block)
+            progress.rows(name, written, total)
+    return written
+
+
 def write_all(out_dir: Path, scale: int = 1,
               profile: BureauProfile | None = None) -> dict[str, int]:  # fmt: skip
-    """Write every ledger as UTF-8 CSV with LF line ends; returns rows written per ledger."""
+    """Write every ledger as UTF-8 CSV with LF line ends; returns rows written per ledger.
+    Above 1× the high-volume ledgers are written one block at a time (see the module
+    docstring), so memory does not grow with `scale`."""
+    if scale < 1:
+        raise ValueError(f"倍数须为正整数 / scale must be a positive integer: {scale}")
     profile = profile or default_profile()
     sample = sample_of(profile)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
-    for name, frame in build_all(scale, profile).items():
-        write_csv(frame, out_dir / f"{name}.csv")
-        counts[name] = len(frame)
+    with progress.stage("generate", "生成样例台账"):
+        frames = _build_base(profile)
+        for name in c.LEDGERS:
+            frame = frames.pop(name)
+            path = out_dir / f"{name}.csv"
+            if scale == 1 or name not in SCALED:
+                write_csv(frame, path)
+                counts[name] = len(frame)
+                progress.rows(name, len(frame))
+                continue
+            blocks = scaled_blocks(name, scale, frame, profile)
+            counts[name] = _write_blocks(path, blocks, name, len(frame) * scale)
+            del frame, blocks
     readme = README.format(about_zh=sample.about_zh.strip(), about_en=sample.about_en.strip())
     (out_dir / "README.md").write_text(readme, encoding="utf-8")
     (out_dir / "SYNTHETIC").write_text(
