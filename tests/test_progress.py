@@ -39,6 +39,7 @@ def stderr_on(screen: io.StringIO) -> Iterator[io.StringIO]:
 def outside_ci(monkeypatch) -> None:
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setenv("COLUMNS", "200")
 
 
 def wait_for(screen: io.StringIO, text: str, timeout: float = 10.0) -> None:
@@ -54,7 +55,8 @@ def test_a_stage_shows_its_share_and_rows_then_erases_its_line(outside_ci):
         assert terminal.getvalue().startswith("\r[#####==========.....] 校验台账 validate")
         progress.rows("disputes", 1_234_567)
         wait_for(terminal, "disputes 1,234,567 行 rows")
-        progress.rows("wage_arrears_leads", 10, total=20)
+        progress.rows("wage_arrears_leads", 10, total=20)  # half the stage's share done
+        wait_for(terminal, "[##########=====.....] 校验台账 validate · ")
         wait_for(terminal, "wage_arrears_leads 10/20 行 rows")
     assert terminal.getvalue().endswith(progress.ERASE)
     assert "\n" not in terminal.getvalue()
@@ -72,7 +74,7 @@ def test_echo_takes_the_line_away_and_draws_it_again(outside_ci, capsys):
 def test_a_batch_counts_what_is_running_and_done(outside_ci):
     with stderr_on(Terminal()) as terminal, progress.batch(3, "生成报告 reports") as counter:
         counter.started("2021 法治")
-        wait_for(terminal, "0/3 · 进行中 running: 2021 法治")
+        wait_for(terminal, "0/3 · 0 s · 进行中 running: 2021 法治")
         counter.finished("2021 法治")
         wait_for(terminal, "生成报告 reports 1/3 · ")
     assert terminal.getvalue().endswith(progress.ERASE)

@@ -5,11 +5,14 @@ take minutes. Meanwhile one line on stderr says what is being done, rewritten in
 a few times a second (the clock keeps moving while a stage works):
 
     [####======..........] 执行笔记本 execute · 12.4 s
-    [#...................] 校验台账和参数 validate · disputes 3,400,000 行 rows · 6.1 s
-    [######==............] 生成报告 reports 2/6 · 进行中 running: 2021 …, 2022 … · 45 s
+    [#####=====..........] 校验台账和参数 validate · 6.1 s · disputes 3,400,000 行 rows
+    [######==............] 生成报告 reports 2/6 · 45 s · 进行中 running: 2021 …, 2022 …
 
-The bar is the share of the whole job done (`#`) and the share of the running stage (`=`). The
-line is erased when the work ends, so what stays on the screen is what the commands print anyway.
+The bar is the share of the whole job done (`#`) and the share of the running stage (`=`); when
+the rows of a ledger come with their total, the stage's part fills as they do. The line is erased
+when the work ends, so what stays on the screen is what the commands print anyway. It is cut to
+the terminal's width (Chinese characters count two cells), since a wrapped line cannot be
+rewritten.
 
 Nothing at all is written unless stderr is a terminal, and nothing when the environment variable
 `CI` is set (to any value) or `TERM` is `dumb`. Tests and the benchmark run the commands with
@@ -20,8 +23,8 @@ API (all thread-safe):
 
 - `stage(name, label, *, done=0.0, share=1.0)`: context manager around one stage of a job;
   `done` is the share of the whole job finished before the stage, `share` the stage's own.
-- `rows(ledger, n, total=None)`: `n` rows of `ledger` read (or written) so far, a running total,
-  shown on the line of the innermost stage. The ledger loader calls it as it reads, as often as
+- `rows(ledger, n, total=None)`: `n` rows of `ledger` read (or written) so far, a running total
+  (and, when known, how many there will be), shown on the line of the innermost stage. The ledger loader calls it as it reads, as often as
   it likes: it is one dictionary write (nothing when quiet); the line is redrawn by a clock.
 - `batch(total, label)`: context manager for a batch of `total` items; it yields a counter whose
   `started(item)` and `finished(item)` say which items run and how many are done.
@@ -92,13 +95,14 @@ class _Stage:
         self.closed = False
 
     def text(self, now: float) -> str:
-        parts = [f"{_bar(self.done, self.share)} {self.title}"]
+        done, share, rows = self.done, self.share, ""
         if self.last is not None:
             n, total = self.rows[self.last]
-            of = f"/{total:,}" if total else ""
-            parts.append(f"{self.last} {n:,}{of} 行 rows")
-        parts.append(f"{now - self.started:.1f} s")
-        return " · ".join(parts)
+            rows = f" · {self.last} {n:,}{f'/{total:,}' if total else ''} 行 rows"
+            if total:  # a known total fills the stage's part of the bar as it goes
+                part = share * min(n / total, 1.0)
+                done, share = done + part, share - part
+        return f"{_bar(done, share)} {self.title} · {now - self.started:.1f} s{rows}"
 
 
 class Batch:
@@ -126,12 +130,11 @@ class Batch:
 
     def text(self, now: float) -> str:
         total = max(self.total, 1)
-        parts = [f"{_bar(self.done / total, len(self.running) / total)} {self.label} "
-                 f"{self.done}/{self.total}"]  # fmt: skip
+        bar = _bar(self.done / total, len(self.running) / total)
+        text = f"{bar} {self.label} {self.done}/{self.total} · {now - self.started_at:.0f} s"
         if self.running:
-            parts.append("进行中 running: " + ", ".join(self.running))
-        parts.append(f"{now - self.started_at:.0f} s")
-        return " · ".join(parts)
+            text += " · 进行中 running: " + ", ".join(self.running)
+        return text
 
 
 # What is on the line: the innermost item of the stack; `_shown` says a line is on screen.
@@ -145,10 +148,14 @@ _ticker: threading.Thread | None = None
 
 
 def _columns() -> int:
+    """The terminal's width: COLUMNS when set (as shutil has it), else the terminal's, else 80."""
     try:
-        columns = os.get_terminal_size(_stream.fileno()).columns  # type: ignore[union-attr]
-    except (AttributeError, ValueError, OSError):
-        columns = 0
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        try:
+            columns = os.get_terminal_size(_stream.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
     return (columns if columns > 0 else 80) - 1  # a full last cell would wrap on some terminals
 
 
