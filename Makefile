@@ -67,8 +67,9 @@ lint: $(READY) ## 代码检查 / run ruff
 test: $(VENV)/.test-ready lint ## 运行全部测试 / run ruff and the test suite
 	$(BIN)/python -m pytest
 
-bench: $(READY) ## 性能基准 / run the benchmark and write bench/results.json
+bench: $(READY) ## 性能基准 / run the benchmark (1×, 10×, 100×), write bench/results.json and its table in bench/README.md
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --table --readme
 
 clean: ## 删除生成的报告 / remove generated reports
 	rm -rf $(OUT_DIR)
