@@ -47,6 +47,7 @@ YEARS = (2020, 2021, 2022)
 PROBE_TAG = "BENCH-PROBE "
 MIB = 1024 * 1024
 CHILDREN_EVERY = 0.5  # seconds between listings of the measured process tree
+GEN_TIMEOUT = 1800  # seconds at least for generating a scale's ledgers
 PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "pandera", "papermill", "nbclient",
             "nbconvert", "nbformat", "ipykernel", "jupyter_client", "jinja2", "typst", "python-docx")  # fmt: skip
 CHARTS = ("dispute_intake", "dispute_outcomes", "wage_arrears", "litigation", "trends")
@@ -815,8 +816,9 @@ class Bench:
         gen_cap = self.args.gen_mem_cap_gib * 1024
         code = ("import json, sys; from pathlib import Path; from helpers.generate import write_all; "
                 "print('ROWS', json.dumps(write_all(Path(sys.argv[1]), scale=int(sys.argv[2]))))")  # fmt: skip
+        # Generation is not what is measured: it gets at least GEN_TIMEOUT (100× takes minutes).
         gen = measure([sys.executable, "-c", code, str(data), str(scale)],
-                      timeout=self.args.timeout, mem_cap_mib=gen_cap)  # fmt: skip
+                      timeout=max(self.args.timeout, GEN_TIMEOUT), mem_cap_mib=gen_cap)  # fmt: skip
         rows = next((json.loads(ln[5:]) for _, ln in gen.lines if ln.startswith("ROWS ")), {})
         size = sum(p.stat().st_size for p in data.glob("*.csv")) / MIB if data.exists() else 0
         entry["generation"] = {"status": gen.status, "seconds": gen.wall_s,
