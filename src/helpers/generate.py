@@ -340,8 +340,7 @@ def build_mediation_orgs(profile: BureauProfile) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=c.LEDGERS["mediation_orgs"].column_names)
 
 
-def build_disputes(m: _Maker, orgs: pd.DataFrame, scale: int, plan: _Plan,
-                   court: str) -> pd.DataFrame:  # fmt: skip
+def build_disputes(m: _Maker, orgs: pd.DataFrame, plan: _Plan, court: str) -> pd.DataFrame:
     parts = []
     dispute_types = [
         "劳动报酬",
@@ -353,9 +352,7 @@ def build_disputes(m: _Maker, orgs: pd.DataFrame, scale: int, plan: _Plan,
     ]
     dispute_p = [0.42, 0.24, 0.09, 0.08, 0.07, 0.10]
     for year in sorted(plan.mediation):
-        received, success, failure, carry_success, carry_failure = (
-            v * scale for v in plan.mediation[year]
-        )  # fmt: skip
+        received, success, failure, carry_success, carry_failure = plan.mediation[year]
         weights = MONTH_WEIGHTS.get(year, MONTH_WEIGHTS[2019])
         same = success + failure
         carried = carry_success + carry_failure
@@ -385,7 +382,7 @@ def build_disputes(m: _Maker, orgs: pd.DataFrame, scale: int, plan: _Plan,
         frame["prefix"] = f"TJ{year}-"
         parts.append(frame)
 
-        received, same, carried = (v * scale for v in plan.arbitration[year])
+        received, same, carried = plan.arbitration[year]
         rec_same = (m.days_in_year(year, same, weights) if same
                     else np.array([], dtype="datetime64[ns]"))  # fmt: skip
         rec_carried = m.days_in_year(year, carried, [0, 0, 0, 0, 0, 0, 0, 0.3, 0.8, 1, 1.5, 2])
@@ -423,10 +420,9 @@ def build_disputes(m: _Maker, orgs: pd.DataFrame, scale: int, plan: _Plan,
     return disputes[c.LEDGERS["disputes"].column_names]
 
 
-def build_wage_leads(m: _Maker, scale: int, plan: _Plan, areas: list[str]) -> pd.DataFrame:
+def build_wage_leads(m: _Maker, plan: _Plan, areas: list[str]) -> pd.DataFrame:
     parts = []
     for year, (received, closed, resolved) in plan.wage.items():
-        received, closed, resolved = received * scale, closed * scale, resolved * scale
         rec_closed = m.days_in_year(year, closed, MONTH_WEIGHTS[year])
         rec_open = m.days_in_year(year, received - closed, LATE_WEIGHTS)
         closed_dates = _close_within_year(m, rec_closed, 18, year)
@@ -961,8 +957,8 @@ def _build_base(profile: BureauProfile | None = None) -> dict[str, pd.DataFrame]
     meetings, topics = build_meetings(m, plan)
     court = profile.organisations.arbitration_court
     frames = {
-        "disputes": build_disputes(m, orgs, 1, plan, court),
-        "wage_arrears_leads": build_wage_leads(m, 1, plan, profile.areas),
+        "disputes": build_disputes(m, orgs, plan, court),
+        "wage_arrears_leads": build_wage_leads(m, plan, profile.areas),
         "disclosure_requests": build_disclosure(m, plan),
         "litigation_cases": build_litigation(m, plan, sample),
         "suggestions": build_suggestions(m, plan, sample),
@@ -999,8 +995,8 @@ def _block(name: str, block: int, profile: BureauProfile) -> pd.DataFrame:
     m = _Maker(seed, sample.employer_prefix, sample.region_codes)
     if name == "disputes":
         court = profile.organisations.arbitration_court
-        return build_disputes(m, build_mediation_orgs(profile), 1, plan, court)
-    return build_wage_leads(m, 1, plan, profile.areas)
+        return build_disputes(m, build_mediation_orgs(profile), plan, court)
+    return build_wage_leads(m, plan, profile.areas)
 
 
 def _renumbered(ids: pd.Series, offsets: dict[str, int], width: int) -> pd.Series:
