@@ -11,11 +11,12 @@ import sys
 import pytest
 import yaml
 
-from helpers import bureau, config, metrics
+from helpers import bureau, config
 from helpers.bureau import BureauProfile, load_profile, profile_for
-from helpers.contract import ledgers_for
 from helpers.errors import LedgerError, ParamsError
-from helpers.load import load_ledgers
+from helpers.figures import catalogue
+from helpers.ledgers.contract import ledgers_for
+from helpers.ledgers.load import load_ledgers
 
 SECOND = "qinglan"
 
@@ -129,7 +130,7 @@ def test_lecture_figure_counts_the_profiles_brand():
             ).sum()
         )
         assert expected > 0
-        assert metrics.compute(ledgers, year)["outreach.lecture_hall_offline_sessions"][
+        assert catalogue.compute(ledgers, year)["outreach.lecture_hall_offline_sessions"][
             "value"
         ] == (expected)
 
@@ -148,9 +149,9 @@ def test_second_bureau_report_is_built_end_to_end(tmp_path):
         assert (report / name).stat().st_size > 0, name
     stats = json.loads((report / "stats.json").read_text(encoding="utf-8"))
     ledgers = load_ledgers(config.data_dir(SECOND), profile=profile_for(SECOND))
-    computed = metrics.compute(ledgers, 2022)
+    computed = catalogue.compute(ledgers, 2022)
     for metric_id, entry in stats["metrics"].items():
-        if not metrics.CATALOGUE[metric_id].is_manual:
+        if not catalogue.CATALOGUE[metric_id].is_manual:
             assert entry["value"] is not None, metric_id
             assert entry["value"] == computed[metric_id]["value"], metric_id
     html = (report / "report.html").read_text(encoding="utf-8")

@@ -14,10 +14,12 @@ import zipfile
 import pandas as pd
 import pytest
 
-from helpers import config, disclosure, typeset
-from helpers.figures import year_figures
-from helpers.metrics_disclosure import REQUEST_COLUMNS, RESULT_ROWS, metric_id
-from helpers.narrative import figures_for_templates
+from helpers import config
+from helpers.figures.disclosure import REQUEST_COLUMNS, RESULT_ROWS, metric_id
+from helpers.figures.document import year_figures
+from helpers.render import typeset
+from helpers.report import disclosure_tables as disclosure
+from helpers.report.narrative import figures_for_templates
 
 RAW = config.data_dir(config.DEFAULT_BUREAU)
 PARAMS = config.params_path(2021)

@@ -6,9 +6,10 @@ import hashlib
 
 import pytest
 
-from helpers import config, generate
+from helpers import config
 from helpers.bureau import profile_for
-from helpers.contract import LEDGERS
+from helpers.ledgers import samples as generate
+from helpers.ledgers.contract import LEDGERS
 
 SAMPLE_BUREAUS = [config.DEFAULT_BUREAU, "qinglan"]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from . import config
-from .errors import ParamsError
+from helpers import config
+from helpers.errors import ParamsError
 
 _BUREAU_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -136,7 +136,7 @@ class BureauProfile(BaseModel):
                 f"短视频栏目“{programmes.policy_video_column}”须列在 organisations.publicity_columns "
                 "中 / programmes.policy_video_column must be one of organisations.publicity_columns"
             )
-        from .contract import LEDGERS
+        from helpers.ledgers.contract import LEDGERS
 
         for key, ledgers in (("aliases", self.aliases), ("sheets", self.sheets)):
             unknown = sorted(set(ledgers) - set(LEDGERS))
@@ -182,7 +182,7 @@ def _text_values(value: object, key: str = "") -> list[tuple[str, str]]:
 
 def load_profile(path: Path) -> BureauProfile:
     """Load and check a profile; errors name the file and the key, Chinese first."""
-    from .params import MARKUP_RE, read_mapping, translate_errors
+    from helpers.report.params import MARKUP_RE, read_mapping, translate_errors
 
     path = Path(path)
     raw = read_mapping(path, "机关档案不存在 / bureau profile not found")

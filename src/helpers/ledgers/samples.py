@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import contract as c
-from .bureau import BureauProfile, SampleMaking, default_profile
-from .csvio import write_csv
+from helpers.bureau import BureauProfile, SampleMaking, default_profile
+from helpers.ledgers import contract as c
+from helpers.ledgers.csvio import write_csv
 
 # Dispute cohorts per receiving year. Mediation: (received, success in year, failure in year,
 # carried over and later successful, carried over and later failed). Arbitration: (received,

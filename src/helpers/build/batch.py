@@ -17,10 +17,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import config
-from .errors import ReportError
-from .params import read_mapping
-from .provenance import shown
+from helpers import config
+from helpers.errors import ReportError
+from helpers.report.params import read_mapping
+from helpers.build.provenance import shown
 
 
 def _run(run: YearRun, out_dir: Path, bureau: str) -> tuple[YearRun, int, str, float]:

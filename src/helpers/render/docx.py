@@ -1,6 +1,6 @@
 """report.docx: the official document as a Word file that officials edit and forward.
 
-Written from the very blocks the PDF is typeset from (helpers.typeset.document), so the letter,
+Written from the very blocks the PDF is typeset from (helpers.render.typeset.document), so the letter,
 the attachment and every figure are the same text in the same order. The layout follows the
 same GB/T 9704 numbers as templates/typst/report.typ: A4, text block 156 × 225 mm at top 37 mm
 and 28 mm from the binding edge (mirrored margins), a 22-line × 28-character document grid,
@@ -28,8 +28,8 @@ from xml.sax.saxutils import quoteattr
 
 import nbformat
 
-from helpers import typeset
-from helpers.fonts import resolve_fonts
+from helpers.render import typeset
+from helpers.render.fonts import resolve_fonts
 
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -69,7 +69,7 @@ _NSDECL = f'xmlns:w="{W_NS}"'
 
 def write_docx(nb: nbformat.NotebookNode, path: Path, title: str, author: str = "") -> None:
     """Write the Word edition of the reader's outputs of `nb` to `path`."""
-    from helpers.render import _mark_front_matter, _without_tagged
+    from helpers.render.html import _mark_front_matter, _without_tagged
 
     marked, _ = _mark_front_matter(_without_tagged(nb))  # the same input write_pdf typesets
     Path(path).write_bytes(docx_bytes(typeset.document(marked), title=title, author=author))
@@ -310,7 +310,7 @@ def _section(word) -> None:
 
 
 def _epoch() -> dt.datetime:
-    from helpers.render import _pdf_epoch
+    from helpers.render.pdf import _pdf_epoch
 
     return dt.datetime.fromtimestamp(_pdf_epoch(), dt.UTC).replace(tzinfo=None)
 

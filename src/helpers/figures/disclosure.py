@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import contract as c
-from .metrics import (
+from helpers.figures.catalogue import (
     DISCLOSURE,
     Cell,
     Example,
@@ -29,6 +28,7 @@ from .metrics import (
     round_half_up,
     summed,
 )
+from helpers.ledgers import contract as c
 
 PREFIX = "disclosure_report"
 
