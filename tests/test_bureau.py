@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -177,3 +178,21 @@ def test_the_profiles_header_aliases_are_used_by_the_loader(ledger_dir):
     )
     loaded = load_ledgers(ledger_dir, ["meetings"], profile=profile)["meetings"]
     assert loaded.equals(expected)
+
+
+@pytest.mark.parametrize("year", [2021, 2022])
+def test_second_bureau_has_a_disclosure_report_that_passes_the_formats_checks(year):
+    from helpers.figures.disclosure import metric_id
+    from helpers.figures.document import year_figures
+    from helpers.report import disclosure_tables
+
+    data = config.data_dir(SECOND)
+    params = config.params_path(year, SECOND)
+    ledgers = load_ledgers(data, profile=profile_for(SECOND))
+    stats = year_figures(year, data, params, ledgers, report="disclosure")
+    checks = disclosure_tables.format_checks(stats, ledgers, params, data)
+    assert disclosure_tables.failed(checks) == []
+    raw = pd.read_csv(data / "disclosure_requests.csv", dtype=str, keep_default_na=False)
+    received = int(raw["received_date"].str.startswith(str(year)).sum())
+    assert received > 0
+    assert stats["metrics"][metric_id("requests", "received", "total")]["value"] == received
