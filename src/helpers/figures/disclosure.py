@@ -423,7 +423,7 @@ PROACTIVE_ROWS = [
     ProactiveRow("coercion", "第二十条第（六）项", "行政强制",
                  (("decisions", "本年处理决定数量", "件"),)),
     ProactiveRow("fees", "第二十条第（八）项", "行政事业性收费",
-                 (("amount", "本年收费金额（万元）", "万元"),)),
+                 (("amount", "本年收费金额（单位：万元）", "万元"),)),
 ]  # fmt: skip
 
 
