@@ -196,3 +196,26 @@ def test_second_bureau_has_a_disclosure_report_that_passes_the_formats_checks(ye
     received = int(raw["received_date"].str.startswith(str(year)).sum())
     assert received > 0
     assert stats["metrics"][metric_id("requests", "received", "total")]["value"] == received
+
+
+def test_enforcement_training_figure_counts_the_profiles_trainer(tmp_path, raw, ledger_dir):
+    old, renamed = "劳动保障监察执法大队", "劳动保障监察支队"
+    raw["organisations"]["outreach_organisers"].append(renamed)
+    raw["programmes"]["enforcement_trainer"] = renamed
+    profile = load_profile(write_profile(tmp_path, raw))
+    events = ledger_dir / "outreach_events.csv"
+    text = events.read_text(encoding="utf-8")
+    frame = pd.read_csv(events, dtype=str, keep_default_na=False)
+    expected = {
+        year: int(((frame["organiser"] == old) & (frame["event_type"] == "企业普法培训")
+                   & frame["event_date"].str.startswith(str(year))).sum())
+        for year in (2021, 2022)
+    }  # fmt: skip
+    assert all(expected.values())
+    events.write_text(text.replace(old, renamed), encoding="utf-8")
+    ledgers = load_ledgers(ledger_dir, profile=profile)
+    for year, count in expected.items():
+        assert catalogue.compute(ledgers, year)["outreach.enforcement_trainings"]["value"] == count
+    with pytest.raises(ParamsError, match="enforcement_trainer"):
+        raw["programmes"]["enforcement_trainer"] = "某某执法队"
+        load_profile(write_profile(tmp_path, raw))

@@ -65,6 +65,9 @@ class Programmes(BaseModel):
         description="普法讲堂品牌：组织单位为此名称的“线下培训”计入讲堂线下培训场次"
     )
     policy_video_column: str = Field(description="政策短视频栏目：栏目为此名称的推送计入短视频期数")
+    enforcement_trainer: str = Field(
+        description="面向企业开展普法培训的执法机构：组织单位为此名称的“企业普法培训”计入执法普法培训场次"
+    )
 
 
 class SampleMaking(BaseModel):
@@ -130,6 +133,12 @@ class BureauProfile(BaseModel):
             raise ValueError(
                 f"讲堂品牌“{programmes.lecture_brand}”须列在 organisations.outreach_organisers 中 / "
                 "programmes.lecture_brand must be one of organisations.outreach_organisers"
+            )
+        if programmes.enforcement_trainer not in orgs.outreach_organisers:
+            raise ValueError(
+                f"执法普法培训单位“{programmes.enforcement_trainer}”须列在 "
+                "organisations.outreach_organisers 中 / "
+                "programmes.enforcement_trainer must be one of organisations.outreach_organisers"
             )
         if programmes.policy_video_column not in orgs.publicity_columns:
             raise ValueError(

@@ -207,10 +207,10 @@ def _subcenters_counted(L: Ledgers, y: int) -> pd.Index:
 
 
 def _counted_events(L: Ledgers) -> set[tuple[str, str]]:
-    """(organiser, kind) of the events the outreach figures count; the lecture brand is the
+    """(organiser, kind) of the events the outreach figures count; both organisers are the
     bureau profile's."""
     return {
-        ("劳动保障监察执法大队", "企业普法培训"),
+        (L.profile.programmes.enforcement_trainer, "企业普法培训"),
         (L.profile.programmes.lecture_brand, "线下培训"),
     }
 

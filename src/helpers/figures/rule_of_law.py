@@ -1439,7 +1439,8 @@ def _lost_total(L, year):
 
 def enforcement_trainings(L: Ledgers, year: int) -> pd.DataFrame:
     e = by_year(L["outreach_events"], "event_date", year)
-    return e[(e["organiser"] == "劳动保障监察执法大队") & (e["event_type"] == "企业普法培训")]
+    trainer = L.profile.programmes.enforcement_trainer
+    return e[(e["organiser"] == trainer) & (e["event_type"] == "企业普法培训")]
 
 
 EVENT_COLUMNS = ("event_date", "organiser", "event_type")
@@ -1450,17 +1451,18 @@ EVENT_COLUMNS = ("event_date", "organiser", "event_type")
     "执法大队面向企业普法培训场次",
     "场",
     "outreach_events",
-    "组织单位为劳动保障监察执法大队、类型为“企业普法培训”、活动日期在当年的场次",
+    "组织单位为机关档案所定的执法机构（programmes.enforcement_trainer）、类型为“企业普法培训”、"
+    "活动日期在当年的场次",
 )
 @examples(
     Example(2021, 2, "执法大队的企业普法培训（含1月1日、12月31日）计入；政策宣讲、仲裁院办的和上年的不计", {
         "outreach_events": """
             event_id | event_date | organiser            | event_type
-            HD-01    | 2021-01-01 | 劳动保障监察执法大队 | 企业普法培训
-            HD-02    | 2021-12-31 | 劳动保障监察执法大队 | 企业普法培训
-            HD-03    | 2021-05-01 | 劳动保障监察执法大队 | 政策宣讲
+            HD-01    | 2021-01-01 | {enforcement_trainer} | 企业普法培训
+            HD-02    | 2021-12-31 | {enforcement_trainer} | 企业普法培训
+            HD-03    | 2021-05-01 | {enforcement_trainer} | 政策宣讲
             HD-04    | 2021-05-01 | 劳动人事争议仲裁院   | 企业普法培训
-            HD-05    | 2020-12-31 | 劳动保障监察执法大队 | 企业普法培训
+            HD-05    | 2020-12-31 | {enforcement_trainer} | 企业普法培训
         """}),
 )  # fmt: skip
 def _trainings(L, year):
@@ -1478,10 +1480,10 @@ def _trainings(L, year):
     Example(2021, 55, "30 + 25 = 55：同一批单位参加两场也按场次累计；仲裁院办的和上年的不计", {
         "outreach_events": """
             event_id | event_date | organiser            | event_type   | units
-            HD-01    | 2021-03-01 | 劳动保障监察执法大队 | 企业普法培训 | 30
-            HD-02    | 2021-06-01 | 劳动保障监察执法大队 | 企业普法培训 | 25
+            HD-01    | 2021-03-01 | {enforcement_trainer} | 企业普法培训 | 30
+            HD-02    | 2021-06-01 | {enforcement_trainer} | 企业普法培训 | 25
             HD-03    | 2021-06-01 | 劳动人事争议仲裁院   | 企业普法培训 | 40
-            HD-04    | 2020-12-31 | 劳动保障监察执法大队 | 企业普法培训 | 12
+            HD-04    | 2020-12-31 | {enforcement_trainer} | 企业普法培训 | 12
         """}),
 )  # fmt: skip
 def _training_units(L, year):
@@ -1500,10 +1502,10 @@ def _training_units(L, year):
     Example(2021, 150, "86 + 64 = 150，按场次累计；政策宣讲的和次年1月1日的不计", {
         "outreach_events": """
             event_id | event_date | organiser            | event_type   | participants
-            HD-01    | 2021-03-01 | 劳动保障监察执法大队 | 企业普法培训 | 86
-            HD-02    | 2021-12-31 | 劳动保障监察执法大队 | 企业普法培训 | 64
-            HD-03    | 2021-06-01 | 劳动保障监察执法大队 | 政策宣讲     | 200
-            HD-04    | 2022-01-01 | 劳动保障监察执法大队 | 企业普法培训 | 50
+            HD-01    | 2021-03-01 | {enforcement_trainer} | 企业普法培训 | 86
+            HD-02    | 2021-12-31 | {enforcement_trainer} | 企业普法培训 | 64
+            HD-03    | 2021-06-01 | {enforcement_trainer} | 政策宣讲     | 200
+            HD-04    | 2022-01-01 | {enforcement_trainer} | 企业普法培训 | 50
         """}),
 )  # fmt: skip
 def _training_people(L, year):
