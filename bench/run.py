@@ -127,7 +127,7 @@ class _Clock:
 def _session(a: dict):
     """The notebook's own session object, fed the pickled ledgers as `make report` does (the
     probe points the scratch folder at the cache); the checks open_report runs are left out."""
-    from helpers.session import ReportSession, resolve_inputs
+    from helpers.report.session import ReportSession, resolve_inputs
 
     return ReportSession(a["year"], *resolve_inputs(a["year"], a["data_dir"], a["params"]))
 
@@ -138,7 +138,7 @@ def _quiet():
 
 
 def _probe_prep(a: dict, clock: _Clock) -> dict:
-    from helpers.load import load_ledgers
+    from helpers.ledgers.load import load_ledgers
 
     ledgers = load_ledgers(Path(a["data_dir"]))
     clock.lap()
@@ -148,7 +148,7 @@ def _probe_prep(a: dict, clock: _Clock) -> dict:
 
 
 def _probe_load(a: dict, clock: _Clock) -> dict:
-    from helpers.load import load_ledgers
+    from helpers.ledgers.load import load_ledgers
 
     out = {"import_s": clock.lap()}
     ledgers = load_ledgers(Path(a["data_dir"]))
@@ -160,12 +160,12 @@ def _probe_load(a: dict, clock: _Clock) -> dict:
 def _probe_kernel(a: dict, clock: _Clock) -> dict:
     import papermill
 
-    from helpers import kernel
+    from helpers.build import kernel
 
     # The same kernel manager as the report's (e.g. its transport), where the build names one.
     extra = {}
     if hasattr(kernel, "LocalKernelManager"):
-        extra["kernel_manager_class"] = "helpers.kernel.LocalKernelManager"
+        extra["kernel_manager_class"] = "helpers.build.kernel.LocalKernelManager"
     out = {"import_s": clock.lap(), "kernel_manager": extra.get("kernel_manager_class", "default")}
     papermill.execute_notebook(
         a["notebook"], a["out"], parameters=a["parameters"], cwd=str(NOTEBOOK.parent),
@@ -187,8 +187,8 @@ def _probe_metrics(a: dict, clock: _Clock) -> dict:
 
 
 def _probe_narrative(a: dict, clock: _Clock) -> dict:
-    from helpers.narrative import Narrative
-    from helpers.session import is_synthetic
+    from helpers.report.narrative import Narrative
+    from helpers.report.session import is_synthetic
 
     report = _session(a)
     out = {"import_s": clock.lap()}
@@ -270,13 +270,13 @@ def _probe_notebook_work(a: dict, clock: _Clock) -> dict:
 
 def _probe_floor(a: dict, clock: _Clock) -> dict:
     """Floor (2): the same ledgers, metrics, narrative and charts, as a plain script."""
-    from helpers import breakdowns as b
-    from helpers import charts
-    from helpers.figures import year_figures
-    from helpers.load import load_ledgers
-    from helpers.narrative import Narrative
-    from helpers.params import load_params
-    from helpers.session import is_synthetic
+    from helpers.figures import breakdowns as b
+    from helpers.figures.document import year_figures
+    from helpers.ledgers.load import load_ledgers
+    from helpers.report import charts
+    from helpers.report.narrative import Narrative
+    from helpers.report.params import load_params
+    from helpers.report.session import is_synthetic
 
     out = {"import_s": clock.lap()}
     data_dir, params_file, year = Path(a["data_dir"]), Path(a["params"]), a["year"]
@@ -304,8 +304,8 @@ def _probe_floor(a: dict, clock: _Clock) -> dict:
 def _probe_html(a: dict, clock: _Clock) -> dict:
     import nbformat
 
-    from helpers.params import load_params
-    from helpers.render import reader_html, review_html
+    from helpers.render.html import reader_html, review_html
+    from helpers.report.params import load_params
 
     out = {"import_s": clock.lap()}
     nb = nbformat.read(a["executed"], as_version=4)
@@ -324,8 +324,8 @@ def _probe_html(a: dict, clock: _Clock) -> dict:
 def _probe_pdf(a: dict, clock: _Clock) -> dict:
     import nbformat
 
-    from helpers.params import load_params
-    from helpers.render import write_pdf
+    from helpers.render.pdf import write_pdf
+    from helpers.report.params import load_params
 
     out = {"import_s": clock.lap()}
     nb = nbformat.read(a["executed"], as_version=4)
@@ -412,7 +412,7 @@ def run_probe(name: str, args_json: str) -> int:
     clock = _Clock()
     args = json.loads(args_json)
     if args.get("cache"):  # where a report run leaves the validated ledgers for its kernel
-        from helpers.scratch import SCRATCH_ENV
+        from helpers.build.scratch import SCRATCH_ENV
 
         os.environ[SCRATCH_ENV] = str(Path(args["cache"]).parent)
     out = PROBES[name](args, clock)
@@ -714,7 +714,7 @@ class Bench:
                 "library pages are counted once per process, so this errs high",
                 "peak_rss_mib": "ru_maxrss from wait4: the largest single process of the tree "
                 "(the kernel is a waited child, so it counts here only if it is the largest)",
-                "ledgers": "generated per scale by helpers.generate.write_all(scale=N), "
+                "ledgers": "generated per scale by helpers.ledgers.samples.write_all(scale=N), "
                 "which writes the scaled ledgers block by block; generation is timed but not "
                 "counted",
                 "reference": "a handful of the report's counts straight from the CSVs (DuckDB, "
@@ -814,7 +814,7 @@ class Bench:
         data = base / "ledgers"
         base.mkdir(parents=True, exist_ok=True)
         gen_cap = self.args.gen_mem_cap_gib * 1024
-        code = ("import json, sys; from pathlib import Path; from helpers.generate import write_all; "
+        code = ("import json, sys; from pathlib import Path; from helpers.ledgers.samples import write_all; "
                 "print('ROWS', json.dumps(write_all(Path(sys.argv[1]), scale=int(sys.argv[2]))))")  # fmt: skip
         # Generation is not what is measured: it gets at least GEN_TIMEOUT (100× takes minutes).
         gen = measure([sys.executable, "-c", code, str(data), str(scale)],

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers import config
-from helpers.contract import LEDGERS
-from helpers.load import load_ledgers
+from helpers.ledgers.contract import LEDGERS
+from helpers.ledgers.load import load_ledgers
 
 # The two high-volume ledgers are cut to a head of this many data rows; any valid subset of
 # a valid ledger is still valid, and the loader tests run in a fraction of the time.
@@ -77,7 +77,7 @@ EPOCH = "1643500800"
 def report_dir(tmp_path_factory) -> Path:
     """The sample bureau's 2021 report, built once for every module that reads its outputs.
     Do not modify it."""
-    from helpers.build import ReportRequest, build_report
+    from helpers.build.report import ReportRequest, build_report
 
     request = ReportRequest(2021, config.DATA_DIR, tmp_path_factory.mktemp("out"),
                             config.params_path(2021))  # fmt: skip

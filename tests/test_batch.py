@@ -6,7 +6,7 @@ import json
 import re
 
 from helpers import config
-from helpers.batch import LINKS, YearRun, write_index
+from helpers.build.batch import LINKS, YearRun, write_index
 
 
 def _report(out, folder, manifest=None):

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import breakdowns as b
-from helpers import metrics
+from helpers.figures import breakdowns as b
+from helpers.figures import catalogue
 
 YEAR = 2021
 
 
 @pytest.fixture(scope="session")
 def figures(ledgers):
-    return {k: v["value"] for k, v in metrics.compute(ledgers, YEAR).items()}
+    return {k: v["value"] for k, v in catalogue.compute(ledgers, YEAR).items()}
 
 
 def test_monthly_intake_sums_to_accepted_total(ledgers, figures):
@@ -42,7 +42,9 @@ def test_wage_arrears_by_month_sums_to_cohort_figures(ledgers, figures):
     assert frame[b.WAGE_CLOSED].sum() == figures["wage_arrears.leads_closed"] == 3903
     assert frame[b.WAGE_RESOLVED].sum() == figures["wage_arrears.leads_resolved"] == 2821
     first = frame.iloc[0]
-    assert first[b.WAGE_CLOSURE_RATE] == metrics.rate(first[b.WAGE_CLOSED], first[b.WAGE_RECEIVED])
+    assert first[b.WAGE_CLOSURE_RATE] == catalogue.rate(
+        first[b.WAGE_CLOSED], first[b.WAGE_RECEIVED]
+    )
 
 
 def test_wage_arrears_by_source_sums_to_cohort_figures(ledgers, figures):
@@ -78,7 +80,7 @@ def test_trends_cover_every_ledger_year_and_equal_the_figures(ledgers):
     frame = b.trends(ledgers)
     assert list(frame[b.YEAR]) == [2019, 2020, 2021, 2022]
     for metric_id in b.TREND_METRICS:
-        metric = metrics.CATALOGUE[metric_id]
+        metric = catalogue.CATALOGUE[metric_id]
         for year, value in zip(frame[b.YEAR], frame[metric.name], strict=True):
             assert value == metric.compute(ledgers, year)
     row_2021 = frame.set_index(b.YEAR).loc[2021]

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build, config
-from helpers.build import ReportRequest, check_out_dir, sweep_leftovers
+from helpers import config
+from helpers.build import report as build
+from helpers.build.report import ReportRequest, check_out_dir, sweep_leftovers
 from helpers.errors import LedgerError, ReportError
-from helpers.figures import require_year_in_ledgers
+from helpers.figures.document import require_year_in_ledgers
 
 
 def test_a_year_the_ledgers_do_not_hold_is_refused(ledgers):

@@ -8,14 +8,16 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 import yaml
 
-from helpers import bureau, config, metrics
+from helpers import bureau, config
 from helpers.bureau import BureauProfile, load_profile, profile_for
-from helpers.contract import ledgers_for
 from helpers.errors import LedgerError, ParamsError
-from helpers.load import load_ledgers
+from helpers.figures import catalogue
+from helpers.ledgers.contract import ledgers_for
+from helpers.ledgers.load import load_ledgers
 
 SECOND = "qinglan"
 
@@ -129,7 +131,7 @@ def test_lecture_figure_counts_the_profiles_brand():
             ).sum()
         )
         assert expected > 0
-        assert metrics.compute(ledgers, year)["outreach.lecture_hall_offline_sessions"][
+        assert catalogue.compute(ledgers, year)["outreach.lecture_hall_offline_sessions"][
             "value"
         ] == (expected)
 
@@ -148,9 +150,9 @@ def test_second_bureau_report_is_built_end_to_end(tmp_path):
         assert (report / name).stat().st_size > 0, name
     stats = json.loads((report / "stats.json").read_text(encoding="utf-8"))
     ledgers = load_ledgers(config.data_dir(SECOND), profile=profile_for(SECOND))
-    computed = metrics.compute(ledgers, 2022)
+    computed = catalogue.compute(ledgers, 2022)
     for metric_id, entry in stats["metrics"].items():
-        if not metrics.CATALOGUE[metric_id].is_manual:
+        if not catalogue.CATALOGUE[metric_id].is_manual:
             assert entry["value"] is not None, metric_id
             assert entry["value"] == computed[metric_id]["value"], metric_id
     html = (report / "report.html").read_text(encoding="utf-8")
@@ -176,3 +178,44 @@ def test_the_profiles_header_aliases_are_used_by_the_loader(ledger_dir):
     )
     loaded = load_ledgers(ledger_dir, ["meetings"], profile=profile)["meetings"]
     assert loaded.equals(expected)
+
+
+@pytest.mark.parametrize("year", [2021, 2022])
+def test_second_bureau_has_a_disclosure_report_that_passes_the_formats_checks(year):
+    from helpers.figures.disclosure import metric_id
+    from helpers.figures.document import year_figures
+    from helpers.report import disclosure_tables
+
+    data = config.data_dir(SECOND)
+    params = config.params_path(year, SECOND)
+    ledgers = load_ledgers(data, profile=profile_for(SECOND))
+    stats = year_figures(year, data, params, ledgers, report="disclosure")
+    checks = disclosure_tables.format_checks(stats, ledgers, params, data)
+    assert disclosure_tables.failed(checks) == []
+    raw = pd.read_csv(data / "disclosure_requests.csv", dtype=str, keep_default_na=False)
+    received = int(raw["received_date"].str.startswith(str(year)).sum())
+    assert received > 0
+    assert stats["metrics"][metric_id("requests", "received", "total")]["value"] == received
+
+
+def test_enforcement_training_figure_counts_the_profiles_trainer(tmp_path, raw, ledger_dir):
+    old, renamed = "劳动保障监察执法大队", "劳动保障监察支队"
+    raw["organisations"]["outreach_organisers"].append(renamed)
+    raw["programmes"]["enforcement_trainer"] = renamed
+    profile = load_profile(write_profile(tmp_path, raw))
+    events = ledger_dir / "outreach_events.csv"
+    text = events.read_text(encoding="utf-8")
+    frame = pd.read_csv(events, dtype=str, keep_default_na=False)
+    expected = {
+        year: int(((frame["organiser"] == old) & (frame["event_type"] == "企业普法培训")
+                   & frame["event_date"].str.startswith(str(year))).sum())
+        for year in (2021, 2022)
+    }  # fmt: skip
+    assert all(expected.values())
+    events.write_text(text.replace(old, renamed), encoding="utf-8")
+    ledgers = load_ledgers(ledger_dir, profile=profile)
+    for year, count in expected.items():
+        assert catalogue.compute(ledgers, year)["outreach.enforcement_trainings"]["value"] == count
+    with pytest.raises(ParamsError, match="enforcement_trainer"):
+        raw["programmes"]["enforcement_trainer"] = "某某执法队"
+        load_profile(write_profile(tmp_path, raw))

@@ -14,8 +14,8 @@ from IPython.core.formatters import format_display_data
 from matplotlib import font_manager
 from PIL import Image
 
-from helpers import breakdowns as b
-from helpers import charts
+from helpers.figures import breakdowns as b
+from helpers.report import charts
 
 YEAR = 2021
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.csvio import neutralise, write_csv
+from helpers.ledgers.csvio import neutralise, write_csv
 
 
 def test_formula_like_text_is_neutralised_and_numbers_are_not(tmp_path):

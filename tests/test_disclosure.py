@@ -14,10 +14,12 @@ import zipfile
 import pandas as pd
 import pytest
 
-from helpers import config, disclosure, typeset
-from helpers.figures import year_figures
-from helpers.metrics_disclosure import REQUEST_COLUMNS, RESULT_ROWS, metric_id
-from helpers.narrative import figures_for_templates
+from helpers import config
+from helpers.figures.disclosure import REQUEST_COLUMNS, RESULT_ROWS, metric_id
+from helpers.figures.document import year_figures
+from helpers.render import typeset
+from helpers.report import disclosure_tables as disclosure
+from helpers.report.narrative import figures_for_templates
 
 RAW = config.data_dir(config.DEFAULT_BUREAU)
 PARAMS = config.params_path(2021)
@@ -177,8 +179,49 @@ def test_cli_builds_the_disclosure_report(tmp_path):
         "行政事业性收费",
     ):
         assert label in text, label
+    assert "本年收费金额（单位：万元）" in text
+    assert_each_table_on_one_page_with_its_heading(folder / "report.pdf")
+    assert_word_tables_are_set_like_the_pdf(word)
     stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
     assert stats["report"] == "disclosure" and "tables" in stats
     assert (
         json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["kind"] == "disclosure"
     )
+
+
+# Each national table from its heading to its last row label: a table broken inside a group
+# leaves the rows on the next page without their group's name.
+TABLE_SPANS = (
+    ("二、主动公开政府信息情况", "行政事业性收费"),
+    ("三、收到和处理政府信息公开申请情况", "四、结转下年度继续办理"),
+    ("四、政府信息公开行政复议、行政诉讼情况", "复议后起诉"),
+)
+
+
+def assert_each_table_on_one_page_with_its_heading(pdf) -> None:
+    import pymupdf
+
+    with pymupdf.open(pdf) as doc:
+        pages = [page.get_text() for page in doc]
+        bottoms = [page.rect.height for page in doc]
+        for first, last in TABLE_SPANS:
+            on = [i for i, text in enumerate(pages) if first in text]
+            assert len(on) == 1, first
+            assert last in pages[on[0]], (first, last, on[0] + 1)
+            # and nothing drawn past the page: the last label sits above the page number
+            hits = doc[on[0]].search_for(last)
+            assert hits and max(h.y1 for h in hits) < bottoms[on[0]] - 20 * 2.835, last
+
+
+def assert_word_tables_are_set_like_the_pdf(word: str) -> None:
+    tables = re.findall(r"<w:tbl>.*?</w:tbl>", word, re.S)
+    grids = [t for t in tables if 'w:val="GridText"' in t or 'w:val="GridHeader"' in t]
+    assert len(grids) == 3
+    for table in grids:
+        rows = re.findall(r"<w:tr>.*?</w:tr>", table, re.S)
+        # every row but the last kept with the next, so Word keeps the table whole
+        assert all("<w:keepNext/>" in row for row in rows[:-1]) and "<w:keepNext/>" not in rows[-1]
+        assert '<w:left w:w="57" w:type="dxa"/>' in table  # 1 mm cell margins, as in the PDF
+    # table 三 fills a page: its heading starts one, so the two are never parted
+    heading = word[: word.index(grids[1])].rsplit("<w:p>", 1)[-1]
+    assert "<w:pageBreakBefore/>" in heading and "三、收到和处理政府信息公开申请情况" in heading

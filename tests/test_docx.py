@@ -20,9 +20,9 @@ import pytest
 from docx.oxml.ns import qn
 
 from conftest import EPOCH
-from helpers import typeset
-from helpers.docx_edition import docx_bytes
-from helpers.fonts import resolve_fonts
+from helpers.render import typeset
+from helpers.render.docx import docx_bytes
+from helpers.render.fonts import resolve_fonts
 from test_report import reference_rows
 
 TWIPS_PER_MM = 1440 / 25.4

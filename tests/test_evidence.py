@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import metrics
-from helpers.load import Ledgers
-from helpers.metrics import CATALOGUE, COUNT, DENOMINATOR, NUMERATOR, SUMMED
+from helpers.figures import catalogue
+from helpers.figures.catalogue import CATALOGUE, COUNT, DENOMINATOR, NUMERATOR, SUMMED
+from helpers.ledgers.load import Ledgers
 
 LEDGER_METRICS = [m for m in CATALOGUE.values() if not m.is_manual]
 YEARS = (2020, 2021, 2022)
@@ -16,11 +16,11 @@ YEARS = (2020, 2021, 2022)
 @pytest.fixture(scope="module")
 def results(ledgers):
     """Both reports' figures: the disclosure report's table cells are traced like any figure."""
-    return {year: metrics.evaluate(ledgers, year) | metrics.evaluate(ledgers, year, metrics.DISCLOSURE)
+    return {year: catalogue.evaluate(ledgers, year) | catalogue.evaluate(ledgers, year, catalogue.DISCLOSURE)
             for year in YEARS}  # fmt: skip
 
 
-def reproduce(metric: metrics.Metric, result: metrics.Result):
+def reproduce(metric: catalogue.Metric, result: catalogue.Result):
     """The value recomputed from the evidence rows alone, by the kind of figure."""
     roles = {part.role for part in result.rows}
     if metric.unit in ("%", "比 1"):
@@ -28,12 +28,12 @@ def reproduce(metric: metrics.Metric, result: metrics.Result):
         n = sum(len(p.frame) for p in result.rows if p.role == NUMERATOR)
         d = sum(len(p.frame) for p in result.rows if p.role == DENOMINATOR)
         if metric.unit == "%":
-            return metrics.rate(n, d)
-        return None if d == 0 else metrics.round_half_up(n / d, 1)
+            return catalogue.rate(n, d)
+        return None if d == 0 else catalogue.round_half_up(n / d, 1)
     if roles == {SUMMED}:
         (part,) = result.rows
         total = float(part.frame[part.summed].sum())
-        return metrics.round_half_up(total / 10000, 2) if metric.unit == "万元" else int(total)
+        return catalogue.round_half_up(total / 10000, 2) if metric.unit == "万元" else int(total)
     assert roles == {COUNT}, metric.id
     keyed = [p for p in result.rows if p.key]
     if keyed:
@@ -59,7 +59,7 @@ def test_numerator_rows_are_denominator_rows(metric, results):
 
 
 def test_rows_are_indexed_by_their_line_in_the_ledger_file(results, ledgers):
-    from helpers.contract import LEDGERS
+    from helpers.ledgers.contract import LEDGERS
 
     lines = {
         name: path.read_text(encoding="utf-8-sig").split("\n")
@@ -129,12 +129,12 @@ def read_sheets(path) -> dict[str, list[list[object]]]:
 
 @pytest.fixture(scope="module")
 def stats_2021(ledgers):
-    return metrics.figures_document(ledgers, 2021)
+    return catalogue.figures_document(ledgers, 2021)
 
 
 @pytest.fixture(scope="module")
 def workbook_2021(ledgers, stats_2021, tmp_path_factory):
-    from helpers.evidence import write_evidence
+    from helpers.figures.evidence import write_evidence
 
     path = tmp_path_factory.mktemp("evidence") / "evidence.xlsx"
     with pytest.MonkeyPatch.context() as mp:
@@ -151,16 +151,16 @@ def test_detail_rows_reproduce_every_2021_figure(workbook_2021, stats_2021):
     for row in detail:
         by_id.setdefault(row[0], {}).setdefault(row[1], []).append(row)
     summary = {row[0]: row for row in sheets["汇总"][1:]}
-    assert set(summary) == {m.id for m in metrics.of_report(metrics.RULE_OF_LAW)}
-    for metric in [m for m in LEDGER_METRICS if m.report == metrics.RULE_OF_LAW]:
+    assert set(summary) == {m.id for m in catalogue.of_report(catalogue.RULE_OF_LAW)}
+    for metric in [m for m in LEDGER_METRICS if m.report == catalogue.RULE_OF_LAW]:
         value = stats_2021["metrics"][metric.id]["value"]
         roles = by_id.get(metric.id, {})
         if metric.unit == "%":
             n, d = len(roles.get(NUMERATOR, [])), len(roles.get(DENOMINATOR, []))
-            assert metrics.rate(n, d) == value, metric.id
+            assert catalogue.rate(n, d) == value, metric.id
         elif metric.unit == "比 1":
             n, d = len(roles[NUMERATOR]), len(roles[DENOMINATOR])
-            assert metrics.round_half_up(n / d, 1) == value
+            assert catalogue.round_half_up(n / d, 1) == value
         elif SUMMED in roles:
             column = header.index(
                 next(
@@ -175,7 +175,7 @@ def test_detail_rows_reproduce_every_2021_figure(workbook_2021, stats_2021):
                 )
             )
             total = sum(row[column] or 0 for row in roles[SUMMED] if len(row) > column)
-            expected = metrics.round_half_up(total / 10000, 2) if metric.unit == "万元" else total
+            expected = catalogue.round_half_up(total / 10000, 2) if metric.unit == "万元" else total
             assert expected == value, metric.id
         else:
             assert len(roles.get(COUNT, [])) == value, metric.id
@@ -184,13 +184,13 @@ def test_detail_rows_reproduce_every_2021_figure(workbook_2021, stats_2021):
 
 
 def test_evidence_rows_carry_no_personal_data(sample_ledgers_dir, tmp_path):
-    from helpers.contract import personal_columns
-    from helpers.evidence import write_evidence
-    from helpers.load import load_ledgers
+    from helpers.figures.evidence import write_evidence
+    from helpers.ledgers.contract import personal_columns
+    from helpers.ledgers.load import load_ledgers
 
     ledgers = load_ledgers(sample_ledgers_dir, keep_personal=True)
     path = tmp_path / "evidence.xlsx"
-    write_evidence(path, metrics.figures_document(ledgers, 2019), ledgers)
+    write_evidence(path, catalogue.figures_document(ledgers, 2019), ledgers)
     cells = {str(v) for rows in read_sheets(path).values() for row in rows for v in row}
     personal = [col for cols in personal_columns().values() for col in cols]
     assert not any(col in cell for cell in cells for col in personal)
@@ -202,11 +202,11 @@ def test_evidence_rows_carry_no_personal_data(sample_ledgers_dir, tmp_path):
 def test_work_paper_is_reproducible(ledgers, stats_2021, tmp_path, monkeypatch):
     import zipfile
 
-    from helpers.evidence import write_evidence
+    from helpers.figures.evidence import write_evidence
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    small = {k: v for k, v in list(metrics.evaluate(ledgers, 2021).items())[:12]}
-    from helpers.evidence import write_workbook
+    small = {k: v for k, v in list(catalogue.evaluate(ledgers, 2021).items())[:12]}
+    from helpers.figures.evidence import write_workbook
 
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     write_workbook(first, stats_2021, small, ledgers)
@@ -221,9 +221,9 @@ def test_work_paper_is_reproducible(ledgers, stats_2021, tmp_path, monkeypatch):
 def test_work_paper_opens_in_openpyxl_with_frozen_header_and_filter(ledgers, stats_2021, tmp_path):
     import openpyxl
 
-    from helpers.evidence import write_workbook
+    from helpers.figures.evidence import write_workbook
 
-    small = {k: v for k, v in list(metrics.evaluate(ledgers, 2021).items())[:12]}
+    small = {k: v for k, v in list(catalogue.evaluate(ledgers, 2021).items())[:12]}
     path = tmp_path / "e.xlsx"
     written = write_workbook(path, stats_2021, small, ledgers)
     wb = openpyxl.load_workbook(path)
@@ -242,9 +242,9 @@ def test_work_paper_opens_in_openpyxl_with_frozen_header_and_filter(ledgers, sta
 
 
 def test_detail_continues_on_further_sheets_past_the_row_limit(ledgers, stats_2021, tmp_path):
-    from helpers.evidence import write_workbook
+    from helpers.figures.evidence import write_workbook
 
-    small = {k: v for k, v in list(metrics.evaluate(ledgers, 2021).items())[:12]}
+    small = {k: v for k, v in list(catalogue.evaluate(ledgers, 2021).items())[:12]}
     whole, split = tmp_path / "whole.xlsx", tmp_path / "split.xlsx"
     write_workbook(whole, stats_2021, small, ledgers)
     written = write_workbook(split, stats_2021, small, ledgers, max_rows=40)
@@ -264,7 +264,7 @@ def test_detail_continues_on_further_sheets_past_the_row_limit(ledgers, stats_20
 @pytest.fixture(scope="module")
 def session(ledgers):
     from helpers import config
-    from helpers.session import ReportSession
+    from helpers.report.session import ReportSession
 
     s = ReportSession(2021, config.DATA_DIR, config.params_path(2021))
     s.__dict__["ledgers"] = ledgers  # the session fixture's validated ledgers, not a second load
@@ -275,7 +275,7 @@ def test_report_evidence_returns_the_rows_of_a_figure(session):
     rows = session.evidence("wage_arrears.closure_rate")
     roles = rows["角色"].value_counts()
     value = session.stats["metrics"]["wage_arrears.closure_rate"]["value"]
-    assert metrics.rate(roles[NUMERATOR], roles[DENOMINATOR]) == value == 96.25
+    assert catalogue.rate(roles[NUMERATOR], roles[DENOMINATOR]) == value == 96.25
     assert {"行号", "记录编号", "received_date", "closed_date"} <= set(rows.columns)
     with pytest.raises(KeyError):
         session.evidence("no.such_metric")

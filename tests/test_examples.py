@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from helpers.bureau import default_profile
-from helpers.contract import LEDGERS, YES, schema_for
-from helpers.load import Ledgers, parse_dates
-from helpers.metrics import CATALOGUE, Example
+from helpers.figures.catalogue import CATALOGUE, Example
+from helpers.ledgers.contract import LEDGERS, YES, schema_for
+from helpers.ledgers.load import Ledgers, parse_dates
 
 LEDGER_METRICS = [m for m in CATALOGUE.values() if not m.is_manual]
 # Examples name a bureau's programmes by profile key; the sample bureau's fill them in.

@@ -6,10 +6,11 @@ import hashlib
 
 import pytest
 
-from helpers import config, generate
+from helpers import config
 from helpers.bureau import profile_for
-from helpers.contract import LEDGERS
-from helpers.load import load_ledgers
+from helpers.ledgers import samples as generate
+from helpers.ledgers.contract import LEDGERS
+from helpers.ledgers.load import load_ledgers
 
 SAMPLE_BUREAUS = [config.DEFAULT_BUREAU, "qinglan"]
 

@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers.contract import LEDGERS
 from helpers.errors import LedgerError, Problem
-from helpers.load import load_ledger, load_ledgers
+from helpers.ledgers.contract import LEDGERS
+from helpers.ledgers.load import load_ledger, load_ledgers
 from test_load import DISPUTES, DISPUTES_FILE, read_rows, write_rows
 
 LEADS = "wage_arrears_leads"

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers.contract import LEDGERS
 from helpers.errors import LedgerError, Problem
-from helpers.load import load_ledger, load_ledgers
+from helpers.ledgers.contract import LEDGERS
+from helpers.ledgers.load import load_ledger, load_ledgers
 
 DISPUTES = "disputes"
 DISPUTES_FILE = "disputes.csv"

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers import load
 from helpers.errors import LedgerError, Problem
-from helpers.load import find_ledger_file, load_ledger, load_ledgers
+from helpers.ledgers import load
+from helpers.ledgers.load import find_ledger_file, load_ledger, load_ledgers
 from test_load import (
     DISPUTES,
     DISPUTES_FILE,

@@ -9,8 +9,8 @@ import pytest
 
 from helpers import config
 from helpers.errors import ReportError
-from helpers.narrative import Figure, Narrative, number, says, title_lines, yoy
-from helpers.params import load_params
+from helpers.report.narrative import Figure, Narrative, number, says, title_lines, yoy
+from helpers.report.params import load_params
 
 
 def figure(value, previous=None, unit="件"):
@@ -71,7 +71,7 @@ def test_long_bureau_name_breaks_before_parenthesis():
 
 
 def stats_with(values: dict) -> dict:
-    from helpers.metrics import CATALOGUE
+    from helpers.figures.catalogue import CATALOGUE
 
     metrics = {
         id: {"value": values.get(id, 1), "previous": None, "unit": m.unit, "name": m.name,
@@ -109,7 +109,7 @@ def test_synthetic_data_gets_a_notice(params):
 
 def test_templates_are_files_an_analyst_can_edit():
     names = {p.name for p in Path(config.TEMPLATES_DIR, "narrative").glob("*.html.j2")}
-    from helpers.narrative import SECTIONS
+    from helpers.report.narrative import SECTIONS
 
     assert {f"{s}.html.j2" for s in SECTIONS} == names
 

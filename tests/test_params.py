@@ -11,7 +11,7 @@ import yaml
 
 from helpers import config
 from helpers.errors import ParamsError
-from helpers.params import (
+from helpers.report.params import (
     PASSAGE_KEYS,
     TO_REWRITE,
     Letter,
@@ -22,7 +22,7 @@ from helpers.params import (
     rules_comment,
     unfinished,
 )
-from helpers.scaffold import scaffold
+from helpers.report.scaffold import scaffold
 
 
 @pytest.mark.parametrize("year", [2020, 2021, 2022])

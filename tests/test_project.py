@@ -10,7 +10,7 @@ import tomllib
 import yaml
 
 from helpers import config
-from helpers.contract_doc import render_contract
+from helpers.ledgers.contract_doc import render_contract
 
 ROOT = config.PROJECT_ROOT
 

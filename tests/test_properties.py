@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from helpers import contract as c
-from helpers.contract import LedgerSpec, ledgers_for, schema_for
 from helpers.errors import LedgerError
-from helpers.load import load_ledgers
-from helpers.metrics import RULE_OF_LAW, compute, of_report, rate, round_half_up
+from helpers.figures.catalogue import RULE_OF_LAW, compute, of_report, rate, round_half_up
+from helpers.ledgers import contract as c
+from helpers.ledgers.contract import LedgerSpec, ledgers_for, schema_for
+from helpers.ledgers.load import load_ledgers
 
 # The contract with the sample bureau's organisation names filled in.
 LEDGERS = ledgers_for()

@@ -6,8 +6,9 @@ import copy
 
 import pytest
 
-from helpers import config, quality
-from helpers.figures import year_figures
+from helpers import config
+from helpers.figures import quality
+from helpers.figures.document import year_figures
 
 YEAR = 2021
 

@@ -20,8 +20,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from helpers import fonts, render  # noqa: E402
 from helpers.errors import RenderError  # noqa: E402
+from helpers.render import fonts  # noqa: E402
+from helpers.render import html as render  # noqa: E402
+from helpers.render import pdf as typst_pdf  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 TITLE = "2021年度法治政府建设情况报告"
@@ -144,7 +146,7 @@ def pdf(notebook, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "report.pdf"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        render.write_pdf(notebook, path, TITLE)
+        typst_pdf.write_pdf(notebook, path, TITLE)
     return path
 
 
@@ -334,7 +336,7 @@ def test_pdf_dates_come_from_source_date_epoch(pdf):
 def test_pdf_is_byte_identical_between_runs(pdf, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     again = tmp_path / "again.pdf"
-    render.write_pdf(build_notebook(), again, TITLE)
+    typst_pdf.write_pdf(build_notebook(), again, TITLE)
     assert again.read_bytes() == pdf.read_bytes()
 
 
@@ -342,7 +344,7 @@ def test_pdf_refuses_remote_resources(tmp_path):
     html = '<p>正文</p><img src="http://127.0.0.1:9/x.png">'
     nb = new_notebook(cells=[new_code_cell("x", outputs=[_html_output(html)])])
     with pytest.raises(RenderError, match="PNG"):
-        render.write_pdf(nb, tmp_path / "x.pdf", TITLE)
+        typst_pdf.write_pdf(nb, tmp_path / "x.pdf", TITLE)
 
 
 @pytest.mark.parametrize(
@@ -355,7 +357,7 @@ def test_pdf_refuses_remote_resources(tmp_path):
 def test_typst_syntax_in_text_is_printed_literally(text, tmp_path):
     html = f"<p>{escape(text)}</p>"
     nb = new_notebook(cells=[new_code_cell("x", outputs=[_html_output(html)])])
-    render.write_pdf(nb, tmp_path / "x.pdf", TITLE)
+    typst_pdf.write_pdf(nb, tmp_path / "x.pdf", TITLE)
     printed = "".join(page.extract_text() for page in PdfReader(tmp_path / "x.pdf").pages)
     assert re.sub(r"\s+", "", text) in re.sub(r"\s+", "", printed)
 
@@ -363,7 +365,7 @@ def test_typst_syntax_in_text_is_printed_literally(text, tmp_path):
 def test_bad_source_date_epoch_is_reported(notebook, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(RenderError, match="SOURCE_DATE_EPOCH"):
-        render.write_pdf(notebook, tmp_path / "x.pdf", TITLE)
+        typst_pdf.write_pdf(notebook, tmp_path / "x.pdf", TITLE)
 
 
 def _fake_licensed_font(folder: Path, family: str) -> Path:
@@ -393,11 +395,11 @@ def test_fonts_dropped_in_report_fonts_dir_are_used_by_the_pdf(notebook, tmp_pat
     assert fonts.resolve_fonts()["body"].family == "FangSong_GB2312"
     assert fonts.font_manifest()["body"] == {"family": "FangSong_GB2312",
                                              "file": "FangSong_GB2312.ttf"}  # fmt: skip
-    typst_fonts = render.typst_fonts(render.typst_font_set())
+    typst_fonts = typst_pdf.typst_fonts(typst_pdf.typst_font_set())
     assert typst_fonts["body"][0] == "FangSong_GB2312"
     # the face has no bold, and Typst fakes none: bold leads are set in the 黑体
     assert typst_fonts["bold"] == typst_fonts["heading"]
-    render.write_pdf(notebook, tmp_path / "x.pdf", TITLE)
+    typst_pdf.write_pdf(notebook, tmp_path / "x.pdf", TITLE)
     embedded = subprocess.run(["pdffonts", str(tmp_path / "x.pdf")], capture_output=True,
                               text=True, check=True).stdout  # fmt: skip
     assert "FangSong_GB2312" in embedded

@@ -17,10 +17,10 @@ import pytest
 
 from conftest import EPOCH
 from helpers import config
-from helpers.build import OUTPUTS, ReportRequest, build_report
-from helpers.contract import LEDGERS
+from helpers.build.report import OUTPUTS, ReportRequest, build_report
 from helpers.errors import RenderError
-from helpers.narrative import base_metric
+from helpers.ledgers.contract import LEDGERS
+from helpers.report.narrative import base_metric
 
 FIGURES = Path(__file__).parent / "fixtures" / "2021-figures.csv"
 
@@ -240,7 +240,7 @@ def _cards(html: str) -> dict[str, str]:
 
 
 def test_every_review_number_links_to_a_card_showing_its_code(report_dir):
-    from helpers.metrics import CATALOGUE
+    from helpers.figures.catalogue import CATALOGUE
 
     html = (report_dir / "review.html").read_text(encoding="utf-8")
     spans = re.findall(r'<span class="fig" data-metric="([^"]+)"', html)

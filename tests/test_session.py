@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from helpers import config
-from helpers.scaffold import scaffold
+from helpers.report.scaffold import scaffold
 
 
 def run_bare(tmp_path, **parameters) -> tuple[str, list[str]]:

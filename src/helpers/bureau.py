@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from . import config
-from .errors import ParamsError
+from helpers import config
+from helpers.errors import ParamsError
 
 _BUREAU_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -65,6 +65,9 @@ class Programmes(BaseModel):
         description="普法讲堂品牌：组织单位为此名称的“线下培训”计入讲堂线下培训场次"
     )
     policy_video_column: str = Field(description="政策短视频栏目：栏目为此名称的推送计入短视频期数")
+    enforcement_trainer: str = Field(
+        description="面向企业开展普法培训的执法机构：组织单位为此名称的“企业普法培训”计入执法普法培训场次"
+    )
 
 
 class SampleMaking(BaseModel):
@@ -131,12 +134,18 @@ class BureauProfile(BaseModel):
                 f"讲堂品牌“{programmes.lecture_brand}”须列在 organisations.outreach_organisers 中 / "
                 "programmes.lecture_brand must be one of organisations.outreach_organisers"
             )
+        if programmes.enforcement_trainer not in orgs.outreach_organisers:
+            raise ValueError(
+                f"执法普法培训单位“{programmes.enforcement_trainer}”须列在 "
+                "organisations.outreach_organisers 中 / "
+                "programmes.enforcement_trainer must be one of organisations.outreach_organisers"
+            )
         if programmes.policy_video_column not in orgs.publicity_columns:
             raise ValueError(
                 f"短视频栏目“{programmes.policy_video_column}”须列在 organisations.publicity_columns "
                 "中 / programmes.policy_video_column must be one of organisations.publicity_columns"
             )
-        from .contract import LEDGERS
+        from helpers.ledgers.contract import LEDGERS
 
         for key, ledgers in (("aliases", self.aliases), ("sheets", self.sheets)):
             unknown = sorted(set(ledgers) - set(LEDGERS))
@@ -182,7 +191,7 @@ def _text_values(value: object, key: str = "") -> list[tuple[str, str]]:
 
 def load_profile(path: Path) -> BureauProfile:
     """Load and check a profile; errors name the file and the key, Chinese first."""
-    from .params import MARKUP_RE, read_mapping, translate_errors
+    from helpers.report.params import MARKUP_RE, read_mapping, translate_errors
 
     path = Path(path)
     raw = read_mapping(path, "机关档案不存在 / bureau profile not found")

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-from . import config, progress
-from .errors import ReportError
+from helpers import config, progress
+from helpers.errors import ReportError
 
 # Kinds of report, as metrics.RULE_OF_LAW and metrics.DISCLOSURE name them (not imported here, so
 # that `--help` stays fast).
@@ -20,7 +20,7 @@ KINDS = tuple(config.REPORT_KINDS)
 
 
 def _profile(args: argparse.Namespace):
-    from .bureau import profile_for
+    from helpers.bureau import profile_for
 
     return profile_for(args.bureau)
 
@@ -31,7 +31,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .load import load_ledgers
+    from helpers.ledgers.load import load_ledgers
 
     started = time.perf_counter()
     with progress.stage("validate", "校验台账"):
@@ -50,7 +50,7 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from .figures import to_json, year_figures
+    from helpers.figures.document import to_json, year_figures
 
     params = args.params or config.params_path(args.year, args.bureau)
     with progress.stage("figures", "计算年度数据"):
@@ -60,7 +60,7 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from .generate import write_all
+    from helpers.ledgers.samples import write_all
 
     counts = write_all(_data_dir(args), scale=args.scale, profile=_profile(args))
     for name, count in counts.items():
@@ -69,14 +69,14 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _contract_doc(args: argparse.Namespace) -> int:
-    from .contract_doc import render_contract
+    from helpers.ledgers.contract_doc import render_contract
 
     _emit(render_contract(), args.out)
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .build import ReportRequest, build_report
+    from helpers.build.report import ReportRequest, build_report
 
     params = args.params or config.params_path(args.year, args.bureau)
     request = ReportRequest(args.year, _data_dir(args).resolve(), args.out_dir.resolve(),
@@ -90,14 +90,14 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _reports(args: argparse.Namespace) -> int:
-    from .batch import build_years
+    from helpers.build.batch import build_years
 
     return build_years(args.years, _data_dir(args).resolve(), args.out_dir.resolve(),
                        jobs=args.jobs, bureau=args.bureau, kinds=tuple(args.kinds))  # fmt: skip
 
 
 def _new_year(args: argparse.Namespace) -> int:
-    from .scaffold import scaffold
+    from helpers.report.scaffold import scaffold
 
     target = scaffold(args.year, bureau=args.bureau)
     print(f"已生成 / written: {target}；请改写标有“【待改写】”的内容 / rewrite the marked passages")

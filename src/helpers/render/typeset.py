@@ -4,7 +4,7 @@ The PDF is set from the very outputs the reader's HTML is exported from: the nar
 fragments (section/h1–h4/p/strong/span.fig/br/table) become a list of format-neutral blocks
 (`document()`), each block becomes a call of the functions defined in templates/typst/report.typ,
 and the charts' PNG outputs become image files in the Typst root. The Word edition
-(helpers.docx_edition) is written from the same blocks.
+(helpers.render.docx) is written from the same blocks.
 Typst rather than a browser engine, because it justifies Chinese by spacing the characters and
 keeps the 28 × 22 grid exactly.
 

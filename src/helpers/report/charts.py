@@ -17,9 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, StrMethodFormatter
 
-from . import breakdowns as b
-from . import fonts
-from .metrics import CATALOGUE, rate
+from helpers.figures import breakdowns as b
+from helpers.figures.catalogue import CATALOGUE, rate
+from helpers.render import fonts
 
 # 156 mm text width of the A4 PDF; the chart is placed at that width, so points stay points.
 FIGSIZE = (6.2, 3.2)

@@ -20,12 +20,14 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from . import contract as c
-from . import metrics, xlsx
-from .load import Ledgers
-from .metrics import CATALOGUE, COUNT, Result, Rows
-from .narrative import number
-from .provenance import sha256
+from helpers.build.provenance import sha256
+from helpers.figures import catalogue
+from helpers.figures import rule_of_law as metrics
+from helpers.figures.catalogue import CATALOGUE, COUNT, Result, Rows
+from helpers.ledgers import contract as c
+from helpers.ledgers.load import Ledgers
+from helpers.render import xlsx
+from helpers.report.narrative import number
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
 REPEAT = "重复不计"  # a distinct count's later rows of an already counted key
@@ -227,7 +229,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_evidence(path: Path, stats: dict, ledgers: Ledgers) -> dict[str, int]:
     """The year's work paper, from the same rules that computed `stats`."""
-    results = metrics.evaluate(ledgers, stats["year"], stats.get("report", metrics.RULE_OF_LAW))
+    results = catalogue.evaluate(ledgers, stats["year"], stats.get("report", catalogue.RULE_OF_LAW))
     return write_workbook(path, stats, results, ledgers)
 
 
@@ -239,7 +241,7 @@ def contract_anchor(ledger: str) -> str:
     return f"ledger-{ledger}"
 
 
-def rule_source(metric: metrics.Metric) -> str:
+def rule_source(metric: catalogue.Metric) -> str:
     """The source of the rule that computed a figure and of every catalogue function it calls,
     so the reviewer reads the code that really ran, not a paraphrase."""
     import inspect

@@ -30,9 +30,17 @@ import pandas as pd
 import pandera.pandas as pa
 import python_calamine
 
-from .bureau import BureauProfile, default_profile, profile_key
-from .contract import DATE_FORMAT, KIND_EXPECTED, LEDGERS, YES, LedgerSpec, ledgers_for, schema_of
-from .errors import LedgerError, Problem
+from helpers.bureau import BureauProfile, default_profile, profile_key
+from helpers.errors import LedgerError, Problem
+from helpers.ledgers.contract import (
+    DATE_FORMAT,
+    KIND_EXPECTED,
+    LEDGERS,
+    YES,
+    LedgerSpec,
+    ledgers_for,
+    schema_of,
+)
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

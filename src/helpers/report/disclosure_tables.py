@@ -3,7 +3,7 @@ format implies.
 
 A table is a grid of cells: label cells (th, may span rows and columns) and figure cells (td,
 one metric each). The HTML written here carries the spans and each figure's `data-metric`; the
-PDF and the Word edition are set from that HTML (helpers.typeset), so all three draw the same
+PDF and the Word edition are set from that HTML (helpers.render.typeset), so all three draw the same
 grid. `stats_tables` gives the same tables for stats.json as rows × columns under fixed keys.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from markupsafe import Markup
 
-from .metrics_disclosure import (
+from helpers.figures.disclosure import (
     CHALLENGE_COLUMNS,
     CHALLENGE_ROWS,
     PROACTIVE_ROWS,
@@ -23,7 +23,7 @@ from .metrics_disclosure import (
     RESULT_ROWS,
     metric_id,
 )
-from .narrative import Figure, fig
+from helpers.report.narrative import Figure, fig
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def requests_grid() -> Grid:
         10,
         head,
         body,
-        (1.6, 2.2, 4.4, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3),
+        (1.4, 2.4, 5.4, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2),
     )
 
 
@@ -298,8 +298,8 @@ def failed(frame: pd.DataFrame) -> list[str]:
 def format_checks(stats: dict, ledgers, params_file, data_dir) -> pd.DataFrame:
     """checks() with the same year's rule-of-law figures and, when the ledgers hold the next
     year, its carried-in requests."""
-    from .figures import year_figures
-    from .metrics import CATALOGUE, ledger_years
+    from helpers.figures.catalogue import CATALOGUE, ledger_years
+    from helpers.figures.document import year_figures
 
     year = stats["year"]
     rule_of_law = year_figures(year, data_dir, params_file, ledgers)

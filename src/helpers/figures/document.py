@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import config
-from .bureau import BureauProfile
-from .errors import LedgerError, Problem
-from .load import Ledgers, load_ledgers
-from .metrics import DISCLOSURE, RULE_OF_LAW, figures_document, ledger_years
-from .params import manual_values
+from helpers import config
+from helpers.bureau import BureauProfile
+from helpers.errors import LedgerError, Problem
+from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW, figures_document, ledger_years
+from helpers.ledgers.load import Ledgers, load_ledgers
+from helpers.report.params import manual_values
 
 
 def to_json(document: dict) -> str:
@@ -35,7 +35,7 @@ def year_figures(year: int, data_dir: Path, params: Path | None = None,
         manual_values(_sibling_params(params, year - 1), report), report,
     )  # fmt: skip
     if report == DISCLOSURE:
-        from .disclosure import stats_tables
+        from helpers.report.disclosure_tables import stats_tables
 
         document = {"year": year, "report": report, "metrics": document["metrics"],
                     "tables": stats_tables(document["metrics"])}  # fmt: skip

@@ -22,17 +22,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO
 
-from . import config, progress
-from .bureau import profile_for
-from .errors import RenderError, ReportError
-from .evidence import write_evidence
-from .figures import require_year_in_ledgers, to_json, year_figures
-from .fonts import font_manifest, resolve_fonts
-from .load import is_synthetic, load_ledgers
-from .metrics import DISCLOSURE, RULE_OF_LAW
-from .params import check_finished, load_params, require_disclosure
-from .provenance import input_files, shown
-from .scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
+from helpers import config, progress
+from helpers.bureau import profile_for
+from helpers.errors import RenderError, ReportError
+from helpers.figures.evidence import write_evidence
+from helpers.figures.document import require_year_in_ledgers, to_json, year_figures
+from helpers.render.fonts import font_manifest, resolve_fonts
+from helpers.ledgers.load import is_synthetic, load_ledgers
+from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW
+from helpers.report.params import check_finished, load_params, require_disclosure
+from helpers.build.provenance import input_files, shown
+from helpers.build.scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
 
 OUTPUTS = (
     "report.html",
@@ -317,8 +317,9 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     import nbformat
     import papermill
 
-    from .docx_edition import write_docx
-    from .render import reader_html, review_html, write_pdf
+    from helpers.render.docx import write_docx
+    from helpers.render.html import reader_html, review_html
+    from helpers.render.pdf import write_pdf
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
     with _naming(request.out_dir), _year_lock(request, log), scratch() as scratch_dir:
@@ -340,7 +341,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                                     "bureau": request.bureau},
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
                         kernel_name="python3",
-                        kernel_manager_class="helpers.kernel.LocalKernelManager",
+                        kernel_manager_class="helpers.build.kernel.LocalKernelManager",
                     )  # fmt: skip
                 except OSError:
                     raise  # a full disk or a vanished folder is named as such by the CLI
@@ -376,7 +377,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
 
 def _require_format_checks(stats: dict, ledgers, request: ReportRequest) -> None:
     """The disclosure report's tables must add up as the format says before anything is drawn."""
-    from .disclosure import failed, format_checks
+    from helpers.report.disclosure_tables import failed, format_checks
 
     broken = failed(format_checks(stats, ledgers, request.params, request.data_dir))
     if broken:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import contract as c
-from .bureau import profile_key
-from .metrics import CATALOGUE, Metric
-from .narrative import number
+from helpers.bureau import profile_key
+from helpers.figures.catalogue import CATALOGUE, Metric
+from helpers.ledgers import contract as c
+from helpers.report.narrative import number
 
 KIND_ZH = {"id": "编号 id", "text": "文本 text", "enum": "枚举 enum", "date": "日期 date",
            "int": "整数 integer", "amount": "金额 amount", "flag": "是/否 flag"}  # fmt: skip
@@ -13,8 +13,8 @@ KIND_ZH = {"id": "编号 id", "text": "文本 text", "enum": "枚举 enum", "dat
 HEADER = """# 数据合同 / Data contract
 
 > 本文件由 `python -m helpers contract-doc --out docs/data-contract.md` 从代码生成，请勿手工修改；
-> 测试会检查它与代码一致。This file is generated from `src/helpers/contract.py` and
-> `src/helpers/metrics.py`; a test keeps it in sync.
+> 测试会检查它与代码一致。This file is generated from `src/helpers/ledgers/contract.py` and
+> `src/helpers/figures/`; a test keeps it in sync.
 
 ## 通用约定 / General rules
 

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from . import config
+from helpers import config
 
 
 def sha256(path: Path) -> str:

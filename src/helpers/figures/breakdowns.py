@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from . import contract as c
-from . import metrics as m
-from .load import Ledgers
+from helpers.figures import catalogue
+from helpers.figures import rule_of_law as m
+from helpers.ledgers import contract as c
+from helpers.ledgers.load import Ledgers
 
 MONTH = "月份"
 MONTHS = range(1, 13)
@@ -92,7 +93,7 @@ def dispute_outcomes(ledgers: Ledgers, year: int) -> pd.DataFrame:
             BODY: [body for body, _ in pairs],
             OUTCOME: [outcome for _, outcome in pairs],
             CASES: values,
-            SHARE: [m.rate(v, total) for v in values],
+            SHARE: [catalogue.rate(v, total) for v in values],
         }
     )
     return _with_year(frame, year)
@@ -110,10 +111,11 @@ def _wage_counts(cohort: pd.DataFrame, year: int, keys: pd.Series, index: list) 
     )
     frame = frame.reindex(index, fill_value=0).fillna(0).astype("int64")
     frame[WAGE_CLOSURE_RATE] = [
-        m.rate(a, b) for a, b in zip(frame[WAGE_CLOSED], frame[WAGE_RECEIVED], strict=True)
+        catalogue.rate(a, b) for a, b in zip(frame[WAGE_CLOSED], frame[WAGE_RECEIVED], strict=True)
     ]
     frame[WAGE_RESOLUTION_RATE] = [
-        m.rate(a, b) for a, b in zip(frame[WAGE_RESOLVED], frame[WAGE_RECEIVED], strict=True)
+        catalogue.rate(a, b)
+        for a, b in zip(frame[WAGE_RESOLVED], frame[WAGE_RECEIVED], strict=True)
     ]
     return frame
 
@@ -142,12 +144,12 @@ def litigation_by_stage(ledgers: Ledgers, year: int) -> pd.DataFrame:
     rows = []
     for stage in c.LITIGATION_STAGES:
         cases = m.litigation_stage(ledgers, stage)
-        concluded = m.by_year(cases, "concluded_date", year)
+        concluded = catalogue.by_year(cases, "concluded_date", year)
         rows.append(
             {
                 STAGE: stage,
-                RECEIVED: len(m.by_year(cases, "received_date", year)),
-                HEARD: len(m.by_year(cases, "hearing_date", year)),
+                RECEIVED: len(catalogue.by_year(cases, "received_date", year)),
+                HEARD: len(catalogue.by_year(cases, "hearing_date", year)),
                 CONCLUDED: len(concluded),
                 LOST: int(concluded["result"].isin(c.LITIGATION_LOST).sum()),
             }
@@ -158,12 +160,12 @@ def litigation_by_stage(ledgers: Ledgers, year: int) -> pd.DataFrame:
 def reconsideration_summary(ledgers: Ledgers, year: int) -> pd.DataFrame:
     """One row: reconsideration cases received, concluded and corrected in the year."""
     cases = ledgers["reconsideration_cases"]
-    concluded = m.by_year(cases, "concluded_date", year)
+    concluded = catalogue.by_year(cases, "concluded_date", year)
     frame = pd.DataFrame(
         [
             {
                 ITEM: RECONSIDERATION,
-                RECEIVED: len(m.by_year(cases, "received_date", year)),
+                RECEIVED: len(catalogue.by_year(cases, "received_date", year)),
                 CONCLUDED: len(concluded),
                 CORRECTED: int(concluded["result"].isin(c.RECONSIDERATION_CORRECTED).sum()),
             }
@@ -176,8 +178,8 @@ def trend_years(ledgers: Ledgers, until: int | None = None) -> list[int]:
     """Years any trend ledger covers in full, up to `until` (a report shows no later year)."""
     years: set[int] = set()
     for metric_id in TREND_METRICS:
-        for name in m.CATALOGUE[metric_id].ledgers:
-            years.update(m.ledger_years(ledgers, name))
+        for name in catalogue.CATALOGUE[metric_id].ledgers:
+            years.update(catalogue.ledger_years(ledgers, name))
     return sorted(y for y in years if until is None or y <= until)
 
 
@@ -187,9 +189,9 @@ def trends(ledgers: Ledgers, years: Iterable[int] | None = None) -> pd.DataFrame
     years = trend_years(ledgers) if years is None else sorted(years)
     frame = pd.DataFrame({YEAR: years})
     for metric_id in TREND_METRICS:
-        metric = m.CATALOGUE[metric_id]
+        metric = catalogue.CATALOGUE[metric_id]
         values = [
-            metric.compute(ledgers, y) if m.covers(ledgers, metric, y) else None  # type: ignore[misc]
+            metric.compute(ledgers, y) if catalogue.covers(ledgers, metric, y) else None  # type: ignore[misc]
             for y in years
         ]
         frame[metric.name] = pd.array(values, dtype="Int64")

@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from .bureau import BureauProfile, default_profile, profile_beside
-from .errors import ParamsError
-from .metrics import CATALOGUE, DISCLOSURE, RULE_OF_LAW
+from helpers.bureau import BureauProfile, default_profile, profile_beside
+from helpers.errors import ParamsError
+from helpers.figures.catalogue import CATALOGUE, DISCLOSURE, RULE_OF_LAW
 
 # Analyst-written passages, one per key, in the order they appear in the report.
 PASSAGE_KEYS: dict[str, str] = {

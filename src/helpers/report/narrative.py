@@ -16,10 +16,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from . import config
-from .errors import ReportError
-from .metrics import round_half_up
-from .params import Params
+from helpers import config
+from helpers.errors import ReportError
+from helpers.figures.catalogue import round_half_up
+from helpers.report.params import Params
 
 SECTIONS = [
     "cover_letter", "title", "intro",

@@ -12,6 +12,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,5 +63,15 @@ def scratch() -> Iterator[Path]:
             os.environ.pop(SCRATCH_ENV, None)
         else:
             os.environ[SCRATCH_ENV] = previous
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
         handle.close()
+
+
+def _remove(folder: Path, attempts: int = 20) -> None:
+    """Remove the folder even while a kernel interrupted at start-up still binds its sockets in
+    it: a removal racing with a file being created fails, so it is tried again briefly."""
+    for _ in range(attempts):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.05)

@@ -13,10 +13,16 @@ from pathlib import Path
 
 import yaml
 
-from . import config
-from .errors import ParamsError
-from .metrics import CATALOGUE
-from .params import DISCLOSURE_PASSAGE_KEYS, PASSAGE_KEYS, TO_REWRITE, load_params, rules_comment
+from helpers import config
+from helpers.errors import ParamsError
+from helpers.figures.catalogue import CATALOGUE
+from helpers.report.params import (
+    DISCLOSURE_PASSAGE_KEYS,
+    PASSAGE_KEYS,
+    TO_REWRITE,
+    load_params,
+    rules_comment,
+)
 
 
 class _Dumper(yaml.SafeDumper):

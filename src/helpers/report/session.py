@@ -16,15 +16,17 @@ import pandas as pd
 from IPython.display import HTML, display
 from markupsafe import Markup
 
-from . import breakdowns, charts, config, evidence, metrics, quality
-from .bureau import BureauProfile, profile_for
-from .errors import ReportError
-from .figures import require_year_in_ledgers, year_figures
-from .load import Ledgers, is_synthetic, load_ledgers
-from .narrative import Narrative, base_metric, number
-from .params import Params, check_finished, load_params, require_disclosure
-from .provenance import input_files, resolve, shown
-from .scratch import LEDGER_CACHE, scratch_dir
+from helpers import config
+from helpers.build.provenance import input_files, resolve, shown
+from helpers.build.scratch import LEDGER_CACHE, scratch_dir
+from helpers.bureau import BureauProfile, profile_for
+from helpers.errors import ReportError
+from helpers.figures import breakdowns, catalogue, evidence, quality
+from helpers.figures.document import require_year_in_ledgers, year_figures
+from helpers.ledgers.load import Ledgers, is_synthetic, load_ledgers
+from helpers.report import charts
+from helpers.report.narrative import Narrative, base_metric, number
+from helpers.report.params import Params, check_finished, load_params, require_disclosure
 
 
 def resolve_inputs(year: int, data_dir: str = "", params_file: str = "",
@@ -115,13 +117,13 @@ class ReportSession:
         return table(quality.consistency_checks(self.stats, self.ledgers))
 
     @cached_property
-    def results(self) -> dict[str, metrics.Result]:
+    def results(self) -> dict[str, catalogue.Result]:
         """Each ledger figure of the year with the rows behind it."""
-        return metrics.evaluate(self.ledgers, self.year)
+        return catalogue.evaluate(self.ledgers, self.year)
 
     def evidence(self, metric_id: str) -> pd.DataFrame:
         """The rows behind one figure, as in the work paper's 明细 (line, record, columns read)."""
-        if metric_id not in metrics.CATALOGUE:
+        if metric_id not in catalogue.CATALOGUE:
             raise KeyError(f"未知指标 / unknown metric: {metric_id}")
         result = self.results.get(metric_id)
         if result is None:
@@ -222,7 +224,7 @@ class DisclosureSession(ReportSession):
     @cached_property
     def stats(self) -> dict:
         return year_figures(self.year, self.data_dir, self.params_file, self.ledgers,
-                            report=metrics.DISCLOSURE)  # fmt: skip
+                            report=catalogue.DISCLOSURE)  # fmt: skip
 
     @cached_property
     def narrative(self) -> Narrative:
@@ -232,19 +234,19 @@ class DisclosureSession(ReportSession):
         return narrative
 
     @cached_property
-    def results(self) -> dict[str, metrics.Result]:
-        return metrics.evaluate(self.ledgers, self.year, metrics.DISCLOSURE)
+    def results(self) -> dict[str, catalogue.Result]:
+        return catalogue.evaluate(self.ledgers, self.year, catalogue.DISCLOSURE)
 
     def table(self, key: str) -> HTML:
         """One of the format's tables (proactive, requests, challenges), every cell traced."""
-        from .disclosure import table_html
-        from .narrative import figures_for_templates
+        from helpers.report.disclosure_tables import table_html
+        from helpers.report.narrative import figures_for_templates
 
         return HTML(table_html(key, figures_for_templates(self.stats)))
 
     def format_checks(self) -> HTML:
         """The rules the format implies, each with both sides; a broken one stops the run."""
-        from .disclosure import failed, format_checks
+        from helpers.report.disclosure_tables import failed, format_checks
 
         frame = format_checks(self.stats, self.ledgers, self.params_file, self.data_dir)
         shown = table(frame)

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import contract as c
-from .metrics import (
+from helpers.figures.catalogue import (
     DISCLOSURE,
     Cell,
     Example,
@@ -29,6 +28,7 @@ from .metrics import (
     round_half_up,
     summed,
 )
+from helpers.ledgers import contract as c
 
 PREFIX = "disclosure_report"
 
@@ -423,7 +423,7 @@ PROACTIVE_ROWS = [
     ProactiveRow("coercion", "第二十条第（六）项", "行政强制",
                  (("decisions", "本年处理决定数量", "件"),)),
     ProactiveRow("fees", "第二十条第（八）项", "行政事业性收费",
-                 (("amount", "本年收费金额（万元）", "万元"),)),
+                 (("amount", "本年收费金额（单位：万元）", "万元"),)),
 ]  # fmt: skip
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.engines import pandas_engine
 
-from .bureau import BureauProfile, default_profile
+from helpers.bureau import BureauProfile, default_profile
 
 # Accepted spellings are normalised to ISO before parsing (see load.parse_dates).
 DATE_FORMAT = "%Y-%m-%d"

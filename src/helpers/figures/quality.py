@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import contract as c
-from . import metrics as m
-from .load import Ledgers
+from helpers.figures import catalogue
+from helpers.figures import rule_of_law as m
+from helpers.ledgers import contract as c
+from helpers.ledgers.load import Ledgers
 
 LEDGER = "台账"
 FILE = "文件"
@@ -85,7 +86,7 @@ def default_years(ledgers: Ledgers) -> list[int]:
     names = [n for n in c.LEDGERS if n in ledgers.frames]
     covering: dict[int, int] = {}
     for name in names:
-        for y in m.ledger_years(ledgers, name):
+        for y in catalogue.ledger_years(ledgers, name):
             covering[y] = covering.get(y, 0) + 1
     return sorted(y for y, n in covering.items() if 2 * n >= len(names))
 
@@ -131,7 +132,7 @@ def _idx(frame: pd.DataFrame) -> pd.Index:
 
 
 def _received(ledger: str) -> Callable[[Ledgers, int], pd.Index]:
-    return lambda L, y: _idx(m.by_year(L[ledger], "received_date", y))
+    return lambda L, y: _idx(catalogue.by_year(L[ledger], "received_date", y))
 
 
 def _received_reasons(zh: str) -> Callable[[Ledgers, pd.DataFrame, int], Reasons]:
@@ -181,7 +182,7 @@ def _topic_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
 
 
 def _approvals_counted(L: Ledgers, y: int) -> pd.Index:
-    a = m.by_year(L["training_approvals"], "decision_date", y)
+    a = catalogue.by_year(L["training_approvals"], "decision_date", y)
     return _idx(a[(a["item"] == "设立") & (a["decision"] == "准予")])
 
 
@@ -201,21 +202,21 @@ def _active_orgs_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
 
 
 def _subcenters_counted(L: Ledgers, y: int) -> pd.Index:
-    o = m.by_year(L["mediation_orgs"], "established_date", y)
+    o = catalogue.by_year(L["mediation_orgs"], "established_date", y)
     return _idx(o[o["org_type"] == "联调分中心"])
 
 
 def _counted_events(L: Ledgers) -> set[tuple[str, str]]:
-    """(organiser, kind) of the events the outreach figures count; the lecture brand is the
+    """(organiser, kind) of the events the outreach figures count; both organisers are the
     bureau profile's."""
     return {
-        ("劳动保障监察执法大队", "企业普法培训"),
+        (L.profile.programmes.enforcement_trainer, "企业普法培训"),
         (L.profile.programmes.lecture_brand, "线下培训"),
     }
 
 
 def _events_counted(L: Ledgers, y: int) -> pd.Index:
-    lectures = m.by_year(L["outreach_events"], "event_date", y)
+    lectures = catalogue.by_year(L["outreach_events"], "event_date", y)
     brand = L.profile.programmes.lecture_brand
     lectures = lectures[(lectures["organiser"] == brand) & (lectures["event_type"] == "线下培训")]
     return _idx(m.enforcement_trainings(L, y)).append(_idx(lectures))
@@ -229,16 +230,16 @@ def _event_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
 
 
 def _posts_counted(L: Ledgers, y: int) -> pd.Index:
-    p = m.by_year(L["publicity_posts"], "publish_date", y)
+    p = catalogue.by_year(L["publicity_posts"], "publish_date", y)
     return _idx(p[p["column_name"] == L.profile.programmes.policy_video_column])
 
 
 def _by_date(ledger: str, column: str) -> Callable[[Ledgers, int], pd.Index]:
-    return lambda L, y: _idx(m.by_year(L[ledger], column, y))
+    return lambda L, y: _idx(catalogue.by_year(L[ledger], column, y))
 
 
 def _first_instance(column: str) -> Callable[[Ledgers, int], pd.Index]:
-    return lambda L, y: _idx(m.by_year(m.litigation_stage(L, "一审"), column, y))
+    return lambda L, y: _idx(catalogue.by_year(m.litigation_stage(L, "一审"), column, y))
 
 
 _BASES: list[_Basis] = [
@@ -379,7 +380,7 @@ def _sum(*values):
 def _ratio(numerator, denominator):
     if numerator is None or denominator is None or denominator == 0:
         return None
-    return m.round_half_up(numerator / denominator, 1)
+    return catalogue.round_half_up(numerator / denominator, 1)
 
 
 def _same_rate(name: str, value, numerator, denominator, note: str) -> dict:
@@ -387,7 +388,7 @@ def _same_rate(name: str, value, numerator, denominator, note: str) -> dict:
     if numerator is None or denominator is None:
         expected = None
     else:
-        expected = m.rate(numerator, denominator)
+        expected = catalogue.rate(numerator, denominator)
     if value is None and expected is None and denominator == 0:
         return {CHECK: name, LEFT: None, RELATION: "=", RIGHT: None, RESULT: PASS,
                 NOTE: "分母为 0，比率不适用"}  # fmt: skip
@@ -493,9 +494,9 @@ def _zero_denominator(metric_id: str, metrics: dict) -> bool:
 def _excused(metric_id: str, metrics: dict, year, ledgers: Ledgers | None) -> bool:
     if _zero_denominator(metric_id, metrics):
         return True
-    metric = m.CATALOGUE.get(metric_id)
+    metric = catalogue.CATALOGUE.get(metric_id)
     if ledgers is not None and metric is not None and year is not None:
-        return not m.covers(ledgers, metric, int(year))
+        return not catalogue.covers(ledgers, metric, int(year))
     return False
 
 

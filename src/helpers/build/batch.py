@@ -17,10 +17,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import config, progress
-from .errors import ReportError
-from .params import read_mapping
-from .provenance import shown
+from helpers import config, progress
+from helpers.errors import ReportError
+from helpers.report.params import read_mapping
+from helpers.build.provenance import shown
 
 
 def _title(run: YearRun) -> str:

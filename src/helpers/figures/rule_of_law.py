@@ -1,237 +1,36 @@
-"""The metric catalogue: every figure of the report, by stable id, with its definition (口径).
+"""The rule-of-law report's figures (法治政府建设情况报告), registered into the shared catalogue.
 
-A reviewer finds any number of the report here by its id: its Chinese name, unit, source ledger,
-the exact counting rule, and the function that computes it from raw rows. Manual figures have no
-function; their values come from the year's params file and are marked as such.
-
-Each rule returns a `Result`: the value and the rows it was computed from (`Rows`, in the role
-计数, 分子, 分母 or 合计), so the work paper and the review edition show the rows behind every
-number without restating any rule. The value is derived from those same rows.
+Each figure is a function of the ledgers and the year, decorated with its id, Chinese name, unit,
+source ledger and 口径 (`_register`), and with worked examples that the tests run (`@examples`).
+Row selections that several figures share (disputes received, wage-arrears cohort, …) are plain
+functions here, so the charts and the reviewers' tables cut the very rows the figures count.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from . import contract as c
-from .load import Ledgers
-
-Value = int | float | None
-
-COUNT, NUMERATOR, DENOMINATOR, SUMMED = "计数", "分子", "分母", "合计"
-
-
-@dataclass(frozen=True)
-class Rows:
-    """Rows of one ledger behind a figure, in one role, indexed by their line in the ledger file.
-
-    `columns` are the columns the rule reads (a joined frame may carry another ledger's columns);
-    `key` marks a distinct count (each value counted once); `summed` the column added up.
-    """
-
-    role: str
-    ledger: str
-    frame: pd.DataFrame
-    columns: tuple[str, ...]
-    key: str | None = None
-    summed: str | None = None
-
-
-@dataclass(frozen=True)
-class Result:
-    """A figure's value and the rows it was computed from."""
-
-    value: Value
-    rows: tuple[Rows, ...] = ()
-    also_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def reads(self) -> dict[str, tuple[str, ...]]:
-        """Columns read, per ledger: the evidence rows' own columns plus any lookup ledger's."""
-        out: dict[str, list[str]] = {}
-        for part in self.rows:
-            own = set(c.LEDGERS[part.ledger].column_names)
-            out.setdefault(part.ledger, [])
-            out[part.ledger] += [col for col in part.columns if col in own]
-        for ledger, columns in self.also_reads.items():
-            out.setdefault(ledger, [])
-            out[ledger] += list(columns)
-        return {ledger: tuple(dict.fromkeys(cols)) for ledger, cols in out.items()}
-
-
-def counted(ledger: str, frame: pd.DataFrame, *columns: str) -> Result:
-    """A count: the rows themselves."""
-    return Result(int(len(frame)), (Rows(COUNT, ledger, frame, columns),))
-
-
-def distinct(ledger: str, frame: pd.DataFrame, key: str, *columns: str) -> Result:
-    """A distinct count: the rows, each value of `key` counted once."""
-    return Result(int(frame[key].nunique()), (Rows(COUNT, ledger, frame, columns, key=key),))
-
-
-def summed(ledger: str, frame: pd.DataFrame, column: str, value: Value, *columns: str) -> Result:
-    """A total of `column` over the rows (the caller scales and rounds it into `value`)."""
-    return Result(value, (Rows(SUMMED, ledger, frame, columns, summed=column),))
-
-
-def combined(*parts: Result) -> Result:
-    """A count over several selections (e.g. two ledgers): the sum of their counts."""
-    return Result(
-        sum(int(p.value) for p in parts),  # type: ignore[arg-type]
-        tuple(r for p in parts for r in p.rows),
-        {k: v for p in parts for k, v in p.also_reads.items()},
-    )
-
-
-def _as(result: Result, role: str) -> tuple[Rows, ...]:
-    return tuple(replace(r, role=role) for r in result.rows)
-
-
-def rate_of(numerator: Result, denominator: Result) -> Result:
-    """A percentage: the numerator's rows and the denominator's rows, marked."""
-    value = rate(int(numerator.value), int(denominator.value))  # type: ignore[arg-type]
-    return Result(value, _as(numerator, NUMERATOR) + _as(denominator, DENOMINATOR),
-                  numerator.also_reads | denominator.also_reads)  # fmt: skip
-
-
-def ratio_of(numerator: Result, denominator: Result, places: int = 1) -> Result:
-    """X 比 1, rounded half-up; None when the denominator is zero."""
-    n, d = int(numerator.value), int(denominator.value)  # type: ignore[arg-type]
-    value = None if d == 0 else round_half_up(n / d, places)
-    return Result(value, _as(numerator, NUMERATOR) + _as(denominator, DENOMINATOR))
-
-
-@dataclass(frozen=True)
-class Example:
-    """A worked example of a 口径: a few hand-made ledger rows and the value the rule must give.
-
-    `rows` maps each ledger to a small table written as the file holds it: a header of column
-    names, then one line per row, cells separated by "|" (an empty cell is an empty field). Only
-    the id column and the columns the rule reads appear, and any named in `unread`: columns the
-    口径 says do not matter, shown so that the example proves it. The tests run every example and
-    docs/data-contract.md prints it under its metric, so the definition cannot drift.
-    """
-
-    year: int
-    value: Value
-    note: str
-    rows: dict[str, str]
-    unread: tuple[str, ...] = ()
-
-    def tables(self, programmes: dict[str, str] | None = None) -> dict[str, list[dict[str, str]]]:
-        """Each ledger's rows as cells of text, keyed by column ("" for an empty cell).
-
-        A cell may name a bureau's programme by its profile key ("{lecture_brand}"), so that no
-        bureau's own names are written into the catalogue; given `programmes`, it is filled in.
-        """
-        out = {}
-        for ledger, text in self.rows.items():
-            header, *body = [[cell.strip() for cell in line.split("|")]
-                             for line in text.strip().splitlines()]  # fmt: skip
-            if programmes is not None:
-                body = [[cell.format_map(programmes) if "{" in cell else cell for cell in row]
-                        for row in body]  # fmt: skip
-            out[ledger] = [dict(zip(header, row, strict=True)) for row in body]
-        return out
-
-
-def examples(*cases: Example):
-    """Attach worked examples to a rule; `_register`, applied next, puts them on the metric."""
-
-    def wrap(fn):
-        fn.examples = cases
-        return fn
-
-    return wrap
-
-
-# The reports a metric belongs to: each kind of report states its own figures (see REPORTS).
-RULE_OF_LAW, DISCLOSURE = "rule_of_law", "disclosure"
-
-
-@dataclass(frozen=True)
-class Cell:
-    """Where a figure sits in a report's table: the table, its row key and its column key."""
-
-    table: str
-    row: str
-    column: str
-
-
-@dataclass(frozen=True)
-class Metric:
-    id: str
-    name: str
-    unit: str
-    source: str  # a ledger name, several joined by "+", or "manual"
-    definition: str
-    rule: Callable[[Ledgers, int], Result] | None = None
-    examples: tuple[Example, ...] = ()
-    report: str = RULE_OF_LAW
-    cell: Cell | None = None
-
-    @property
-    def is_manual(self) -> bool:
-        return self.rule is None
-
-    @property
-    def ledgers(self) -> list[str]:
-        return [] if self.is_manual else self.source.split("+")
-
-    def evaluate(self, L: Ledgers, year: int) -> Result:
-        """The value and the rows behind it."""
-        assert self.rule is not None, f"{self.id} is a manual figure"
-        return self.rule(L, year)
-
-    def compute(self, L: Ledgers, year: int) -> Value:
-        return self.evaluate(L, year).value
-
-
-CATALOGUE: dict[str, Metric] = {}
-
-
-def _register(id, name, unit, source, definition, *, report=RULE_OF_LAW, cell=None):
-    def wrap(fn):
-        CATALOGUE[id] = Metric(id, name, unit, source, definition, fn, getattr(fn, "examples", ()),
-                               report, cell)  # fmt: skip
-        return fn
-
-    return wrap
-
-
-def manual(id, name, unit, definition, *, report=RULE_OF_LAW, cell=None):
-    CATALOGUE[id] = Metric(id, name, unit, "manual", definition, report=report, cell=cell)
-
-
-def of_report(report: str) -> list[Metric]:
-    """The metrics one kind of report states, in catalogue order."""
-    return [m for m in CATALOGUE.values() if m.report == report]
-
-
-def round_half_up(value: float, places: int) -> float:
-    """Round as the report does (96.245 → 96.25), not banker's rounding."""
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    """Percentage to two decimals; None when there is nothing to divide by."""
-    if denominator == 0:
-        return None
-    return round_half_up(100 * numerator / denominator, 2)
-
-
-def in_year(dates: pd.Series, year: int) -> pd.Series:
-    return dates.dt.year == year
-
-
-def by_year(frame: pd.DataFrame, column: str, year: int) -> pd.DataFrame:
-    return frame[in_year(frame[column], year)]
-
+from helpers.figures.catalogue import (
+    COUNT,
+    Example,
+    Result,
+    Rows,
+    _register,
+    by_year,
+    combined,
+    counted,
+    distinct,
+    examples,
+    manual,
+    rate_of,
+    ratio_of,
+    round_half_up,
+    summed,
+)
+from helpers.ledgers import contract as c
+from helpers.ledgers.load import Ledgers
 
 # -- 一(三) 政府职能转变 -----------------------------------------------------------------------
 
@@ -1640,7 +1439,8 @@ def _lost_total(L, year):
 
 def enforcement_trainings(L: Ledgers, year: int) -> pd.DataFrame:
     e = by_year(L["outreach_events"], "event_date", year)
-    return e[(e["organiser"] == "劳动保障监察执法大队") & (e["event_type"] == "企业普法培训")]
+    trainer = L.profile.programmes.enforcement_trainer
+    return e[(e["organiser"] == trainer) & (e["event_type"] == "企业普法培训")]
 
 
 EVENT_COLUMNS = ("event_date", "organiser", "event_type")
@@ -1651,17 +1451,18 @@ EVENT_COLUMNS = ("event_date", "organiser", "event_type")
     "执法大队面向企业普法培训场次",
     "场",
     "outreach_events",
-    "组织单位为劳动保障监察执法大队、类型为“企业普法培训”、活动日期在当年的场次",
+    "组织单位为机关档案所定的执法机构（programmes.enforcement_trainer）、类型为“企业普法培训”、"
+    "活动日期在当年的场次",
 )
 @examples(
     Example(2021, 2, "执法大队的企业普法培训（含1月1日、12月31日）计入；政策宣讲、仲裁院办的和上年的不计", {
         "outreach_events": """
             event_id | event_date | organiser            | event_type
-            HD-01    | 2021-01-01 | 劳动保障监察执法大队 | 企业普法培训
-            HD-02    | 2021-12-31 | 劳动保障监察执法大队 | 企业普法培训
-            HD-03    | 2021-05-01 | 劳动保障监察执法大队 | 政策宣讲
+            HD-01    | 2021-01-01 | {enforcement_trainer} | 企业普法培训
+            HD-02    | 2021-12-31 | {enforcement_trainer} | 企业普法培训
+            HD-03    | 2021-05-01 | {enforcement_trainer} | 政策宣讲
             HD-04    | 2021-05-01 | 劳动人事争议仲裁院   | 企业普法培训
-            HD-05    | 2020-12-31 | 劳动保障监察执法大队 | 企业普法培训
+            HD-05    | 2020-12-31 | {enforcement_trainer} | 企业普法培训
         """}),
 )  # fmt: skip
 def _trainings(L, year):
@@ -1679,10 +1480,10 @@ def _trainings(L, year):
     Example(2021, 55, "30 + 25 = 55：同一批单位参加两场也按场次累计；仲裁院办的和上年的不计", {
         "outreach_events": """
             event_id | event_date | organiser            | event_type   | units
-            HD-01    | 2021-03-01 | 劳动保障监察执法大队 | 企业普法培训 | 30
-            HD-02    | 2021-06-01 | 劳动保障监察执法大队 | 企业普法培训 | 25
+            HD-01    | 2021-03-01 | {enforcement_trainer} | 企业普法培训 | 30
+            HD-02    | 2021-06-01 | {enforcement_trainer} | 企业普法培训 | 25
             HD-03    | 2021-06-01 | 劳动人事争议仲裁院   | 企业普法培训 | 40
-            HD-04    | 2020-12-31 | 劳动保障监察执法大队 | 企业普法培训 | 12
+            HD-04    | 2020-12-31 | {enforcement_trainer} | 企业普法培训 | 12
         """}),
 )  # fmt: skip
 def _training_units(L, year):
@@ -1701,10 +1502,10 @@ def _training_units(L, year):
     Example(2021, 150, "86 + 64 = 150，按场次累计；政策宣讲的和次年1月1日的不计", {
         "outreach_events": """
             event_id | event_date | organiser            | event_type   | participants
-            HD-01    | 2021-03-01 | 劳动保障监察执法大队 | 企业普法培训 | 86
-            HD-02    | 2021-12-31 | 劳动保障监察执法大队 | 企业普法培训 | 64
-            HD-03    | 2021-06-01 | 劳动保障监察执法大队 | 政策宣讲     | 200
-            HD-04    | 2022-01-01 | 劳动保障监察执法大队 | 企业普法培训 | 50
+            HD-01    | 2021-03-01 | {enforcement_trainer} | 企业普法培训 | 86
+            HD-02    | 2021-12-31 | {enforcement_trainer} | 企业普法培训 | 64
+            HD-03    | 2021-06-01 | {enforcement_trainer} | 政策宣讲     | 200
+            HD-04    | 2022-01-01 | {enforcement_trainer} | 企业普法培训 | 50
         """}),
 )  # fmt: skip
 def _training_people(L, year):
@@ -1771,78 +1572,3 @@ manual(
     "分",
     "人工填报：区法治建设责任制考核中本局的得分（见年度参数文件）",
 )
-
-
-# -- evaluation -------------------------------------------------------------------------------
-
-
-def ledger_years(L: Ledgers, name: str) -> range:
-    """The calendar years a ledger covers in full.
-
-    A cumulative export also holds cases received late in the year before its period that were
-    still open when the period began; a first year with no row dated before July is such a stub
-    and is not compared against.
-    """
-    spec = c.LEDGERS[name]
-    if name == "meeting_topics":
-        return ledger_years(L, "meetings")
-    dates = L[name][spec.year_column].dropna()
-    if dates.empty:
-        return range(0)
-    first, last = int(dates.min().year), int(dates.max().year)
-    if not (dates[dates.dt.year == first].dt.month <= 6).any():
-        first += 1
-    return range(first, last + 1)
-
-
-def covers(L: Ledgers, metric: Metric, year: int) -> bool:
-    return all(year in ledger_years(L, name) for name in metric.ledgers)
-
-
-def compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None,
-            previous_manual: dict[str, Value] | None = None,
-            report: str = RULE_OF_LAW) -> dict[str, dict]:  # fmt: skip
-    """Every metric of one report for `year`, with last year's value where the data hold it."""
-    manual_values = manual_values or {}
-    previous_manual = previous_manual or {}
-    results: dict[str, dict] = {}
-    for metric in of_report(report):
-        if metric.is_manual:
-            value = manual_values.get(metric.id)
-            previous = previous_manual.get(metric.id)
-        else:
-            value = metric.compute(L, year)  # type: ignore[misc]
-            previous = metric.compute(L, year - 1) if covers(L, metric, year - 1) else None  # type: ignore[misc]
-        results[metric.id] = {
-            "value": value,
-            "unit": metric.unit,
-            "name": metric.name,
-            "source": metric.source,
-            "definition": metric.definition,
-            "previous": previous,
-            "change": _change(value, previous),
-        }
-    return results
-
-
-def _change(value: Value, previous: Value) -> float | int | None:
-    if value is None or previous is None:
-        return None
-    diff = value - previous
-    return round_half_up(diff, 2) if isinstance(diff, float) else diff
-
-
-def figures_document(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None,
-                     previous_manual: dict[str, Value] | None = None,
-                     report: str = RULE_OF_LAW) -> dict:  # fmt: skip
-    return {"year": year, "metrics": compute(L, year, manual_values, previous_manual, report)}
-
-
-def evaluate(L: Ledgers, year: int, report: str = RULE_OF_LAW) -> dict[str, Result]:
-    """Every ledger figure of one report for `year` with the rows behind it (manual figures
-    have none)."""
-    return {m.id: m.evaluate(L, year) for m in of_report(report) if not m.is_manual}
-
-
-# The disclosure report's figures register into the same catalogue.
-from . import metrics_disclosure  # noqa: E402, F401

@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import contract as c
-from . import progress
-from .bureau import BureauProfile, SampleMaking, default_profile
-from .csvio import neutralise, write_csv
+from helpers import progress
+from helpers.bureau import BureauProfile, SampleMaking, default_profile
+from helpers.ledgers import contract as c
+from helpers.ledgers.csvio import neutralise, write_csv
 
 # Dispute cohorts per receiving year. Mediation: (received, success in year, failure in year,
 # carried over and later successful, carried over and later failed). Arbitration: (received,
@@ -890,7 +890,7 @@ def build_events(m: _Maker, plan: _Plan, profile: BureauProfile) -> pd.DataFrame
         unit_split = m.split(units, events, 25)
         extra = m.split(people - units, events, 0)
         for i, date in enumerate(_dates(m, year, events)):
-            rows.append({"event_date": date, "organiser": "劳动保障监察执法大队",
+            rows.append({"event_date": date, "organiser": profile.programmes.enforcement_trainer,
                          "event_type": "企业普法培训", "title": ["劳动用工合规培训", "劳动用工警示培训",
                                                               "劳动用工提升培训"][i % 3],
                          "units": int(unit_split[i]), "participants": int(unit_split[i] + extra[i])})  # fmt: skip

@@ -1,0 +1,2 @@
+"""Ledgers: the data contract, reading and validating the files a bureau exports, and the
+synthetic sample ledgers."""
