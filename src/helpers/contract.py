@@ -512,6 +512,10 @@ def _column(spec: ColumnSpec) -> pa.Column:
     dtype: object = str
     if spec.kind in ("enum", "flag"):
         checks.append(pa.Check.isin(list(spec.allowed)))
+        if spec.kind == "enum":
+            # Loaded ledgers hold an enumeration as categories of its allowed values, in the
+            # contract's order: one byte a row, and the same categories in every file.
+            dtype = pd.CategoricalDtype(list(spec.allowed))
     elif spec.kind == "date":
         dtype = _DATE
     elif spec.kind == "int":
@@ -524,7 +528,7 @@ def _column(spec: ColumnSpec) -> pa.Column:
         dtype,
         checks=checks,
         nullable=not spec.required,
-        # Ids must be unique too; the loader checks that itself (load.duplicate_problems), as
+        # Ids must be unique too; the loader checks that itself (load._duplicate_problems), as
         # pandera's own check builds a frame of every repeat and names only the later line.
         coerce=True,
         title=spec.zh,
