@@ -685,7 +685,11 @@ class _Invalid:
 
     def lines_of(self, good: np.ndarray) -> np.ndarray:
         """File lines of the good rows with these 0-based positions among good rows."""
-        skipped = np.frombuffer(self.numbers, dtype=np.int64) if len(self.numbers) else np.zeros(0, np.int64)
+        skipped = (
+            np.frombuffer(self.numbers, dtype=np.int64)
+            if len(self.numbers)
+            else np.zeros(0, np.int64)
+        )
         skipped = np.sort(skipped)
         before = np.searchsorted(skipped - 1 - np.arange(len(skipped)), good, side="right")
         return self.head.data_line + good + before
@@ -712,7 +716,11 @@ class _Invalid:
             row = next(csv.reader([text], delimiter=self.head.delimiter), [])
             header = self.head.header
             position = len(row) - 1 if row else 0
-            column = header.names[header.positions.index(position)] if position in header.positions else None
+            column = (
+                header.names[header.positions.index(position)]
+                if position in header.positions
+                else None
+            )
             line = self.head.data_line - 1 + number
             problems.append(Problem(
                 name, line, column, row[-1] if row else "",
@@ -737,7 +745,9 @@ def _arrow_records(path: Path, head: _Head, encoding: str, serial: bool, invalid
     convert = pv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
                                 strings_can_be_null=True, quoted_strings_can_be_null=True)  # fmt: skip
     with source:
-        yield from pv.open_csv(source, read_options=read, parse_options=parse, convert_options=convert)
+        yield from pv.open_csv(
+            source, read_options=read, parse_options=parse, convert_options=convert
+        )
 
 
 def _read_csv_columnar(path: Path, index: HeaderIndex, checker_for, progress) -> tuple:
@@ -753,7 +763,9 @@ def _read_csv_columnar(path: Path, index: HeaderIndex, checker_for, progress) ->
     try:
         while True:
             try:
-                return _arrow_pass(path, head, encoding, serial, checker_for, progress, scan, scanner)
+                return _arrow_pass(
+                    path, head, encoding, serial, checker_for, progress, scan, scanner
+                )
             except _Retry:
                 if serial:
                     raise _Fallback from None
@@ -792,7 +804,9 @@ def _arrow_pass(path, head, encoding, serial, checker_for, progress, scan, scann
                 taken = pa.array(keep, type=pa.int64())
                 cells = [column.take(taken) for column in cells]
             positions = np.arange(good, good + n, dtype=np.int64)[keep]
-            lines = invalid.lines_of(positions) if len(invalid.numbers) else head.data_line + positions
+            lines = (
+                invalid.lines_of(positions) if len(invalid.numbers) else head.data_line + positions
+            )
             good += n
             records += n
             for position in header.unnamed:
@@ -1123,7 +1137,11 @@ def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Offsets (one per row, plus one) and UTF-8 bytes of a string array, without copying."""
     offsets_buffer, data_buffer = arr.buffers()[1:3]
     offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)
+        if data_buffer is not None
+        else np.zeros(0, np.uint8)
+    )
     return offsets, data
 
 
@@ -1214,13 +1232,19 @@ def _iso_dates(arr: pa.Array, filled: np.ndarray) -> tuple[np.ndarray, np.ndarra
     cells = data[starts[rows][:, None] + np.arange(10)]
     digits = cells.astype(np.int16) - 48
     shape_ok = (cells[:, 4] == 45) & (cells[:, 7] == 45)
-    shape_ok &= ((digits[:, [0, 1, 2, 3, 5, 6, 8, 9]] >= 0) & (digits[:, [0, 1, 2, 3, 5, 6, 8, 9]] <= 9)).all(axis=1)
+    shape_ok &= (
+        (digits[:, [0, 1, 2, 3, 5, 6, 8, 9]] >= 0) & (digits[:, [0, 1, 2, 3, 5, 6, 8, 9]] <= 9)
+    ).all(axis=1)
     year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
     month = digits[:, 5] * 10 + digits[:, 6]
     day = digits[:, 8] * 10 + digits[:, 9]
     shape_ok &= (month >= 1) & (month <= 12) & (day >= 1)
-    month_start = ((year.astype(np.int64) - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
-    length = ((month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")).astype(int)
+    month_start = ((year.astype(np.int64) - 1970) * 12 + np.clip(month, 1, 12) - 1).astype(
+        "datetime64[M]"
+    )
+    length = (
+        (month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")
+    ).astype(int)
     shape_ok &= day <= length
     value = month_start.astype("datetime64[D]") + (day.astype(np.int64) - 1)
     shape_ok &= (value >= _FIRST_DAY) & (value <= _LAST_DAY)
@@ -1239,7 +1263,11 @@ def _parse_date_array(arr: pa.Array, filled: np.ndarray) -> tuple[np.ndarray, np
     if len(rest):
         parsed = parse_dates(pd.Series(_texts(arr, rest), dtype=object))
         parsed = pd.to_datetime(parsed, errors="coerce")
-        in_range = parsed.notna() & (parsed >= pd.Timestamp(_FIRST_DAY)) & (parsed <= pd.Timestamp(_LAST_DAY))
+        in_range = (
+            parsed.notna()
+            & (parsed >= pd.Timestamp(_FIRST_DAY))
+            & (parsed <= pd.Timestamp(_LAST_DAY))
+        )
         values[rest[in_range.to_numpy()]] = parsed[in_range].to_numpy(dtype="datetime64[ns]")
         bad[rest[~in_range.to_numpy()]] = True
     return values, bad
@@ -1248,7 +1276,9 @@ def _parse_date_array(arr: pa.Array, filled: np.ndarray) -> tuple[np.ndarray, np
 _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
-def _parse_number_array(arr: pa.Array, filled: np.ndarray, whole: bool) -> tuple[np.ndarray, np.ndarray]:
+def _parse_number_array(
+    arr: pa.Array, filled: np.ndarray, whole: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """Numbers as float64 (NaN when empty or unreadable) and the unreadable cells: plain
     numbers by Arrow, the rest (full-width digits, 12,345.00) through `parse_numbers`."""
     try:
@@ -1263,7 +1293,9 @@ def _parse_number_array(arr: pa.Array, filled: np.ndarray, whole: bool) -> tuple
         rest = np.flatnonzero(filled & ~plain)
     values = np.array(values, dtype=np.float64)
     if len(rest):
-        values[rest] = parse_numbers(pd.Series(_texts(arr, rest), dtype=object)).to_numpy(dtype=np.float64)
+        values[rest] = parse_numbers(pd.Series(_texts(arr, rest), dtype=object)).to_numpy(
+            dtype=np.float64
+        )
     with np.errstate(invalid="ignore"):
         bad = filled & ~np.isfinite(values)
         if whole:
@@ -1344,13 +1376,17 @@ class _Checker:
                 converted[name] = bad
             done = bad.copy() if bad is not None else np.zeros(n, dtype=bool)
             if column.required:
-                self._add("not_nullable", name, np.flatnonzero(null), lines, lambda r: [""] * len(r))
+                self._add(
+                    "not_nullable", name, np.flatnonzero(null), lines, lambda r: [""] * len(r)
+                )
                 done |= null
             if kind in ("enum", "flag"):
                 codes = pc.index_in(arr, value_set=pa.array(list(column.allowed), type=pa.string()))
                 codes = codes.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int16)
                 outside = filled & (codes < 0)
-                self._add("isin", name, np.flatnonzero(outside), lines, lambda r, a=arr: _texts(a, r))
+                self._add(
+                    "isin", name, np.flatnonzero(outside), lines, lambda r, a=arr: _texts(a, r)
+                )
                 done |= outside
                 values = codes
             elif kind in ("int", "amount"):
@@ -1422,7 +1458,9 @@ class _Checker:
             rest = found.count - MAX_PROBLEMS_PER_KIND
             if rest > 0:
                 kind = UNPARSABLE if check == "unparsable" else _kind_of(check)
-                problems.append(more_problem(file, found.lines[MAX_PROBLEMS_PER_KIND], column, rest, kind))
+                problems.append(
+                    more_problem(file, found.lines[MAX_PROBLEMS_PER_KIND], column, rest, kind)
+                )
         return problems + self._duplicates()
 
     def _all_lines(self) -> np.ndarray:
@@ -1439,7 +1477,9 @@ class _Checker:
             filled = len(ids) - ids.null_count
             if not filled or pc.count_distinct(ids, mode="only_valid").as_py() == filled:
                 continue
-            series = pd.Series(ids.to_numpy(zero_copy_only=False), index=self._all_lines(), dtype=object)
+            series = pd.Series(
+                ids.to_numpy(zero_copy_only=False), index=self._all_lines(), dtype=object
+            )
             problems += _duplicate_problems(self.file, column.name, series)
         return problems
 
@@ -1510,7 +1550,9 @@ def _duplicate_problems(file: str, column: str, ids: pd.Series) -> list[Problem]
                                 f"编号重复：与第 {first} 行相同 / duplicate id, same as line {first}"))  # fmt: skip
     rest = len(at) - MAX_PROBLEMS_PER_KIND
     if rest > 0:
-        problems.append(more_problem(file, int(ids.index[at[MAX_PROBLEMS_PER_KIND]]), column, rest, DUPLICATE))
+        problems.append(
+            more_problem(file, int(ids.index[at[MAX_PROBLEMS_PER_KIND]]), column, rest, DUPLICATE)
+        )
     return problems
 
 
