@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
-import pickle
 import re
 import shutil
 import subprocess
@@ -28,6 +28,7 @@ from .errors import RenderError, ReportError
 from .evidence import write_evidence
 from .figures import require_year_in_ledgers, to_json, year_figures
 from .fonts import font_manifest, resolve_fonts
+from .handover import read_ledgers, write_ledgers
 from .load import is_synthetic, load_ledgers
 from .metrics import DISCLOSURE, RULE_OF_LAW
 from .params import check_finished, load_params, require_disclosure
@@ -321,9 +322,12 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
         try:
             executed = staging / "report.ipynb"
             # The kernel finds the validated ledgers in the run's scratch folder (named by an
-            # environment variable, not a parameter, so the executed notebook holds no such path).
-            with _naming(scratch_dir), (scratch_dir / LEDGER_CACHE).open("wb") as handle:
-                pickle.dump(ledgers, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            # environment variable, not a parameter, so the executed notebook holds no such path),
+            # as Arrow files it memory-maps. This process lets go of its own copy meanwhile.
+            handed = scratch_dir / LEDGER_CACHE
+            with _naming(scratch_dir):
+                write_ledgers(ledgers, handed)
+            ledgers = _released(ledgers)
             with timings.stage("execute"):
                 try:
                     papermill.execute_notebook(
@@ -353,6 +357,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                 write_pdf(nb, staging / "report.pdf", title, params.bureau.signature)
             with timings.stage("docx"):
                 write_docx(nb, staging / "report.docx", title, params.bureau.signature)
+            ledgers = read_ledgers(handed, profile)
             with timings.stage("evidence"):
                 write_evidence(staging / "evidence.xlsx", stats, ledgers)
             inputs = input_files(ledgers.files, request.params)
@@ -365,6 +370,15 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
     return timings
+
+
+def _released(ledgers) -> None:
+    """Drop the validated frames (the kernel maps the written copy) and give their memory back."""
+    ledgers.frames.clear()
+    gc.collect()
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _require_format_checks(stats: dict, ledgers, request: ReportRequest) -> None:

@@ -6,7 +6,6 @@ from them — default paths, the params file for the year — is resolved here, 
 
 from __future__ import annotations
 
-import pickle
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,7 +15,7 @@ import pandas as pd
 from IPython.display import HTML, display
 from markupsafe import Markup
 
-from . import breakdowns, charts, config, evidence, metrics, quality
+from . import breakdowns, charts, config, evidence, handover, metrics, quality
 from .bureau import BureauProfile, profile_for
 from .errors import ReportError
 from .figures import require_year_in_ledgers, year_figures
@@ -56,12 +55,12 @@ class ReportSession:
     @cached_property
     def ledgers(self) -> Ledgers:
         """`make report` validates the ledgers before the notebook starts and leaves them in its
-        scratch folder, so a report run does not read and validate the same files twice."""
+        scratch folder as Arrow files, which are memory-mapped here: a report run neither reads
+        and validates the same files twice nor holds a second copy of them."""
         folder = scratch_dir()
         cache = folder / LEDGER_CACHE if folder else None
-        if cache is not None and cache.is_file():
-            with cache.open("rb") as handle:
-                return pickle.load(handle)
+        if handover.present(cache):
+            return handover.read_ledgers(cache, self.profile)
         return load_ledgers(self.data_dir, profile=self.profile)
 
     def check(self) -> None:
