@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -49,7 +50,7 @@ class Book:
         self.title = title
         self.moment = moment
         self.strings: dict[str, int] = {}
-        self.sheets: list[tuple[str, str, str]] = []
+        self.sheets: list[tuple[str, tuple[str, Iterable[list[str]], str], str]] = []
 
     def _string(self, value: object) -> str:
         return f'<c t="s"><v>{self.strings.setdefault(str(value), len(self.strings))}</v></c>'
@@ -85,23 +86,36 @@ class Book:
     def add_sheet(self, name: str, header: list[str], rows: list[str], widths: list[float]) -> int:
         """A sheet: a bold frozen header with an autofilter over `rows` (row XML); returns the
         number of data rows."""
+        self.add_sheet_stream(name, header, len(rows), [rows], widths)
+        return len(rows)
+
+    def add_sheet_stream(self, name: str, header: list[str], count: int,
+                         chunks: Iterable[list[str]], widths: list[float]) -> None:  # fmt: skip
+        """A sheet of `count` rows whose row XML comes in `chunks`, made only while the file is
+        written: a sheet of a million rows is never held whole."""
         head = "".join(self._string(h).replace("<c ", '<c s="1" ', 1) for h in header)
-        last = f"{column_letter(max(len(header), 1))}{len(rows) + 1}"
+        last = f"{column_letter(max(len(header), 1))}{count + 1}"
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
             for i, w in enumerate(widths[: len(header)], start=1)
         )
-        xml = "".join([
+        start = "".join([
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
             f'xmlns:r="{REL}"><dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0">'
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
             f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
-            f"<row>{head}</row>", *rows, "</sheetData>",
-            f'<autoFilter ref="A1:{last}"/></worksheet>',
+            f"<row>{head}</row>",
         ])  # fmt: skip
-        self.sheets.append((name, xml, last))
-        return len(rows)
+        end = f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'
+        self.sheets.append((name, (start, chunks, end), last))
+
+    def _shared_strings(self) -> bytes:
+        head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        strings = "".join(f'<si><t xml:space="preserve">{_text(s)}</t></si>' for s in self.strings)
+        return (
+            f'{head}<sst xmlns="{MAIN}" uniqueCount="{len(self.strings)}">{strings}</sst>'.encode()
+        )
 
     def save(self, path: Path) -> None:
         stamp = self.moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -127,7 +141,6 @@ class Book:
             f'<Relationship Id="rId{n + 1}" Type="{REL}/styles" Target="styles.xml"/>'
             f'<Relationship Id="rId{n + 2}" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
         )
-        strings = "".join(f'<si><t xml:space="preserve">{_text(s)}</t></si>' for s in self.strings)
         overrides = "".join(
             f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
             f'ContentType="{OFFICE}.spreadsheetml.worksheet+xml"/>'
@@ -184,15 +197,28 @@ class Book:
                 'xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" '
                 'xfId="0" builtinId="0"/></cellStyles></styleSheet>'
             ),
-            "xl/sharedStrings.xml": (
-                f'{head}<sst xmlns="{MAIN}" uniqueCount="{len(self.strings)}">{strings}</sst>'
-            ),
+            "xl/sharedStrings.xml": self._shared_strings,
         }
-        for i, (_, xml, _) in enumerate(self.sheets, start=1):
-            parts[f"xl/worksheets/sheet{i}.xml"] = xml
+        shared = parts.pop("xl/sharedStrings.xml")
         date_time = self.moment.timetuple()[:6]
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+
+        def entry(name: str) -> zipfile.ZipInfo:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            return info
+
+        with zipfile.ZipFile(
+            path, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=6
+        ) as archive:
             for name, text in parts.items():
-                info = zipfile.ZipInfo(name, date_time=date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, text.encode("utf-8"), compresslevel=6)
+                archive.writestr(entry(name), text.encode("utf-8"), compresslevel=6)
+            # Sheets are written as their rows are made; the strings they share come last.
+            for i, (_, (start, chunks, end), _) in enumerate(self.sheets, start=1):
+                with archive.open(
+                    entry(f"xl/worksheets/sheet{i}.xml"), "w", force_zip64=True
+                ) as out:
+                    out.write(start.encode("utf-8"))
+                    for rows in chunks:
+                        out.write("".join(rows).encode("utf-8"))
+                    out.write(end.encode("utf-8"))
+            archive.writestr(entry("xl/sharedStrings.xml"), shared(), compresslevel=6)
