@@ -1123,10 +1123,6 @@ def _column_problems(name: str, line: int, index: HeaderIndex, missing: list[str
 _SPACES = [chr(code).encode() for code in range(0x110000) if chr(code).isspace()]
 _SPACE_BYTES = {size: np.array([list(s) for s in _SPACES if len(s) == size], dtype=np.uint8)
                 for size in (1, 2, 3)}  # fmt: skip
-_SPACE_LEAD = np.zeros(256, dtype=bool)
-_SPACE_LEAD[[s[0] for s in _SPACES]] = True
-_SPACE_TAIL = np.zeros(256, dtype=bool)
-_SPACE_TAIL[[s[-1] for s in _SPACES]] = True
 # Full-width forms (U+FF01-U+FF5E) are encoded EF BC xx or EF BD xx.
 _WIDE_LEAD = 0xEF
 # Earliest and latest day pandas holds as datetime64[ns].
@@ -1157,29 +1153,60 @@ def _matches_at(data: np.ndarray, at: np.ndarray, table: np.ndarray) -> np.ndarr
     return hit
 
 
+def _lookup(values) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(values)] = True
+    return table
+
+
+# Each byte of the blanks' encodings, by its place in the blank (one, two and three bytes long).
+_ONE = _lookup(_SPACE_BYTES[1][:, 0])
+_TWO = [_lookup(_SPACE_BYTES[2][:, k]) for k in range(2)]
+_THREE = [_lookup(_SPACE_BYTES[3][:, k]) for k in range(3)]
+_FIRST_BYTE = _lookup([blank[0] for blank in _SPACES])
+_LAST_BYTE = _lookup([blank[-1] for blank in _SPACES])
+
+
+def _blank_char(data: np.ndarray, start: np.ndarray, length: np.ndarray, size: int) -> np.ndarray:
+    """Whether the `size` bytes at each start (within a cell of `length` bytes) encode a blank.
+    A byte-by-byte sieve first (nearly every Chinese character fails it), exact matching after."""
+    if size == 1:
+        return _ONE[data[start]]
+    top = len(data) - 1
+    sieve = _TWO if size == 2 else _THREE
+    maybe = length >= size
+    for k in range(size):
+        maybe &= sieve[k][data[np.clip(start + k, 0, top)]]
+    hit = np.zeros(len(start), dtype=bool)
+    at = np.flatnonzero(maybe)
+    if len(at):
+        hit[at] = _matches_at(data, start[at], _SPACE_BYTES[size])
+    return hit
+
+
 def _blank_edged(arr: pa.Array) -> np.ndarray:
     """Rows whose text starts or ends with a blank (as str.strip() sees it), vectorised on the
     UTF-8 bytes; most files have none, and the few that do are stripped in Python."""
+    edged = np.zeros(len(arr), dtype=bool)
     if arr.null_count == len(arr):
-        return np.zeros(len(arr), dtype=bool)
+        return edged
     offsets, data = _string_buffers(arr)
     starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
     filled = np.flatnonzero(ends > starts)
     if not len(filled):
-        return np.zeros(len(arr), dtype=bool)
-    s, e = starts[filled], ends[filled]
-    suspect = _SPACE_LEAD[data[s]] | _SPACE_TAIL[data[e - 1]]
-    edged = np.zeros(len(arr), dtype=bool)
-    if not suspect.any():
         return edged
-    rows, s, e = filled[suspect], s[suspect], e[suspect]
+    s, e = starts[filled], ends[filled]
+    # Only cells whose first or last byte can belong to a blank are looked at closely.
+    maybe = np.flatnonzero(_FIRST_BYTE[data[s]] | _LAST_BYTE[data[e - 1]])
+    if not len(maybe):
+        return edged
+    filled, s, e = filled[maybe], s[maybe], e[maybe]
     length = e - s
-    hit = np.zeros(len(rows), dtype=bool)
-    for size, table in _SPACE_BYTES.items():
-        long_enough = length >= size
-        hit |= long_enough & _matches_at(data, s, table)
-        hit |= long_enough & _matches_at(data, np.maximum(e - size, 0), table)
-    edged[rows[hit]] = True
+    hit = np.zeros(len(filled), dtype=bool)
+    for size in (1, 2, 3):
+        hit |= _blank_char(data, s, length, size)
+        hit |= _blank_char(data, e - size, length, size)
+    edged[filled[hit]] = True
     return edged
 
 
@@ -1425,7 +1452,9 @@ class _Checker:
         none = np.zeros(n, dtype=bool)
         for check in self.row_checks:
             _, first, second = check.name.split(":")
-            passed = check(frame).check_output
+            # The contract's own rule, called directly: pandera's wrapper costs more than the rule.
+            rule = getattr(check, "_check_fn", None)
+            passed = rule(frame) if rule is not None else check(frame).check_output
             at = np.flatnonzero(~passed.to_numpy(dtype=bool, na_value=False))
             if not len(at):
                 continue
@@ -1475,7 +1504,11 @@ class _Checker:
                 continue
             ids = pa.chunked_array(self.parts[column.name], type=pa.string())
             filled = len(ids) - ids.null_count
-            if not filled or pc.count_distinct(ids, mode="only_valid").as_py() == filled:
+            if (
+                not filled
+                or _increasing(ids)
+                or pc.count_distinct(ids, mode="only_valid").as_py() == filled
+            ):
                 continue
             series = pd.Series(
                 ids.to_numpy(zero_copy_only=False), index=self._all_lines(), dtype=object
@@ -1498,6 +1531,26 @@ class _Checker:
         else:
             index = pd.Index(lines, dtype=np.int64)
         return pd.DataFrame(columns, index=index, copy=False)
+
+
+def _increasing(ids: pa.ChunkedArray) -> bool:
+    """Ids in strictly increasing order (exports are usually sorted by id) repeat none: one
+    comparison of neighbours instead of a hash of every id."""
+    if ids.null_count or len(ids) < 2:
+        return False
+    previous = None
+    for chunk in ids.iterchunks():
+        if not len(chunk):
+            continue
+        if previous is not None and not previous < chunk[0].as_py():
+            return False
+        if (
+            len(chunk) > 1
+            and not pc.all(pc.less(chunk.slice(0, len(chunk) - 1), chunk.slice(1))).as_py()
+        ):
+            return False
+        previous = chunk[-1].as_py()
+    return True
 
 
 def _as_checked(kind: str, arr: pa.Array, values) -> pd.Series:
