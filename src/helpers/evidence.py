@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from markupsafe import Markup
 
 from . import contract as c
@@ -195,13 +196,13 @@ DETAIL_BLOCK = 100_000
 class _Rows:
     """Row XML from consecutive blocks, handed out sheet by sheet."""
 
-    def __init__(self, blocks: Iterator[list[str]]):
+    def __init__(self, blocks: Iterator[pa.Array]):
         self.blocks = blocks
-        self.left: list[str] = []
+        self.left: pa.Array = pa.array([], type=pa.string())
 
-    def take(self, count: int) -> Iterator[list[str]]:
+    def take(self, count: int) -> Iterator[pa.Array]:
         while count > 0:
-            if not self.left:
+            if not len(self.left):
                 self.left = next(self.blocks)
                 continue
             part, self.left = self.left[:count], self.left[count:]
@@ -224,30 +225,28 @@ def _detail_blocks(
 
 
 def _detail_rows(book: xlsx.Book, metric_id: str, part: Rows, columns: list[str],
-                 roles: pd.Series, start: int, stop: int) -> list[str]:  # fmt: skip
+                 roles: pd.Series, start: int, stop: int) -> pa.Array:  # fmt: skip
     """Rows start:stop of one part as row XML: the fixed columns, then its own columns in their
     places of the work paper's column list (the others left empty), never a personal column."""
     f = part.frame.iloc[start:stop]
     spec = c.LEDGERS[part.ledger]
     n = len(f)
+    empty = pa.array(["<c/>"] * n, type=pa.string()) if n else pa.array([], type=pa.string())
     fixed = [
         book.cells(pd.Series([metric_id] * n, dtype=object)),
         book.cells(roles.iloc[start:stop].reset_index(drop=True)),
         book.cells(pd.Series([part.ledger] * n, dtype=object)),
-        book.cells(pd.Series(f.index.astype(int), dtype=object)),
-        book.cells(f[spec.key].reset_index(drop=True).astype(object)),
-        book.cells(f[part.key].reset_index(drop=True).astype(object))
-        if part.key
-        else np.full(n, "<c/>", dtype=object),
+        book.cells(pd.Series(f.index.astype(np.int64))),
+        book.cells(f[spec.key].reset_index(drop=True)),
+        book.cells(f[part.key].reset_index(drop=True)) if part.key else empty,
     ]
     own = [col for col in columns if col in part.columns and col in f]
     last = max((columns.index(col) for col in own), default=-1)
-    empty = np.full(n, "<c/>", dtype=object)
     tail = [
-        book.cells(f[col].reset_index(drop=True).astype(object)) if col in own else empty
+        book.cells(f[col].reset_index(drop=True)) if col in own else empty
         for col in columns[: last + 1]
     ]
-    return ["<row>" + "".join(cells) + "</row>" for cells in zip(*fixed, *tail, strict=True)]
+    return xlsx.row_xml([*fixed, *tail], n)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

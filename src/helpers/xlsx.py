@@ -10,14 +10,19 @@ gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import queue
+import threading
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 YES, NO = "是", "否"
 
@@ -50,15 +55,26 @@ class Book:
         self.title = title
         self.moment = moment
         self.strings: dict[str, int] = {}
-        self.sheets: list[tuple[str, tuple[str, Iterable[list[str]], str], str]] = []
+        self.sheets: list[tuple[str, tuple[str, Iterable[pa.Array], str], str]] = []
 
     def _string(self, value: object) -> str:
         return f'<c t="s"><v>{self.strings.setdefault(str(value), len(self.strings))}</v></c>'
 
-    def cells(self, column: pd.Series) -> np.ndarray:
-        """A column as cell XML. Each distinct value is formatted once (factorised), then taken
-        by index, so a column of 100,000 rows costs about as much as its distinct values."""
+    def cells(self, column: pd.Series) -> pa.Array:
+        """A column as cell XML, one Arrow string a row. Each distinct value is formatted once
+        (factorised), then taken by index in Arrow, so a column of 100,000 rows costs about as
+        much as its distinct values and no Python string a row."""
+        if pd.api.types.is_integer_dtype(column) and not isinstance(
+            column.dtype, pd.CategoricalDtype
+        ):
+            # Whole numbers (line numbers, counts) are formatted by Arrow, not one by one.
+            numbers = pa.array(column, from_pandas=True)
+            xml = pc.binary_join_element_wise(
+                "<c><v>", pc.cast(numbers, pa.string()), "</v></c>", ""
+            )
+            return pc.fill_null(xml, "<c/>")
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
         kind = pd.api.types.infer_dtype(uniques, skipna=True)
         if kind == "integer":
             table = [f"<c><v>{int(u)}</v></c>" for u in uniques]
@@ -66,7 +82,8 @@ class Book:
             table = [self._string(u) for u in uniques]
         else:
             table = [self._cell(u) for u in uniques]
-        return np.array([*table, "<c/>"], dtype=object)[codes]
+        codes = np.where(codes < 0, len(table), codes)
+        return pa.array([*table, "<c/>"], type=pa.string()).take(pa.array(codes, type=pa.int64()))
 
     def _cell(self, value: object) -> str:
         if isinstance(value, (bool, np.bool_)):
@@ -78,19 +95,18 @@ class Book:
             return self._string(value.strftime("%Y-%m-%d"))
         return self._string(value)
 
-    def rows(self, frame: pd.DataFrame) -> list[str]:
+    def rows(self, frame: pd.DataFrame) -> pa.Array:
         """Row XML for a plain table."""
-        columns = [self.cells(col.astype(object)) for _, col in frame.items()]
-        return ["<row>" + "".join(cells) + "</row>" for cells in zip(*columns, strict=True)]
+        return row_xml([self.cells(col.astype(object)) for _, col in frame.items()], len(frame))
 
-    def add_sheet(self, name: str, header: list[str], rows: list[str], widths: list[float]) -> int:
+    def add_sheet(self, name: str, header: list[str], rows: pa.Array, widths: list[float]) -> int:
         """A sheet: a bold frozen header with an autofilter over `rows` (row XML); returns the
         number of data rows."""
         self.add_sheet_stream(name, header, len(rows), [rows], widths)
         return len(rows)
 
     def add_sheet_stream(self, name: str, header: list[str], count: int,
-                         chunks: Iterable[list[str]], widths: list[float]) -> None:  # fmt: skip
+                         chunks: Iterable[pa.Array], widths: list[float]) -> None:  # fmt: skip
         """A sheet of `count` rows whose row XML comes in `chunks`, made only while the file is
         written: a sheet of a million rows is never held whole."""
         head = "".join(self._string(h).replace("<c ", '<c s="1" ', 1) for h in header)
@@ -110,12 +126,17 @@ class Book:
         end = f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'
         self.sheets.append((name, (start, chunks, end), last))
 
-    def _shared_strings(self) -> bytes:
+    def _shared_strings(self) -> list[bytes | memoryview]:
+        """sharedStrings.xml, its strings escaped by Arrow: a work paper at scale holds millions."""
         head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        strings = "".join(f'<si><t xml:space="preserve">{_text(s)}</t></si>' for s in self.strings)
-        return (
-            f'{head}<sst xmlns="{MAIN}" uniqueCount="{len(self.strings)}">{strings}</sst>'.encode()
-        )
+        values = pa.array(list(self.strings), type=pa.string())
+        # Characters XML 1.0 forbids are dropped rather than written as a broken file.
+        values = pc.replace_substring_regex(values, "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]", "")
+        for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+            values = pc.replace_substring(values, char, entity)
+        items = pc.binary_join_element_wise('<si><t xml:space="preserve">', values, "</t></si>", "")
+        return [f'{head}<sst xmlns="{MAIN}" uniqueCount="{len(self.strings)}">'.encode(),
+                *_payload(items), b"</sst>"]  # fmt: skip
 
     def save(self, path: Path) -> None:
         stamp = self.moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -197,9 +218,7 @@ class Book:
                 'xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" '
                 'xfId="0" builtinId="0"/></cellStyles></styleSheet>'
             ),
-            "xl/sharedStrings.xml": self._shared_strings,
         }
-        shared = parts.pop("xl/sharedStrings.xml")
         date_time = self.moment.timetuple()[:6]
 
         def entry(name: str) -> zipfile.ZipInfo:
@@ -212,13 +231,67 @@ class Book:
         ) as archive:
             for name, text in parts.items():
                 archive.writestr(entry(name), text.encode("utf-8"), compresslevel=6)
-            # Sheets are written as their rows are made; the strings they share come last.
+            # Sheets are written as their rows are made; the strings they share come last. A
+            # thread compresses what the main one has made meanwhile (zlib lets go of the GIL).
             for i, (_, (start, chunks, end), _) in enumerate(self.sheets, start=1):
                 with archive.open(
                     entry(f"xl/worksheets/sheet{i}.xml"), "w", force_zip64=True
                 ) as out:
-                    out.write(start.encode("utf-8"))
-                    for rows in chunks:
-                        out.write("".join(rows).encode("utf-8"))
-                    out.write(end.encode("utf-8"))
-            archive.writestr(entry("xl/sharedStrings.xml"), shared(), compresslevel=6)
+                    with _writer(out) as write:
+                        write(start.encode("utf-8"))
+                        for rows in chunks:
+                            for piece in _payload(rows):
+                                write(piece)
+                        write(end.encode("utf-8"))
+            with archive.open(entry("xl/sharedStrings.xml"), "w", force_zip64=True) as out:
+                for piece in self._shared_strings():
+                    out.write(piece)
+
+
+def row_xml(columns: list[pa.Array], count: int) -> pa.Array:
+    """Rows of cell XML, joined column by column in Arrow: <row>…</row> each."""
+    if not columns:
+        return pa.array(["<row></row>"] * count, type=pa.string())
+    return pc.binary_join_element_wise("<row>", *columns, "</row>", "")
+
+
+def _payload(rows: pa.Array) -> list[memoryview]:
+    """The UTF-8 bytes of an Arrow string array's values, end to end, without copying."""
+    if not len(rows):
+        return []
+    offsets_buffer, data_buffer = rows.buffers()[1:3]
+    width = 8 if rows.type == pa.large_string() else 4
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if width == 8 else np.int32)
+    first, last = int(offsets[rows.offset]), int(offsets[rows.offset + len(rows)])
+    return [memoryview(data_buffer)[first:last]] if data_buffer is not None else []
+
+
+@contextlib.contextmanager
+def _writer(out) -> Iterator[Callable[[bytes | memoryview], None]]:
+    """`write` that hands pieces to a thread writing (and so compressing) them in order."""
+    pending: queue.Queue = queue.Queue(maxsize=4)
+    failure: list[BaseException] = []
+
+    def drain() -> None:
+        while (piece := pending.get()) is not None:
+            if not failure:
+                try:
+                    out.write(piece)
+                except BaseException as error:  # reported in the main thread
+                    failure.append(error)
+
+    thread = threading.Thread(target=drain, daemon=True)
+    thread.start()
+
+    def write(piece: bytes | memoryview) -> None:
+        if failure:
+            raise failure[0]
+        pending.put(piece)
+
+    try:
+        yield write
+    finally:
+        pending.put(None)
+        thread.join()
+    if failure:
+        raise failure[0]
