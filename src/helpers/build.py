@@ -28,7 +28,7 @@ from .errors import RenderError, ReportError
 from .evidence import write_evidence
 from .figures import require_year_in_ledgers, to_json, year_figures
 from .fonts import font_manifest, resolve_fonts
-from .handover import read_ledgers, write_ledgers
+from .handover import read_ledgers, write_ledgers, write_stats
 from .load import is_synthetic, load_ledgers
 from .metrics import DISCLOSURE, RULE_OF_LAW
 from .params import check_finished, load_params, require_disclosure
@@ -327,6 +327,8 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
             handed = scratch_dir / LEDGER_CACHE
             with _naming(scratch_dir):
                 write_ledgers(ledgers, handed)
+                write_stats(handed, stats, year=request.year, kind=request.kind,
+                            data_dir=request.data_dir, params=request.params)  # fmt: skip
             ledgers = _released(ledgers)
             with timings.stage("execute"):
                 try:

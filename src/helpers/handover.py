@@ -20,6 +20,7 @@ from .bureau import BureauProfile
 from .load import Ledgers
 
 MANIFEST = "ledgers.json"
+STATS = "stats.json"
 # Rows converted to Arrow at a time while writing: bounds the memory the conversion needs.
 BATCH_ROWS = 1 << 20
 
@@ -82,3 +83,27 @@ def read_ledgers(folder: Path, profile: BureauProfile) -> Ledgers:
 
 def present(folder: Path | None) -> bool:
     return folder is not None and (folder / MANIFEST).is_file()
+
+
+def _stats_key(year: int, kind: str, data_dir: Path, params: Path) -> dict:
+    return {"year": year, "kind": kind, "data_dir": str(Path(data_dir).resolve()),
+            "params": str(Path(params).resolve())}  # fmt: skip
+
+
+def write_stats(folder: Path, stats: dict, *, year: int, kind: str, data_dir: Path,
+                params: Path) -> None:  # fmt: skip
+    """The figures the report process computed, for a kernel computing the same report: the
+    notebook then does not compute every figure a second time."""
+    document = {"key": _stats_key(year, kind, data_dir, params), "stats": stats}
+    (folder / STATS).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
+def read_stats(folder: Path | None, *, year: int, kind: str, data_dir: Path,
+               params: Path) -> dict | None:  # fmt: skip
+    """The handed-over figures when they are those of this very report, else None."""
+    if folder is None or not (folder / STATS).is_file():
+        return None
+    document = json.loads((folder / STATS).read_text(encoding="utf-8"))
+    if document["key"] != _stats_key(year, kind, data_dir, params):
+        return None
+    return document["stats"]

@@ -84,7 +84,16 @@ class ReportSession:
 
     @cached_property
     def stats(self) -> dict:
-        return year_figures(self.year, self.data_dir, self.params_file, self.ledgers)
+        return self._handed_stats(metrics.RULE_OF_LAW) or year_figures(
+            self.year, self.data_dir, self.params_file, self.ledgers
+        )
+
+    def _handed_stats(self, kind: str) -> dict | None:
+        """The figures `make report` computed before starting the notebook, when they are this
+        report's (same year, kind, data folder and params file)."""
+        folder = scratch_dir()
+        return handover.read_stats(folder / LEDGER_CACHE if folder else None, year=self.year,
+                                   kind=kind, data_dir=self.data_dir, params=self.params_file)  # fmt: skip
 
     @cached_property
     def narrative(self) -> Narrative:
@@ -220,8 +229,9 @@ class DisclosureSession(ReportSession):
 
     @cached_property
     def stats(self) -> dict:
-        return year_figures(self.year, self.data_dir, self.params_file, self.ledgers,
-                            report=metrics.DISCLOSURE)  # fmt: skip
+        return self._handed_stats(metrics.DISCLOSURE) or year_figures(
+            self.year, self.data_dir, self.params_file, self.ledgers, report=metrics.DISCLOSURE
+        )
 
     @cached_property
     def narrative(self) -> Narrative:
