@@ -1424,7 +1424,7 @@ class _Checker:
                           lambda r, a=arr: _texts(a, r))  # fmt: skip
                 done |= below
             elif kind != "date":
-                values = arr
+                values = pc.dictionary_encode(arr) if column.repeated else arr
             reported[name] = done
             typed[name] = (kind, arr, values)
         self._row_rules(typed, converted, reported, lines)
@@ -1566,6 +1566,8 @@ def _final_column(column, parts: list):
     allowed values for enumerations, nullable booleans for flags, datetime64 for dates,
     Int64 and float64 for numbers, Arrow-backed text for ids and text."""
     kind = column.kind
+    if column.repeated:
+        return _categories_found(parts)
     if kind in ("id", "text"):
         if not any(len(part) for part in parts):
             # One empty chunk, not none: pandas cannot join on a text index without chunks.
@@ -1586,6 +1588,26 @@ def _final_column(column, parts: list):
         missing = np.isnan(values)
         return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
     return values
+
+
+def _categories_found(parts: list) -> pd.Categorical:
+    """Dictionary-encoded batches as one Categorical whose categories are the values found, in
+    sorted order (the same for every file that holds the same values)."""
+    if not parts:
+        return pd.Categorical([], categories=pd.Index([], dtype="str"))
+    chunked = pa.chunked_array(parts).unify_dictionaries()
+    dictionary = chunked.chunk(0).dictionary
+    order = np.argsort(np.asarray(dictionary.to_pylist(), dtype=object), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = np.concatenate([
+        np.where(chunk.indices.is_null().to_numpy(zero_copy_only=False), -1,
+                 rank[chunk.indices.fill_null(0).to_numpy(zero_copy_only=False)])
+        for chunk in chunked.iterchunks()
+    ])  # fmt: skip
+    categories = pd.Index(dictionary.take(pa.array(order)).to_pylist(), dtype="str")
+    dtype = np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32
+    return pd.Categorical.from_codes(codes.astype(dtype), categories=categories)
 
 
 def _duplicate_problems(file: str, column: str, ids: pd.Series) -> list[Problem]:
