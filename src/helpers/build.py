@@ -12,9 +12,11 @@ import contextlib
 import fcntl
 import gc
 import os
+import queue
 import re
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -292,6 +294,12 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     timings = Timings(log)
     check_out_dir(request.out_dir)
     sweep_leftovers(request.out_dir)
+    with scratch() as scratch_dir, _Kernel() as kernel:
+        return _build(request, timings, log, scratch_dir, kernel)
+
+
+def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
+           scratch_dir: Path, kernel: _Kernel) -> Timings:  # fmt: skip
     with timings.stage("validate"):
         profile = profile_for(request.bureau)
         params = load_params(request.params, request.year, profile)
@@ -301,6 +309,8 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
         ledgers = load_ledgers(request.data_dir, profile=profile)
         require_year_in_ledgers(ledgers, request.year)
         resolve_fonts()
+    # The inputs are good: the notebook's kernel starts meanwhile (a ledger error never pays for it).
+    kernel.begin()
     with timings.stage("metrics"):
         stats = year_figures(request.year, request.data_dir, request.params, ledgers,
                              report=request.kind)  # fmt: skip
@@ -315,7 +325,7 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     from .render import reader_html, review_html, write_pdf
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
-    with _naming(request.out_dir), _year_lock(request, log), scratch() as scratch_dir:
+    with _naming(request.out_dir), _year_lock(request, log):
         _recover(request.out_dir, request.name)
         staging = request.out_dir / f".{request.name}.staging-{os.getpid()}"
         staging.mkdir(parents=True)
@@ -340,11 +350,14 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
                         kernel_name="python3",
                         kernel_manager_class="helpers.kernel.LocalKernelManager",
+                        km=kernel.manager(),
                     )  # fmt: skip
                 except OSError:
                     raise  # a full disk or a vanished folder is named as such by the CLI
                 except Exception as error:  # a failing cell, a dead kernel, a timeout
                     raise _execution_error(error, executed, request) from None
+                finally:
+                    kernel.close()  # its memory is given back before the work paper is made
             nb = nbformat.read(executed, as_version=4)
             _scrub_volatile_metadata(nb)
             nbformat.write(nb, executed)
@@ -372,6 +385,77 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
     return timings
+
+
+class _Kernel:
+    """The notebook's kernel, started in a thread once the inputs are known to be good, with the
+    report's modules imported into it silently (no output, no execution count): starting Python
+    and importing pandas and matplotlib there overlaps with the figures, the imports and the
+    ledger hand-over here. Shut down at the end of the notebook, or at once when the build stops
+    early."""
+
+    def __init__(self) -> None:
+        self._manager = None
+        self._given = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._start, daemon=True)
+
+    def __enter__(self) -> _Kernel:
+        return self
+
+    def begin(self) -> None:
+        self._thread.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close(now=True)
+
+    def _start(self) -> None:
+        try:
+            from .kernel import LocalKernelManager
+
+            manager = LocalKernelManager(kernel_name="python3")
+            if self._stop.is_set():
+                return
+            manager.start_kernel(cwd=str(config.NOTEBOOKS_DIR))
+            self._manager = manager
+            client = manager.client()
+            client.start_channels()
+            try:
+                # Sent at once (queued until the kernel listens); waited for in short steps, so
+                # that a build stopping early (a ledger error) does not wait for the import.
+                reply = client.execute("import helpers.session", silent=True, store_history=False)
+                while not self._stop.is_set():
+                    with contextlib.suppress(queue.Empty):
+                        if (
+                            client.get_shell_msg(timeout=0.1)["parent_header"].get("msg_id")
+                            == reply
+                        ):
+                            break
+            finally:
+                client.stop_channels()
+        except Exception:  # noqa: S110 — papermill then starts a kernel of its own
+            pass
+
+    def manager(self):
+        """The started kernel's manager, or None (papermill then starts one itself)."""
+        if self._thread.ident is None:
+            return None
+        self._thread.join()
+        manager, self._manager = self._manager, None
+        self._given = manager
+        return manager if manager is not None and manager.is_alive() else None
+
+    def close(self, now: bool = False) -> None:
+        if now:
+            self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        for manager in (self._manager, getattr(self, "_given", None)):
+            if manager is not None:
+                with contextlib.suppress(Exception):
+                    if manager.has_kernel:
+                        manager.shutdown_kernel(now=now)
+        self._manager = self._given = None
 
 
 def _released(ledgers) -> None:
