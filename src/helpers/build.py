@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
 import os
 import queue
 import re
@@ -32,6 +31,7 @@ from .figures import require_year_in_ledgers, to_json, year_figures
 from .fonts import font_manifest, resolve_fonts
 from .handover import read_ledgers, write_ledgers, write_stats
 from .load import is_synthetic, load_ledgers
+from .memory import give_back
 from .metrics import DISCLOSURE, RULE_OF_LAW
 from .params import check_finished, load_params, require_disclosure
 from .provenance import input_files, shown
@@ -461,14 +461,7 @@ class _Kernel:
 def _released(ledgers) -> None:
     """Drop the validated frames (the kernel maps the written copy) and give their memory back."""
     ledgers.frames.clear()
-    gc.collect()
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    with contextlib.suppress(OSError, AttributeError):  # glibc only: hand freed heap back
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    give_back()
 
 
 def _require_format_checks(stats: dict, ledgers, request: ReportRequest) -> None:

@@ -36,6 +36,11 @@ import python_calamine
 from .bureau import BureauProfile, default_profile, profile_key
 from .contract import DATE_FORMAT, KIND_EXPECTED, LEDGERS, YES, LedgerSpec, ledgers_for, schema_of
 from .errors import LedgerError, Problem
+from .memory import give_back, map_large_allocations
+
+# Blocks of a large ledger are read and dropped one after another: their arrays are mapped on
+# their own, so that what is freed goes back to the system.
+map_large_allocations()
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -1356,7 +1361,8 @@ class _Checker:
         self.row_checks = list(schema.checks)
         self.found: dict[tuple[str, str], _Found] = {}
         self.parts: dict[str, list] = {column: [] for column in self.present}
-        self.lines: list[np.ndarray] = []
+        # File lines per batch: (first, count) when consecutive, as most are, else the array.
+        self.lines: list[np.ndarray | tuple[int, int]] = []
         self.rows = 0
 
     @property
@@ -1432,7 +1438,10 @@ class _Checker:
             typed[name] = (kind, arr, values)
         self._row_rules(typed, converted, reported, lines)
         self.rows += n
-        self.lines.append(lines)
+        if lines[-1] - lines[0] == n - 1:
+            self.lines.append((int(lines[0]), n))
+        else:
+            self.lines.append(lines)
         for name in self.present:
             if name in self.keep or spec.column(name).kind == "id":
                 kind, arr, values = typed[name]
@@ -1496,7 +1505,20 @@ class _Checker:
         return problems + self._duplicates()
 
     def _all_lines(self) -> np.ndarray:
-        return np.concatenate(self.lines) if self.lines else np.zeros(0, dtype=np.int64)
+        parts = [np.arange(p[0], p[0] + p[1], dtype=np.int64) if isinstance(p, tuple) else p
+                 for p in self.lines]  # fmt: skip
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def _line_range(self) -> pd.RangeIndex | None:
+        """The lines as one range when every batch continues the one before, as is usual."""
+        start = None
+        end = None
+        for part in self.lines:
+            if not isinstance(part, tuple) or (end is not None and part[0] != end):
+                return None
+            start = part[0] if start is None else start
+            end = part[0] + part[1]
+        return pd.RangeIndex(start, end) if start is not None else None
 
     def _duplicates(self) -> list[Problem]:
         """A repeated id, at each later line, naming the line of its first occurrence; counted
@@ -1527,12 +1549,14 @@ class _Checker:
             parts = self.parts[name]
             self.parts[name] = []
             columns[name] = _final_column(column, parts)
-        lines = self._all_lines()
+        index = self._line_range()
+        if index is None:
+            lines = self._all_lines()
+            if len(lines) and lines[-1] - lines[0] == len(lines) - 1:
+                index = pd.RangeIndex(int(lines[0]), int(lines[-1]) + 1)
+            else:
+                index = pd.Index(lines, dtype=np.int64)
         self.lines = []
-        if len(lines) and lines[-1] - lines[0] == len(lines) - 1:
-            index = pd.RangeIndex(int(lines[0]), int(lines[-1]) + 1)
-        else:
-            index = pd.Index(lines, dtype=np.int64)
         return pd.DataFrame(columns, index=index, copy=False)
 
 
@@ -1782,6 +1806,7 @@ def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_persona
         except LedgerError as error:
             problems.extend(error.problems)
     problems.extend(_cross_ledger_problems(frames, files))
+    give_back()
     if problems:
         raise LedgerError(problems)
     return Ledgers(data_dir, frames, files, profile)
