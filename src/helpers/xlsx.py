@@ -25,6 +25,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 YES, NO = "是", "否"
+# Distinct strings kept in the workbook's shared table; further ones are written in their cells
+# (inline strings). A work paper of millions of rows holds millions of record numbers, and a
+# table of them all would cost the writer gigabytes.
+SHARED_STRINGS_MAX = 500_000
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -58,7 +62,13 @@ class Book:
         self.sheets: list[tuple[str, tuple[str, Iterable[pa.Array], str], str]] = []
 
     def _string(self, value: object) -> str:
-        return f'<c t="s"><v>{self.strings.setdefault(str(value), len(self.strings))}</v></c>'
+        text = str(value)
+        index = self.strings.get(text)
+        if index is None:
+            if len(self.strings) >= SHARED_STRINGS_MAX:
+                return f'<c t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>'
+            index = self.strings[text] = len(self.strings)
+        return f'<c t="s"><v>{index}</v></c>'
 
     def cells(self, column: pd.Series) -> pa.Array:
         """A column as cell XML, one Arrow string a row. Each distinct value is formatted once
