@@ -25,10 +25,15 @@ _LIBC = _libc()
 
 
 def map_large_allocations() -> None:
-    """Large arrays mapped on their own (glibc only; elsewhere nothing happens)."""
+    """Large arrays mapped on their own (glibc only; elsewhere nothing happens), Arrow's included:
+    its own pool keeps what a block of rows freed for later blocks, which at a hundred times the
+    sample's volume raised the loader's peak from 2.0 to 2.6 GB."""
     with contextlib.suppress(AttributeError):
         if _LIBC is not None:
             _LIBC.mallopt(_M_MMAP_THRESHOLD, _MAPPED_ABOVE)
+            import pyarrow as pa
+
+            pa.set_memory_pool(pa.system_memory_pool())
 
 
 def give_back() -> None:
