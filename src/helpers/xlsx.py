@@ -70,6 +70,29 @@ class Book:
             index = self.strings[text] = len(self.strings)
         return f'<c t="s"><v>{index}</v></c>'
 
+    def _strings(self, values: np.ndarray) -> pa.Array:
+        """Cells of distinct strings: an index into the shared table, each new string added in
+        order, and past the table's cap the text itself, escaped by Arrow (a column of record
+        numbers holds as many distinct strings as rows)."""
+        texts = [str(value) for value in values]
+        strings = self.strings
+        indices = []
+        for text in texts:
+            index = strings.get(text)
+            if index is None and len(strings) < SHARED_STRINGS_MAX:
+                index = strings[text] = len(strings)
+            indices.append(index)
+        shared = pc.binary_join_element_wise(
+            '<c t="s"><v>', pc.cast(pa.array(indices, type=pa.int64()), pa.string()), "</v></c>", ""
+        )
+        if not shared.null_count:
+            return shared
+        inline = pc.binary_join_element_wise(
+            '<c t="inlineStr"><is><t xml:space="preserve">', _escaped(pa.array(texts, type=pa.string())),
+            "</t></is></c>", "",
+        )  # fmt: skip
+        return pc.if_else(shared.is_null(), inline, shared)
+
     def cells(self, column: pd.Series) -> pa.Array:
         """A column as cell XML, one Arrow string a row. Each distinct value is formatted once
         (factorised), then taken by index in Arrow, so a column of 100,000 rows costs about as
@@ -89,11 +112,12 @@ class Book:
         if kind == "integer":
             table = [f"<c><v>{int(u)}</v></c>" for u in uniques]
         elif kind == "string":
-            table = [self._string(u) for u in uniques]
+            table = self._strings(uniques)
         else:
             table = [self._cell(u) for u in uniques]
         codes = np.where(codes < 0, len(table), codes)
-        return pa.array([*table, "<c/>"], type=pa.string()).take(pa.array(codes, type=pa.int64()))
+        table = pa.concat_arrays([pa.array(table, type=pa.string()), pa.array(["<c/>"])])
+        return table.take(pa.array(codes, type=pa.int64()))
 
     def _cell(self, value: object) -> str:
         if isinstance(value, (bool, np.bool_)):
@@ -137,13 +161,9 @@ class Book:
         self.sheets.append((name, (start, chunks, end), last))
 
     def _shared_strings(self) -> list[bytes | memoryview]:
-        """sharedStrings.xml, its strings escaped by Arrow: a work paper at scale holds millions."""
+        """sharedStrings.xml, its strings escaped by Arrow: a work paper at scale holds many."""
         head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        values = pa.array(list(self.strings), type=pa.string())
-        # Characters XML 1.0 forbids are dropped rather than written as a broken file.
-        values = pc.replace_substring_regex(values, "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]", "")
-        for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-            values = pc.replace_substring(values, char, entity)
+        values = _escaped(pa.array(list(self.strings), type=pa.string()))
         items = pc.binary_join_element_wise('<si><t xml:space="preserve">', values, "</t></si>", "")
         return [f'{head}<sst xmlns="{MAIN}" uniqueCount="{len(self.strings)}">'.encode(),
                 *_payload(items), b"</sst>"]  # fmt: skip
@@ -256,6 +276,15 @@ class Book:
             with archive.open(entry("xl/sharedStrings.xml"), "w", force_zip64=True) as out:
                 for piece in self._shared_strings():
                     out.write(piece)
+
+
+def _escaped(values: pa.Array) -> pa.Array:
+    """Text as XML character data, as `_text` makes it, for a whole array at once."""
+    # Characters XML 1.0 forbids are dropped rather than written as a broken file.
+    values = pc.replace_substring_regex(values, "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]", "")
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        values = pc.replace_substring(values, char, entity)
+    return values
 
 
 def row_xml(columns: list[pa.Array], count: int) -> pa.Array:
