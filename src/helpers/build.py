@@ -34,7 +34,7 @@ from .load import is_synthetic, load_ledgers
 from .memory import give_back
 from .metrics import DISCLOSURE, RULE_OF_LAW
 from .params import check_finished, load_params, require_disclosure
-from .provenance import input_files, shown
+from .provenance import hand_digests_over, input_files, shown
 from .scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
 
 OUTPUTS = (
@@ -335,10 +335,13 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
             # environment variable, not a parameter, so the executed notebook holds no such path),
             # as Arrow files it memory-maps. This process lets go of its own copy meanwhile.
             handed = scratch_dir / LEDGER_CACHE
+            files = ledgers.files
             with _naming(scratch_dir):
                 write_ledgers(ledgers, handed)
                 write_stats(handed, stats, year=request.year, kind=request.kind,
                             data_dir=request.data_dir, params=request.params)  # fmt: skip
+                inputs = input_files(files, request.params)  # hashed once, for all who show them
+                hand_digests_over(scratch_dir)
             ledgers = _released(ledgers)
             with timings.stage("execute"):
                 try:
@@ -375,7 +378,6 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
             ledgers = read_ledgers(handed, profile)
             with timings.stage("evidence"):
                 write_evidence(staging / "evidence.xlsx", stats, ledgers)
-            inputs = input_files(ledgers.files, request.params)
             (staging / "stats.json").write_text(to_json(stats), encoding="utf-8")
             (staging / "manifest.json").write_text(
                 to_json(_manifest(request, inputs)), encoding="utf-8"

@@ -29,6 +29,9 @@ YES, NO = "是", "否"
 # (inline strings). A work paper of millions of rows holds millions of record numbers, and a
 # table of them all would cost the writer gigabytes.
 SHARED_STRINGS_MAX = 500_000
+# Distinct values in one block of a column from which, the table being full, they are all written
+# in their cells without looking them up.
+_MANY = 1_000
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -107,6 +110,20 @@ class Book:
             )
             return pc.fill_null(xml, "<c/>")
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        if (
+            len(self.strings) >= SHARED_STRINGS_MAX
+            and len(uniques) > _MANY
+            and isinstance(uniques, pd.arrays.ArrowStringArray)
+        ):
+            # The shared table is full and the column is mostly distinct text (record numbers):
+            # written in their cells straight from Arrow, with no Python string for each.
+            text = uniques._pa_array.combine_chunks()
+            table = pc.binary_join_element_wise(
+                '<c t="inlineStr"><is><t xml:space="preserve">', _escaped(text), "</t></is></c>", ""
+            )
+            codes = np.where(codes < 0, len(table), codes)
+            table = pa.concat_arrays([table, pa.array(["<c/>"])])
+            return table.take(pa.array(codes, type=pa.int64()))
         uniques = np.asarray(uniques, dtype=object)
         kind = pd.api.types.infer_dtype(uniques, skipna=True)
         if kind == "integer":
