@@ -113,11 +113,12 @@ class Book:
         if (
             len(self.strings) >= SHARED_STRINGS_MAX
             and len(uniques) > _MANY
-            and isinstance(uniques, pd.arrays.ArrowStringArray)
+            and isinstance(getattr(uniques, "array", uniques), pd.arrays.ArrowStringArray)
         ):
+            uniques = getattr(uniques, "array", uniques)
             # The shared table is full and the column is mostly distinct text (record numbers):
             # written in their cells straight from Arrow, with no Python string for each.
-            text = uniques._pa_array.combine_chunks()
+            text = uniques._pa_array.combine_chunks().cast(pa.string())
             table = pc.binary_join_element_wise(
                 '<c t="inlineStr"><is><t xml:space="preserve">', _escaped(text), "</t></is></c>", ""
             )
