@@ -10,17 +10,52 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from pathlib import Path
 
 from helpers import config
 
+# Digests already computed, by file and the size and modification time it had: a ledger of
+# gigabytes is hashed once per run, not for the manifest, the work paper and the notebook each.
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+DIGESTS_FILE = "digests.json"
+
+
+def _identity(path: Path) -> tuple[str, int, int]:
+    stat = Path(path).stat()
+    return str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns
+
+
+def _handed_digests() -> dict[tuple[str, int, int], str]:
+    """Digests a report run left in its scratch folder for its kernel."""
+    from helpers.build.scratch import scratch_dir
+
+    folder = scratch_dir()
+    if folder is None or not (folder / DIGESTS_FILE).is_file():
+        return {}
+    entries = json.loads((folder / DIGESTS_FILE).read_text(encoding="utf-8"))
+    return {(e["path"], e["size"], e["mtime_ns"]): e["sha256"] for e in entries}
+
+
+def hand_digests_over(folder: Path) -> None:
+    """Leave the digests computed so far for the kernel of this run."""
+    entries = [
+        {"path": p, "size": n, "mtime_ns": t, "sha256": d} for (p, n, t), d in _DIGESTS.items()
+    ]
+    (folder / DIGESTS_FILE).write_text(json.dumps(entries), encoding="utf-8")
+
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    key = _identity(path)
+    if key not in _DIGESTS:
+        _DIGESTS.update(_handed_digests())
+    if key not in _DIGESTS:
+        digest = hashlib.sha256()
+        with Path(path).open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        _DIGESTS[key] = digest.hexdigest()
+    return _DIGESTS[key]
 
 
 def shown(path: Path | str) -> str:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import pickle
+import queue
 import re
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +32,9 @@ from helpers.render.fonts import font_manifest, resolve_fonts
 from helpers.ledgers.load import is_synthetic, load_ledgers
 from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW
 from helpers.report.params import check_finished, load_params, require_disclosure
-from helpers.build.provenance import input_files, shown
+from helpers.build.handover import read_ledgers, write_ledgers, write_stats
+from helpers.memory import give_back
+from helpers.build.provenance import hand_digests_over, input_files, shown
 from helpers.build.scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
 
 OUTPUTS = (
@@ -298,6 +301,12 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     timings = Timings(log)
     check_out_dir(request.out_dir)
     sweep_leftovers(request.out_dir)
+    with scratch() as scratch_dir, _Kernel() as kernel:
+        return _build(request, timings, log, scratch_dir, kernel)
+
+
+def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
+           scratch_dir: Path, kernel: _Kernel) -> Timings:  # fmt: skip
     with timings.stage("validate"):
         profile = profile_for(request.bureau)
         params = load_params(request.params, request.year, profile)
@@ -307,6 +316,8 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
         ledgers = load_ledgers(request.data_dir, profile=profile)
         require_year_in_ledgers(ledgers, request.year)
         resolve_fonts()
+    # The inputs are good: the notebook's kernel starts meanwhile (a ledger error never pays for it).
+    kernel.begin()
     with timings.stage("metrics"):
         stats = year_figures(request.year, request.data_dir, request.params, ledgers,
                              report=request.kind)  # fmt: skip
@@ -322,16 +333,24 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
     from helpers.render.pdf import write_pdf
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
-    with _naming(request.out_dir), _year_lock(request, log), scratch() as scratch_dir:
+    with _naming(request.out_dir), _year_lock(request, log):
         _recover(request.out_dir, request.name)
         staging = request.out_dir / f".{request.name}.staging-{os.getpid()}"
         staging.mkdir(parents=True)
         try:
             executed = staging / "report.ipynb"
             # The kernel finds the validated ledgers in the run's scratch folder (named by an
-            # environment variable, not a parameter, so the executed notebook holds no such path).
-            with _naming(scratch_dir), (scratch_dir / LEDGER_CACHE).open("wb") as handle:
-                pickle.dump(ledgers, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            # environment variable, not a parameter, so the executed notebook holds no such path),
+            # as Arrow files it memory-maps. This process lets go of its own copy meanwhile.
+            handed = scratch_dir / LEDGER_CACHE
+            files = ledgers.files
+            with _naming(scratch_dir):
+                write_ledgers(ledgers, handed)
+                write_stats(handed, stats, year=request.year, kind=request.kind,
+                            data_dir=request.data_dir, params=request.params)  # fmt: skip
+                inputs = input_files(files, request.params)  # hashed once, for all who show them
+                hand_digests_over(scratch_dir)
+            ledgers = _released(ledgers)
             with timings.stage("execute"):
                 try:
                     papermill.execute_notebook(
@@ -342,11 +361,14 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
                         kernel_name="python3",
                         kernel_manager_class="helpers.build.kernel.LocalKernelManager",
+                        km=kernel.manager(),
                     )  # fmt: skip
                 except OSError:
                     raise  # a full disk or a vanished folder is named as such by the CLI
                 except Exception as error:  # a failing cell, a dead kernel, a timeout
                     raise _execution_error(error, executed, request) from None
+                finally:
+                    kernel.close()  # its memory is given back before the work paper is made
             nb = nbformat.read(executed, as_version=4)
             _scrub_volatile_metadata(nb)
             nbformat.write(nb, executed)
@@ -361,9 +383,9 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
                 write_pdf(nb, staging / "report.pdf", title, params.bureau.signature)
             with timings.stage("docx"):
                 write_docx(nb, staging / "report.docx", title, params.bureau.signature)
+            ledgers = read_ledgers(handed, profile)
             with timings.stage("evidence"):
                 write_evidence(staging / "evidence.xlsx", stats, ledgers)
-            inputs = input_files(ledgers.files, request.params)
             (staging / "stats.json").write_text(to_json(stats), encoding="utf-8")
             (staging / "manifest.json").write_text(
                 to_json(_manifest(request, inputs)), encoding="utf-8"
@@ -373,6 +395,83 @@ def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progre
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
     return timings
+
+
+class _Kernel:
+    """The notebook's kernel, started in a thread once the inputs are known to be good, with the
+    report's modules imported into it silently (no output, no execution count): starting Python
+    and importing pandas and matplotlib there overlaps with the figures, the imports and the
+    ledger hand-over here. Shut down at the end of the notebook, or at once when the build stops
+    early."""
+
+    def __init__(self) -> None:
+        self._manager = None
+        self._given = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._start, daemon=True)
+
+    def __enter__(self) -> _Kernel:
+        return self
+
+    def begin(self) -> None:
+        self._thread.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close(now=True)
+
+    def _start(self) -> None:
+        try:
+            from helpers.build.kernel import LocalKernelManager
+
+            manager = LocalKernelManager(kernel_name="python3")
+            if self._stop.is_set():
+                return
+            manager.start_kernel(cwd=str(config.NOTEBOOKS_DIR))
+            self._manager = manager
+            client = manager.client()
+            client.start_channels()
+            try:
+                # Sent at once (queued until the kernel listens); waited for in short steps, so
+                # that a build stopping early (a ledger error) does not wait for the import.
+                reply = client.execute("import helpers.session", silent=True, store_history=False)
+                while not self._stop.is_set():
+                    with contextlib.suppress(queue.Empty):
+                        if (
+                            client.get_shell_msg(timeout=0.1)["parent_header"].get("msg_id")
+                            == reply
+                        ):
+                            break
+            finally:
+                client.stop_channels()
+        except Exception:  # noqa: S110 — papermill then starts a kernel of its own
+            pass
+
+    def manager(self):
+        """The started kernel's manager, or None (papermill then starts one itself)."""
+        if self._thread.ident is None:
+            return None
+        self._thread.join()
+        manager, self._manager = self._manager, None
+        self._given = manager
+        return manager if manager is not None and manager.is_alive() else None
+
+    def close(self, now: bool = False) -> None:
+        if now:
+            self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        for manager in (self._manager, getattr(self, "_given", None)):
+            if manager is not None:
+                with contextlib.suppress(Exception):
+                    if manager.has_kernel:
+                        manager.shutdown_kernel(now=now)
+        self._manager = self._given = None
+
+
+def _released(ledgers) -> None:
+    """Drop the validated frames (the kernel maps the written copy) and give their memory back."""
+    ledgers.frames.clear()
+    give_back()
 
 
 def _require_format_checks(stats: dict, ledgers, request: ReportRequest) -> None:

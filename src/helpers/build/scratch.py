@@ -1,7 +1,8 @@
 """The scratch folder each report run owns.
 
 A run's scratch folder holds its kernel's sockets and connection file and the validated ledgers
-handed to the kernel. The run holds a lock on the folder while it lives, so the next build of any
+handed to the kernel as
+memory-mapped Arrow files. The run holds a lock on the folder while it lives, so the next build of any
 year can tell a folder left by a killed run (lock free) from one in use, and remove it.
 """
 
@@ -18,7 +19,8 @@ from pathlib import Path
 
 SCRATCH_ENV = "REPORT_SCRATCH_DIR"
 SCRATCH_PREFIX = "report-build-"
-LEDGER_CACHE = "ledgers.pickle"
+# The validated ledgers, as Arrow files the kernel memory-maps (handover.py).
+LEDGER_CACHE = "ledgers"
 KERNEL_LOG = "kernel.log"
 _LOCK = "lock"
 

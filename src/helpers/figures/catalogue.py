@@ -43,6 +43,15 @@ class Rows:
     key: str | None = None
     summed: str | None = None
 
+    def __post_init__(self) -> None:
+        # Only the columns shown beside a figure are kept (the record's id, the columns read,
+        # the distinct key, the summed column): a figure over millions of rows holds no copy of
+        # columns nobody reads.
+        wanted = [c.LEDGERS[self.ledger].key, *self.columns, self.key, self.summed]
+        keep = [col for col in dict.fromkeys(wanted) if col is not None and col in self.frame]
+        if len(keep) < self.frame.shape[1]:
+            object.__setattr__(self, "frame", self.frame[keep])
+
 
 @dataclass(frozen=True)
 class Result:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from markupsafe import Markup
 
 from helpers.build.provenance import sha256
@@ -175,42 +177,78 @@ def write_workbook(path: Path, stats: dict, results: dict[str, Result], ledgers:
     columns = detail_columns(results)
     header = [*DETAIL_FIXED, *(column_label(col) for col in columns)]
     widths = [38, 8, 20, 8, 14, 16] + [14] * len(columns)
-    rows = [row for metric_id, result in results.items()
-            for part in result.rows for row in _detail_rows(book, metric_id, part, columns)]  # fmt: skip
+    total = sum(len(part.frame) for result in results.values() for part in result.rows)
     per_sheet = max_rows - 1
-    for n, start in enumerate(range(0, max(len(rows), 1), per_sheet), start=1):
+    # Rows are made a block at a time while the file is written, never all at once: at a
+    # hundred times the sample's volume 明细 runs to millions of rows over many sheets.
+    rows = _Rows(_detail_blocks(book, results, columns))
+    for n, start in enumerate(range(0, max(total, 1), per_sheet), start=1):
         name = "明细" if n == 1 else f"明细{n}"
-        written[name] = book.add_sheet(name, header, rows[start : start + per_sheet], widths)
+        count = min(per_sheet, total - start) if total else 0
+        book.add_sheet_stream(name, header, count, rows.take(count), widths)
+        written[name] = count
     book.save(path)
     return written
 
 
-def _detail_rows(book: xlsx.Book, metric_id: str, part: Rows, columns: list[str]) -> list[str]:
-    """One part's rows as row XML: the fixed columns, then its own columns in their places of the
-    work paper's column list (the others left empty), never a personal column."""
-    f = part.frame
-    if f.empty:
-        return []
+# Rows of one part turned into XML at a time.
+DETAIL_BLOCK = 100_000
+
+
+class _Rows:
+    """Row XML from consecutive blocks, handed out sheet by sheet."""
+
+    def __init__(self, blocks: Iterator[pa.Array]):
+        self.blocks = blocks
+        self.left: pa.Array = pa.array([], type=pa.string())
+
+    def take(self, count: int) -> Iterator[pa.Array]:
+        while count > 0:
+            if not len(self.left):
+                self.left = next(self.blocks)
+                continue
+            part, self.left = self.left[:count], self.left[count:]
+            count -= len(part)
+            yield part
+
+
+def _detail_blocks(
+    book: xlsx.Book, results: dict[str, Result], columns: list[str]
+) -> Iterator[list[str]]:
+    for metric_id, result in results.items():
+        for part in result.rows:
+            if part.frame.empty:
+                continue
+            roles = part_roles(part).reset_index(drop=True)
+            for start in range(0, len(part.frame), DETAIL_BLOCK):
+                yield _detail_rows(
+                    book, metric_id, part, columns, roles, start, start + DETAIL_BLOCK
+                )
+
+
+def _detail_rows(book: xlsx.Book, metric_id: str, part: Rows, columns: list[str],
+                 roles: pd.Series, start: int, stop: int) -> pa.Array:  # fmt: skip
+    """Rows start:stop of one part as row XML: the fixed columns, then its own columns in their
+    places of the work paper's column list (the others left empty), never a personal column."""
+    f = part.frame.iloc[start:stop]
     spec = c.LEDGERS[part.ledger]
     n = len(f)
+    empty = pa.array(["<c/>"] * n, type=pa.string()) if n else pa.array([], type=pa.string())
     fixed = [
         book.cells(pd.Series([metric_id] * n, dtype=object)),
-        book.cells(part_roles(part).reset_index(drop=True)),
+        book.cells(roles.iloc[start:stop].reset_index(drop=True)),
         book.cells(pd.Series([part.ledger] * n, dtype=object)),
-        book.cells(pd.Series(f.index.astype(int), dtype=object)),
-        book.cells(f[spec.key].reset_index(drop=True).astype(object)),
-        book.cells(f[part.key].reset_index(drop=True).astype(object))
-        if part.key
-        else np.full(n, "<c/>", dtype=object),
+        book.cells(pd.Series(f.index.astype(np.int64))),
+        book.cells(f[spec.key].reset_index(drop=True)),
+        book.cells(f[part.key].reset_index(drop=True)) if part.key else empty,
     ]
     own = [col for col in columns if col in part.columns and col in f]
     last = max((columns.index(col) for col in own), default=-1)
-    empty = np.full(n, "<c/>", dtype=object)
     tail = [
-        book.cells(f[col].reset_index(drop=True).astype(object)) if col in own else empty
+        book.cells(f[col].reset_index(drop=True)) if col in own else empty
         for col in columns[: last + 1]
     ]
-    return ["<row>" + "".join(cells) + "</row>" for cells in zip(*fixed, *tail, strict=True)]
+    return xlsx.row_xml([*fixed, *tail], n)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

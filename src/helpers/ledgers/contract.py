@@ -113,6 +113,9 @@ class ColumnSpec:
     minimum: int = 0
     # A list of the bureau profile the allowed values come from ("areas", "enforcement_units", …).
     allowed_from: str = ""
+    # Text whose values recur from row to row (the handling body, an employer): loaded as
+    # categories of the values found, one small code a row instead of the text again and again.
+    repeated: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,9 @@ class LedgerSpec:
 
 
 def _c(name, kind, zh, en, *, required=True, personal=False, allowed=(), minimum=0,
-       allowed_from=""):  # fmt: skip
-    return ColumnSpec(name, kind, zh, en, required, personal, tuple(allowed), minimum, allowed_from)
+       allowed_from="", repeated=False):  # fmt: skip
+    return ColumnSpec(name, kind, zh, en, required, personal, tuple(allowed), minimum, allowed_from,
+                      repeated)  # fmt: skip
 
 
 def _flag(name, zh, en, required=True):
@@ -178,7 +182,7 @@ _ledger(LedgerSpec(
         _c("case_id", "id", "案件编号", "case number"),
         _c("body_type", "enum", "受理机构类型", "handling body type", allowed=DISPUTE_BODY_TYPES),
         _c("body_name", "text", "受理机构名称（调解组织名称或仲裁院）",
-           "handling body (mediation organisation or the arbitration court)"),
+           "handling body (mediation organisation or the arbitration court)", repeated=True),
         _c("case_type", "enum", "案件类别", "case category", allowed=("劳动争议", "人事争议")),
         _c("dispute_type", "enum", "争议类型", "subject of the dispute",
            allowed=("劳动报酬", "解除劳动合同经济补偿", "社会保险", "工伤待遇", "确认劳动关系", "其他")),
@@ -189,7 +193,7 @@ _ledger(LedgerSpec(
            allowed=MEDIATION_OUTCOMES + ARBITRATION_OUTCOMES),
         _c("claim_amount", "amount", "请求金额（元）", "amount claimed (yuan)"),
         _c("workers", "int", "涉及劳动者人数", "workers involved", minimum=1),
-        _c("employer_name", "text", "用人单位", "employer"),
+        _c("employer_name", "text", "用人单位", "employer", repeated=True),
         _person("applicant_name", "申请人姓名", "applicant's name", required=True),
         _person("applicant_id_number", "申请人身份证号", "applicant's ID number"),
         _person("applicant_phone", "申请人联系电话", "applicant's phone"),
@@ -212,7 +216,7 @@ _ledger(LedgerSpec(
            allowed_from="areas"),
         _c("industry", "enum", "行业", "industry",
            allowed=("建筑业", "制造业", "批发零售", "住宿餐饮", "教育培训", "其他服务业")),
-        _c("employer_name", "text", "被反映单位", "employer reported"),
+        _c("employer_name", "text", "被反映单位", "employer reported", repeated=True),
         _c("workers", "int", "涉及人数", "workers involved", minimum=1),
         _c("amount_claimed", "amount", "反映欠薪金额（元）", "wages claimed (yuan)"),
         _c("closed_date", "date", "办结日期（未办结留空）", "date closed (empty if open)",
@@ -510,8 +514,14 @@ _DATE = pandas_engine.DateTime(to_datetime_kwargs={"format": DATE_FORMAT})
 def _column(spec: ColumnSpec) -> pa.Column:
     checks: list[pa.Check] = []
     dtype: object = str
+    if spec.repeated:
+        dtype = "category"  # its categories are the values the ledger holds
     if spec.kind in ("enum", "flag"):
         checks.append(pa.Check.isin(list(spec.allowed)))
+        if spec.kind == "enum":
+            # Loaded ledgers hold an enumeration as categories of its allowed values, in the
+            # contract's order: one byte a row, and the same categories in every file.
+            dtype = pd.CategoricalDtype(list(spec.allowed))
     elif spec.kind == "date":
         dtype = _DATE
     elif spec.kind == "int":
@@ -524,7 +534,7 @@ def _column(spec: ColumnSpec) -> pa.Column:
         dtype,
         checks=checks,
         nullable=not spec.required,
-        # Ids must be unique too; the loader checks that itself (load.duplicate_problems), as
+        # Ids must be unique too; the loader checks that itself (load._duplicate_problems), as
         # pandera's own check builds a frame of every repeat and names only the later line.
         coerce=True,
         title=spec.zh,

@@ -13,12 +13,13 @@ in little memory.
 
 from __future__ import annotations
 
-import copy
+import array
 import csv
 import difflib
 import gc
 import io
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
@@ -27,7 +28,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pv
 import python_calamine
 
 from helpers.bureau import BureauProfile, default_profile, profile_key
@@ -41,6 +44,11 @@ from helpers.ledgers.contract import (
     ledgers_for,
     schema_of,
 )
+from helpers.memory import give_back, map_large_allocations
+
+# Blocks of a large ledger are read and dropped one after another: their arrays are mapped on
+# their own, so that what is freed goes back to the system.
+map_large_allocations()
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -561,6 +569,282 @@ def _read_csv(path: Path, index: HeaderIndex) -> RawLedger:
                      header_line=header.line, headings=header.headings)  # fmt: skip
 
 
+# -- text files, columnar ----------------------------------------------------------------------
+#
+# The common export (UTF-8 or GB18030, one record a line) is read by Arrow in blocks, straight
+# into text arrays, and checked block by block; files that need the row-by-row reader above for
+# their file lines or messages (UTF-16, NUL bytes, a cell over several lines, a quote error, an
+# undecodable byte) are handed to it. Both give identical frames and problems.
+
+_HEAD_BYTES = 1 << 18
+_BLOCK_BYTES = 1 << 24
+
+
+class _Fallback(Exception):
+    """The file needs the row-by-row reader."""
+
+
+@dataclass
+class _Scan:
+    """Newlines and the first NUL byte of a file, counted in a thread beside the Arrow reader."""
+
+    path: Path
+    newlines: int = 0
+    nul: bool = False
+    ends_cleanly: bool = True
+
+    def run(self) -> None:
+        buffer = bytearray(_BLOCK_BYTES)
+        last = b"\n"
+        with self.path.open("rb", buffering=0) as handle:
+            while size := handle.readinto(buffer):
+                view = buffer if size == len(buffer) else buffer[:size]
+                self.newlines += view.count(b"\n")
+                self.nul = self.nul or view.find(b"\x00") >= 0
+                last = bytes(view[-1:])
+        self.ends_cleanly = last in (b"\n", b"\r")
+
+
+@dataclass
+class _Head:
+    """Where the records start and how they are laid out, read from the top of the file."""
+
+    encoding: str
+    delimiter: str
+    header: Header
+    width: int
+    data_line: int  # file line of the first line after the header
+    offset: int  # byte offset of that line
+
+
+def _csv_head(path: Path, index: HeaderIndex) -> _Head | None:
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+    if head.startswith(UTF16_BOMS) or not head.strip().lstrip(b"\xef\xbb\xbf").strip():
+        return None
+    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    cut = len(head) if len(head) < _HEAD_BYTES else head.rfind(b"\n") + 1
+    body = head[bom:cut]
+    if cut <= bom or body.count(b"\r") != body.count(b"\r\n"):
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = body.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None
+    delimiter = _delimiter(text, index)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
+    rows, lines, ends = [], [], []
+    start = 1
+    try:
+        for row in reader:
+            if not _is_blank(row):
+                rows.append(row)
+                lines.append(start)
+                ends.append(reader.line_num)
+            start = reader.line_num + 1
+            if len(rows) > HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        return None
+    if not rows or (len(rows) <= HEADER_SEARCH_ROWS and cut < len(head)):
+        return None
+    at = _header_position(rows, index)
+    end = ends[at]
+    offset = -1
+    for _ in range(end):
+        offset = body.find(b"\n", offset + 1)
+        if offset < 0:
+            return None
+    header = _map_header(rows[at], lines[at], index, str(path))
+    return _Head(encoding, delimiter, header, len(rows[at]), end + 1, bom + offset + 1)
+
+
+class _Invalid:
+    """Rows Arrow found with the wrong number of fields: blank lines skipped silently, the rest
+    reported as the row-by-row reader reports them (the first ones listed, the others counted)."""
+
+    def __init__(self, head: _Head, file: str, serial: bool):
+        self.head, self.file, self.serial = head, file, serial
+        self.numbers = array.array("q")
+        self.ragged: list[tuple[int, int]] = []  # (line, fields) of the listed ones
+        self.count = 0
+        self.first_unlisted = 0
+        self.last: tuple[int, int, str] | None = None  # (number, fields, text)
+        self.threaded_hit = False
+
+    def __call__(self, row) -> str:
+        if row.number is None:  # the threaded reader does not number rows
+            self.threaded_hit = True
+            return "error"
+        self.numbers.append(row.number)
+        try:
+            cells = next(csv.reader([row.text], delimiter=self.head.delimiter), [])
+        except csv.Error:
+            cells = [row.text]
+        if _is_blank(cells):
+            return "skip"
+        line = self.head.data_line - 1 + row.number
+        self.count += 1
+        if self.count <= MAX_PROBLEMS_PER_KIND:
+            self.ragged.append((line, row.actual_columns))
+        elif self.count == MAX_PROBLEMS_PER_KIND + 1:
+            self.first_unlisted = line
+        self.last = (row.number, row.actual_columns, row.text)
+        return "skip"
+
+    def lines_of(self, good: np.ndarray) -> np.ndarray:
+        """File lines of the good rows with these 0-based positions among good rows."""
+        skipped = (
+            np.frombuffer(self.numbers, dtype=np.int64)
+            if len(self.numbers)
+            else np.zeros(0, np.int64)
+        )
+        skipped = np.sort(skipped)
+        before = np.searchsorted(skipped - 1 - np.arange(len(skipped)), good, side="right")
+        return self.head.data_line + good + before
+
+    def problems(self, records: int, ends_cleanly: bool) -> list[Problem]:
+        name, width = self.file, self.head.width
+        problems: list[Problem] = []
+        truncated = None
+        if self.last is not None and not ends_cleanly:
+            number, fields, text = self.last
+            if number == records and fields < width:
+                truncated = self.last
+                if self.count <= MAX_PROBLEMS_PER_KIND:
+                    self.ragged.pop()
+                self.count -= 1
+        for line, fields in self.ragged:
+            problems.append(Problem(
+                name, line, None, None,
+                f"字段数为 {fields}，应为 {width}（与表头一致）/ {fields} fields, expected "
+                f"{width} as in the header",
+            ))  # fmt: skip
+        if truncated is not None:
+            number, fields, text = truncated
+            row = next(csv.reader([text], delimiter=self.head.delimiter), [])
+            header = self.head.header
+            position = len(row) - 1 if row else 0
+            column = (
+                header.names[header.positions.index(position)]
+                if position in header.positions
+                else None
+            )
+            line = self.head.data_line - 1 + number
+            problems.append(Problem(
+                name, line, column, row[-1] if row else "",
+                f"末行不完整，文件可能被截断：有 {len(row)} 个字段，应为 {width} 个 / last row is "
+                f"incomplete, the file looks truncated: {len(row)} fields, expected {width}",
+            ))  # fmt: skip
+        if self.count > MAX_PROBLEMS_PER_KIND:
+            rest = self.count - MAX_PROBLEMS_PER_KIND
+            problems.append(more_problem(name, self.first_unlisted, None, rest, RAGGED))
+        return problems
+
+
+def _arrow_records(path: Path, head: _Head, encoding: str, serial: bool, invalid: _Invalid):
+    """Arrow's text batches of the records after the header, every field as nullable text."""
+    names = [f"f{i}" for i in range(head.width)]
+    source = pa.OSFile(str(path))
+    source.seek(head.offset)
+    read = pv.ReadOptions(use_threads=not serial, block_size=_BLOCK_BYTES, column_names=names,
+                          encoding="utf8" if encoding == "utf-8" else encoding)  # fmt: skip
+    parse = pv.ParseOptions(delimiter=head.delimiter, newlines_in_values=True,
+                            ignore_empty_lines=False, invalid_row_handler=invalid)  # fmt: skip
+    convert = pv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
+                                strings_can_be_null=True, quoted_strings_can_be_null=True)  # fmt: skip
+    with source:
+        yield from pv.open_csv(
+            source, read_options=read, parse_options=parse, convert_options=convert
+        )
+
+
+def _read_csv_columnar(path: Path, index: HeaderIndex, checker_for, progress) -> tuple:
+    """(header, reading problems, checker) for a CSV read by Arrow; raises _Fallback when the
+    file needs the row-by-row reader."""
+    head = _csv_head(path, index)
+    if head is None:
+        raise _Fallback
+    scan = _Scan(path)
+    scanner = threading.Thread(target=scan.run, daemon=True)
+    scanner.start()
+    encoding, serial = head.encoding, False
+    try:
+        while True:
+            try:
+                return _arrow_pass(
+                    path, head, encoding, serial, checker_for, progress, scan, scanner
+                )
+            except _Retry:
+                if serial:
+                    raise _Fallback from None
+                serial = True
+            except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+                if "utf8" in str(error).lower() and encoding == "utf-8":
+                    encoding, serial = "gb18030", False
+                    continue
+                raise _Fallback from None
+    finally:
+        scanner.join()
+
+
+class _Retry(Exception):
+    """Read again serially: the threaded reader cannot number an invalid row."""
+
+
+def _arrow_pass(path, head, encoding, serial, checker_for, progress, scan, scanner):
+    name = str(path)
+    invalid = _Invalid(head, name, serial)
+    header = head.header
+    checker = checker_for(header.names)
+    unnamed_filled = dict.fromkeys(header.unnamed, False)
+    records = 0  # rows Arrow returned (blank ones included)
+    good = 0
+    try:
+        for batch in _arrow_records(path, head, encoding, serial, invalid):
+            n = batch.num_rows
+            cells = [_clean_text(column) for column in batch.columns]
+            blank = np.ones(n, dtype=bool)
+            for column in cells:
+                if column.null_count < n:
+                    blank &= column.is_null().to_numpy(zero_copy_only=False)
+            keep = np.flatnonzero(~blank)
+            if len(keep) < n:
+                taken = pa.array(keep, type=pa.int64())
+                cells = [column.take(taken) for column in cells]
+            positions = np.arange(good, good + n, dtype=np.int64)[keep]
+            lines = (
+                invalid.lines_of(positions) if len(invalid.numbers) else head.data_line + positions
+            )
+            good += n
+            records += n
+            for position in header.unnamed:
+                if position < len(cells) and cells[position].null_count < len(keep):
+                    unnamed_filled[position] = True
+            checker.batch({column: cells[p] for p, column in zip(header.positions, header.names, strict=True)},
+                          lines.astype(np.int64))  # fmt: skip
+            if progress is not None:
+                progress(checker.rows)
+    except pa.ArrowInvalid:
+        if invalid.threaded_hit:
+            raise _Retry from None
+        raise
+    scanner.join()
+    total = records + len(invalid.numbers)
+    physical = scan.newlines + (0 if scan.ends_cleanly else 1)
+    if scan.nul or physical != head.data_line - 1 + total:
+        raise _Fallback
+    problems = [Problem(name, header.line, f"第 {p + 1} 列", None,
+                        "该列有数据但没有表头，请补上表头或删除该列 / the column holds data but has no "
+                        "header: name it or delete it")
+                for p, filled in unnamed_filled.items() if filled]  # fmt: skip
+    return header, header.problems + problems + invalid.problems(total, scan.ends_cleanly), checker
+
+
 # -- workbooks ---------------------------------------------------------------------------------
 
 
@@ -793,54 +1077,29 @@ def _kind_of(check: str) -> tuple[str, str]:
     return _CHECK_KINDS.get(re.split(r"[(:]", check, maxsplit=1)[0], (check, check))
 
 
-def _frame_check_problem(raw: RawLedger, check: str, index: object) -> Problem:
+def _frame_check_problem(name: str, check: str, line: int | None, second_text: object,
+                         first_text: object) -> Problem:  # fmt: skip
+    """A row rule broken on one line, showing the cells as the file writes them."""
     kind, first, second = check.split(":")
-    row = raw.frame.loc[index]
-    line = raw.line_of(index)
-    name = str(raw.path)
     if kind == "date_order":
-        return Problem(name, line, second, row[second],
-                       f"{second} 不能早于 {first}（{row[first]}）/ "
+        return Problem(name, line, second, second_text,
+                       f"{second} 不能早于 {first}（{first_text}）/ "
                        f"{second} must not precede {first}")  # fmt: skip
     if kind == "paired":
-        return Problem(name, line, second, row[second] if pd.notna(row[second]) else "",
+        return Problem(name, line, second, "" if second_text is None else second_text,
                        f"{first} 与 {second} 须同时填写或同时留空 / "
                        f"{first} and {second} must be filled in together")  # fmt: skip
-    return Problem(name, line, second, row[second],
+    return Problem(name, line, second, second_text,
                    "调解组织的结果应为“调解成功/调解不成”，仲裁院的结果应为仲裁类结果 / "
                    "outcome does not match body_type")  # fmt: skip
 
 
-class _Reported:
-    """Cells already reported, per column, as one boolean per frame row: a cell is reported once
-    (an unparsable date is not also a missing one), and the test is vectorised."""
-
-    def __init__(self, frame: pd.DataFrame):
-        self.index = frame.index
-        self.cells: dict[str, np.ndarray] = {}
-
-    def positions(self, labels: pd.Index | pd.Series) -> np.ndarray:
-        return self.index.get_indexer(labels)
-
-    def hit(self, column: str, positions: np.ndarray) -> np.ndarray:
-        cells = self.cells.get(column)
-        if cells is None:
-            return np.zeros(len(positions), dtype=bool)
-        return cells[positions]
-
-    def add(self, column: str, positions: np.ndarray) -> None:
-        cells = self.cells.setdefault(column, np.zeros(len(self.index), dtype=bool))
-        cells[positions] = True
-
-
-def _column_problems(raw: RawLedger, index: HeaderIndex, cases: pd.DataFrame) -> list[Problem]:
+def _column_problems(name: str, line: int, index: HeaderIndex, missing: list[str],
+                     unknown: list[str]) -> list[Problem]:  # fmt: skip
     """Missing, misspelt and unknown columns: at most one problem per column of the contract.
     A missing column and an unknown header close to one of its spellings are one misspelling."""
-    name = str(raw.path)
-    line = raw.header_line
     problems: list[Problem] = []
-    missing = [str(c) for c in cases.loc[cases["check"] == "column_in_dataframe", "failure_case"]]
-    unknown = [str(c) for c in cases.loc[cases["check"] == "column_in_schema", "failure_case"]]
+    unknown = list(unknown)
     for column in missing:
         likeness = {heading: index.likeness(heading, column) for heading in unknown}
         guess = max(likeness, key=likeness.__getitem__, default=None)
@@ -865,168 +1124,601 @@ def _column_problems(raw: RawLedger, index: HeaderIndex, cases: pd.DataFrame) ->
     return problems
 
 
-def _schema_problems(
-    raw: RawLedger, index: HeaderIndex, error: pa.errors.SchemaErrors, reported: _Reported
-) -> list[Problem]:
-    """Pandera's failure cases, one kind (check, column) at a time and in pandera's order, each
-    filtered, counted and sorted as whole arrays; only the listed ones become Problems."""
-    name = str(raw.path)
-    spec = index.spec
-    cases = error.failure_cases
-    problems = _column_problems(raw, index, cases)
-    kinds = cases.groupby([cases["check"].astype(str), cases["column"].astype(str)], sort=False)
-    for (check, column), positions in kinds.indices.items():
-        if check in ("column_in_dataframe", "column_in_schema") or check.startswith("dtype("):
-            continue
-        cells = cases.iloc[positions]
-        at = reported.positions(cells["index"])
-        # A check that could not point at a row still must not vanish.
-        unplaced = at < 0
-        for case in cells[unplaced].head(MAX_PROBLEMS_PER_KIND).itertuples(index=False):
-            problems.append(Problem(name, None, None if pd.isna(case.column) else column,
-                                    str(case.failure_case), _expected(spec, column, check)))  # fmt: skip
-        if unplaced.sum() > MAX_PROBLEMS_PER_KIND:
-            rest = int(unplaced.sum()) - MAX_PROBLEMS_PER_KIND
-            problems.append(more_problem(name, None, None, rest, _kind_of(check)))
-        at = np.sort(at[~unplaced])
-        at = at[~reported.hit(column, at)]
-        reported.add(column, at)
+# -- columnar validation -----------------------------------------------------------------------
+#
+# A ledger is checked batch by batch, each batch being its cells as Arrow text arrays (empty cells
+# null) and the file line of each row. Every rule but unique ids is local to a row, so a batch is
+# checked on its own, cells reported by an earlier step are not reported again, and only the
+# first MAX_PROBLEMS_PER_KIND failures of each kind keep their line and text; the rest are
+# counted. Typed columns are kept in compact form (categories, dates, numbers) as they are made.
 
-        def make(index, column=column, check=check) -> Problem:
-            value = raw.frame.at[index, column] if column in raw.frame else None
-            shown = "" if pd.isna(value) else str(value)
-            return Problem(name, raw.line_of(index), column, shown,
-                           _expected(spec, column, check, shown))  # fmt: skip
-
-        problems += _bounded(raw, column, raw.frame.index[at], _kind_of(check), make)
-    return problems
+# Every character Python's str.strip() removes (those for which str.isspace() is true), by the
+# UTF-8 bytes that encode it. Listed rather than found at import, which would take 0.3 s.
+_SPACES = [chr(code).encode() for code in (*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0,
+                                          0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F,
+                                          0x205F, 0x3000)]  # fmt: skip
+_SPACE_BYTES = {size: np.array([list(s) for s in _SPACES if len(s) == size], dtype=np.uint8)
+                for size in (1, 2, 3)}  # fmt: skip
+# Full-width forms (U+FF01-U+FF5E) are encoded EF BC xx or EF BD xx.
+_WIDE_LEAD = 0xEF
+# Earliest and latest day pandas holds as datetime64[ns].
+_FIRST_DAY, _LAST_DAY = np.datetime64("1677-09-22"), np.datetime64("2262-04-11")
 
 
-def _row_check_problems(
-    raw: RawLedger, frame: pd.DataFrame, checks: list[pa.Check], reported: _Reported,
-    converted: _Reported,
-) -> list[Problem]:  # fmt: skip
-    """The contract's row rules (date order, paired columns, outcome by body), each evaluated
-    as one boolean mask: pandera would turn every failing row into a case per column."""
-    problems: list[Problem] = []
-    for check in checks:
-        _, first, second = check.name.split(":")
-        passed = check(frame).check_output
-        at = np.flatnonzero(~passed.to_numpy(dtype=bool, na_value=False))
-        # An unparsable cell is already reported; its pair is not at fault.
-        at = at[~(converted.hit(first, at) | converted.hit(second, at) | reported.hit(second, at))]
-        reported.add(second, at)
-        problems += _bounded(raw, second, frame.index[at], _kind_of(check.name),
-                             lambda i, c=check.name: _frame_check_problem(raw, c, i))  # fmt: skip
-    return problems
+def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (one per row, plus one) and UTF-8 bytes of a string array, without copying."""
+    offsets_buffer, data_buffer = arr.buffers()[1:3]
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1]
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)
+        if data_buffer is not None
+        else np.zeros(0, np.uint8)
+    )
+    return offsets, data
 
 
-def duplicate_problems(raw: RawLedger, spec: LedgerSpec, reported: _Reported) -> list[Problem]:
-    """A repeated id, at each later line, naming the line of its first occurrence. Done here
-    with `duplicated` rather than by pandera, whose check materialises every repeat."""
-    problems: list[Problem] = []
-    for column in spec.columns:
-        if column.kind != "id" or column.name not in raw.frame:
-            continue
-        ids = raw.frame[column.name]
-        filled = ids.notna().to_numpy()
-        repeat = ids.duplicated(keep="first").to_numpy() & filled
-        if not repeat.any():
-            continue
-        at = np.flatnonzero(repeat)
-        at = at[~reported.hit(column.name, at)]
-        reported.add(column.name, at)
-        firsts = ids[filled & ~repeat]
-        first_of = pd.Index(firsts.to_numpy())
-        listed = ids.iloc[at[:MAX_PROBLEMS_PER_KIND]]
-        first_lines = dict(
-            zip(listed.index, firsts.index[first_of.get_indexer(listed)], strict=True)
+def _matches_at(data: np.ndarray, at: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Whether the bytes starting at each position equal one of the rows of `table`."""
+    hit = np.zeros(len(at), dtype=bool)
+    if not len(at) or not len(table):
+        return hit
+    width = table.shape[1]
+    window = np.stack([data[np.minimum(at + k, len(data) - 1)] for k in range(width)], axis=1)
+    for row in table:
+        hit |= (window == row).all(axis=1)
+    return hit
+
+
+def _lookup(values) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(values)] = True
+    return table
+
+
+# Each byte of the blanks' encodings, by its place in the blank (one, two and three bytes long).
+_ONE = _lookup(_SPACE_BYTES[1][:, 0])
+_TWO = [_lookup(_SPACE_BYTES[2][:, k]) for k in range(2)]
+_THREE = [_lookup(_SPACE_BYTES[3][:, k]) for k in range(3)]
+_FIRST_BYTE = _lookup([blank[0] for blank in _SPACES])
+_LAST_BYTE = _lookup([blank[-1] for blank in _SPACES])
+
+
+def _blank_char(data: np.ndarray, start: np.ndarray, length: np.ndarray, size: int) -> np.ndarray:
+    """Whether the `size` bytes at each start (within a cell of `length` bytes) encode a blank.
+    A byte-by-byte sieve first (nearly every Chinese character fails it), exact matching after."""
+    if size == 1:
+        return _ONE[data[start]]
+    top = len(data) - 1
+    sieve = _TWO if size == 2 else _THREE
+    maybe = length >= size
+    for k in range(size):
+        maybe &= sieve[k][data[np.clip(start + k, 0, top)]]
+    hit = np.zeros(len(start), dtype=bool)
+    at = np.flatnonzero(maybe)
+    if len(at):
+        hit[at] = _matches_at(data, start[at], _SPACE_BYTES[size])
+    return hit
+
+
+def _blank_edged(arr: pa.Array) -> np.ndarray:
+    """Rows whose text starts or ends with a blank (as str.strip() sees it), vectorised on the
+    UTF-8 bytes; most files have none, and the few that do are stripped in Python."""
+    edged = np.zeros(len(arr), dtype=bool)
+    if arr.null_count == len(arr):
+        return edged
+    offsets, data = _string_buffers(arr)
+    starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    filled = np.flatnonzero(ends > starts)
+    if not len(filled):
+        return edged
+    s, e = starts[filled], ends[filled]
+    # Only cells whose first or last byte can belong to a blank are looked at closely.
+    maybe = np.flatnonzero(_FIRST_BYTE[data[s]] | _LAST_BYTE[data[e - 1]])
+    if not len(maybe):
+        return edged
+    filled, s, e = filled[maybe], s[maybe], e[maybe]
+    length = e - s
+    hit = np.zeros(len(filled), dtype=bool)
+    for size in (1, 2, 3):
+        hit |= _blank_char(data, s, length, size)
+        hit |= _blank_char(data, e - size, length, size)
+    edged[filled[hit]] = True
+    return edged
+
+
+def _replace_rows(arr: pa.Array, rows: np.ndarray, values: list) -> pa.Array:
+    """`arr` with the given rows set to `values` (None or "" for null)."""
+    if not len(rows):
+        return arr
+    cells = arr.to_pylist()
+    for row, value in zip(rows.tolist(), values, strict=True):
+        cells[row] = value or None
+    return pa.array(cells, type=pa.string())
+
+
+def _clean_text(arr: pa.Array) -> pa.Array:
+    """Cells stripped of surrounding blanks; cells left empty become null."""
+    edged = np.flatnonzero(_blank_edged(arr))
+    if not len(edged):
+        return arr
+    texts = arr.take(pa.array(edged)).to_pylist()
+    return _replace_rows(arr, edged, [text.strip() for text in texts])
+
+
+def _halfwidth_array(arr: pa.Array) -> pa.Array:
+    """Full-width digits and letters in ids made half-width (see _halfwidth_ids)."""
+    offsets, data = _string_buffers(arr)
+    if arr.null_count == len(arr) or not (data == _WIDE_LEAD).any():
+        return arr
+    wide = pc.match_substring_regex(arr, _WIDE_ALNUM.pattern)
+    rows = np.flatnonzero(wide.to_numpy(zero_copy_only=False) == True)  # noqa: E712 (nulls)
+    texts = arr.take(pa.array(rows)).to_pylist()
+    return _replace_rows(arr, rows, [text.translate(_NARROW_ALNUM) for text in texts])
+
+
+def _texts(arr: pa.Array, rows: np.ndarray) -> list:
+    return arr.take(pa.array(rows, type=pa.int64())).to_pylist() if len(rows) else []
+
+
+def _iso_dates(arr: pa.Array, filled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Days of the cells written YYYY-MM-DD, read straight from the bytes: the dates as
+    datetime64[D] (NaT elsewhere) and which cells were such valid dates."""
+    n = len(arr)
+    days = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    ok = np.zeros(n, dtype=bool)
+    offsets, data = _string_buffers(arr)
+    starts = offsets[:-1].astype(np.int64)
+    ten = filled & (offsets[1:] - offsets[:-1] == 10)
+    rows = np.flatnonzero(ten)
+    if not len(rows):
+        return days, ok
+    cells = data[starts[rows][:, None] + np.arange(10)]
+    digits = cells.astype(np.int16) - 48
+    shape_ok = (cells[:, 4] == 45) & (cells[:, 7] == 45)
+    shape_ok &= (
+        (digits[:, [0, 1, 2, 3, 5, 6, 8, 9]] >= 0) & (digits[:, [0, 1, 2, 3, 5, 6, 8, 9]] <= 9)
+    ).all(axis=1)
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    month = digits[:, 5] * 10 + digits[:, 6]
+    day = digits[:, 8] * 10 + digits[:, 9]
+    shape_ok &= (month >= 1) & (month <= 12) & (day >= 1)
+    month_start = ((year.astype(np.int64) - 1970) * 12 + np.clip(month, 1, 12) - 1).astype(
+        "datetime64[M]"
+    )
+    length = (
+        (month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")
+    ).astype(int)
+    shape_ok &= day <= length
+    value = month_start.astype("datetime64[D]") + (day.astype(np.int64) - 1)
+    shape_ok &= (value >= _FIRST_DAY) & (value <= _LAST_DAY)
+    days[rows[shape_ok]] = value[shape_ok]
+    ok[rows[shape_ok]] = True
+    return days, ok
+
+
+def _parse_date_array(arr: pa.Array, filled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dates as datetime64[ns] (NaT when empty or unreadable) and the unreadable cells. ISO
+    dates are read from the bytes; only other spellings go through `parse_dates`."""
+    days, ok = _iso_dates(arr, filled)
+    values = days.astype("datetime64[ns]")
+    rest = np.flatnonzero(filled & ~ok)
+    bad = np.zeros(len(arr), dtype=bool)
+    if len(rest):
+        parsed = parse_dates(pd.Series(_texts(arr, rest), dtype=object))
+        parsed = pd.to_datetime(parsed, errors="coerce")
+        in_range = (
+            parsed.notna()
+            & (parsed >= pd.Timestamp(_FIRST_DAY))
+            & (parsed <= pd.Timestamp(_LAST_DAY))
         )
-
-        def make(index, column=column.name, first_lines=first_lines) -> Problem:
-            first = raw.line_of(first_lines[index])
-            return Problem(str(raw.path), raw.line_of(index), column, str(raw.frame.at[index, column]),
-                           f"编号重复：与第 {first} 行相同 / duplicate id, same as line {first}")  # fmt: skip
-
-        problems += _bounded(raw, column.name, ids.index[at], DUPLICATE, make)
-    return problems
+        values[rest[in_range.to_numpy()]] = parsed[in_range].to_numpy(dtype="datetime64[ns]")
+        bad[rest[~in_range.to_numpy()]] = True
+    return values, bad
 
 
-def _to_typed(frame: pd.DataFrame, spec: LedgerSpec) -> pd.DataFrame:
-    for column in spec.columns:
-        if column.kind == "flag":
-            frame[column.name] = (
-                (frame[column.name] == YES).astype("boolean").where(frame[column.name].notna())
-            )
-    return frame
+_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
-def _convert(
-    raw: RawLedger, spec: LedgerSpec, frame: pd.DataFrame, converted: _Reported
-) -> list[Problem]:
-    """Parse dates and numbers before the schema runs, so one unparsable cell neither hides the
-    other problems of its column nor stops the range and date-order checks."""
-    problems = []
-    for column in spec.columns:
-        if column.name not in frame or column.kind not in ("date", "int", "amount"):
-            continue
-        text = frame[column.name]
-        if column.kind == "date":
-            parsed = parse_dates(text)
-            bad = text.notna() & parsed.isna()
+def _parse_number_array(
+    arr: pa.Array, filled: np.ndarray, whole: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers as float64 (NaN when empty or unreadable) and the unreadable cells: plain
+    numbers by Arrow, the rest (full-width digits, 12,345.00) through `parse_numbers`."""
+    try:
+        values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+        rest = np.zeros(0, dtype=np.int64)
+    except pa.ArrowInvalid:
+        plain = pc.match_substring_regex(arr, _PLAIN_NUMBER).to_numpy(zero_copy_only=False)
+        plain = plain == True  # noqa: E712 (nulls)
+        values = np.full(len(arr), np.nan)
+        at = np.flatnonzero(plain)
+        values[at] = pc.cast(arr.take(pa.array(at)), pa.float64()).to_numpy(zero_copy_only=False)
+        rest = np.flatnonzero(filled & ~plain)
+    values = np.array(values, dtype=np.float64)
+    if len(rest):
+        values[rest] = parse_numbers(pd.Series(_texts(arr, rest), dtype=object)).to_numpy(
+            dtype=np.float64
+        )
+    with np.errstate(invalid="ignore"):
+        bad = filled & ~np.isfinite(values)
+        if whole:
+            bad |= filled & np.isfinite(values) & (np.mod(values, 1) != 0)
+    values[bad] = np.nan
+    return values, bad
+
+
+@dataclass
+class _Found:
+    """One kind of problem (check, column) in one file: the first ones with the file line and
+    what their message shows, and how many there are."""
+
+    lines: list[int] = field(default_factory=list)
+    shown: list = field(default_factory=list)
+    count: int = 0
+
+
+class _Checker:
+    """Validates one ledger batch by batch and assembles its typed frame."""
+
+    def __init__(self, spec: LedgerSpec, file: str, present: list[str], keep: list[str]):
+        self.spec = spec
+        self.file = file
+        self.present = [c.name for c in spec.columns if c.name in present]
+        self.keep = [c for c in keep if c in self.present]
+        schema = schema_of(spec)
+        self.row_checks = list(schema.checks)
+        self.found: dict[tuple[str, str], _Found] = {}
+        self.parts: dict[str, list] = {column: [] for column in self.present}
+        # File lines per batch: (first, count) when consecutive, as most are, else the array.
+        self.lines: list[np.ndarray | tuple[int, int]] = []
+        self.rows = 0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.found)
+
+    def _add(self, check: str, column: str, rows: np.ndarray, lines: np.ndarray,
+             shown: Callable[[np.ndarray], list]) -> None:  # fmt: skip
+        if not len(rows):
+            return
+        found = self.found.setdefault((check, column), _Found())
+        room = MAX_PROBLEMS_PER_KIND + 1 - len(found.lines)
+        if room > 0:
+            taken = rows[:room]
+            found.lines += lines[taken].tolist()
+            found.shown += shown(taken)
+        found.count += len(rows)
+
+    def batch(self, cells: dict[str, pa.Array], lines: np.ndarray) -> None:
+        """Check one batch (its cells already stripped, empty ones null) and keep its columns."""
+        spec = self.spec
+        n = len(lines)
+        if not n:
+            return
+        converted: dict[str, np.ndarray] = {}
+        reported: dict[str, np.ndarray] = {}
+        typed: dict[str, object] = {}
+        for column in spec.columns:
+            name = column.name
+            if name not in self.present:
+                continue
+            arr = cells[name]
+            if column.kind == "id":
+                arr = _halfwidth_array(arr)
+                cells[name] = arr
+            null = arr.is_null().to_numpy(zero_copy_only=False)
+            filled = ~null
+            kind = column.kind
+            bad = None
+            if kind == "date":
+                values, bad = _parse_date_array(arr, filled)
+            elif kind in ("int", "amount"):
+                values, bad = _parse_number_array(arr, filled, kind == "int")
+            if bad is not None:
+                rows = np.flatnonzero(bad)
+                self._add("unparsable", name, rows, lines, lambda r, a=arr: _texts(a, r))
+                converted[name] = bad
+            done = bad.copy() if bad is not None else np.zeros(n, dtype=bool)
+            if column.required:
+                self._add(
+                    "not_nullable", name, np.flatnonzero(null), lines, lambda r: [""] * len(r)
+                )
+                done |= null
+            if kind in ("enum", "flag"):
+                codes = pc.index_in(arr, value_set=pa.array(list(column.allowed), type=pa.string()))
+                codes = codes.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int16)
+                outside = filled & (codes < 0)
+                self._add(
+                    "isin", name, np.flatnonzero(outside), lines, lambda r, a=arr: _texts(a, r)
+                )
+                done |= outside
+                values = codes
+            elif kind in ("int", "amount"):
+                minimum = column.minimum if kind == "int" else 0
+                with np.errstate(invalid="ignore"):
+                    below = ~np.isnan(values) & (values < minimum)
+                self._add("greater_than_or_equal_to", name, np.flatnonzero(below), lines,
+                          lambda r, a=arr: _texts(a, r))  # fmt: skip
+                done |= below
+            elif kind != "date":
+                values = pc.dictionary_encode(arr) if column.repeated else arr
+            reported[name] = done
+            typed[name] = (kind, arr, values)
+        self._row_rules(typed, converted, reported, lines)
+        self.rows += n
+        if lines[-1] - lines[0] == n - 1:
+            self.lines.append((int(lines[0]), n))
         else:
-            parsed = parse_numbers(text)
-            bad = text.notna() & (parsed.isna() | parsed.isin([float("inf"), float("-inf")]))
-            if column.kind == "int":
-                bad |= parsed.notna() & (parsed % 1 != 0)
-                parsed = parsed.where(~bad).astype("Int64")
-        converted.add(column.name, np.flatnonzero(bad.to_numpy()))
+            self.lines.append(lines)
+        for name in self.present:
+            if name in self.keep or spec.column(name).kind == "id":
+                kind, arr, values = typed[name]
+                if not self.failed or kind == "id":
+                    self.parts[name].append(values)
+        if self.failed:  # the frame will not be returned: keep only what the id check needs
+            for name in self.keep:
+                if spec.column(name).kind != "id":
+                    self.parts[name] = []
 
-        def make(index, column=column) -> Problem:
-            value = str(raw.frame.at[index, column.name])
-            return Problem(str(raw.path), raw.line_of(index), column.name, value,
-                           _unparsable_expected(column.kind, value))  # fmt: skip
+    def _row_rules(self, typed: dict, converted: dict, reported: dict, lines: np.ndarray) -> None:
+        """The contract's row rules on the batch, typed as the schema sees them: each rule's
+        failures that no earlier step reported."""
+        n = len(lines)
+        needed = {part for check in self.row_checks for part in check.name.split(":")[1:]}
+        frame = pd.DataFrame(
+            {name: _as_checked(*typed[name]) for name in needed if name in typed},
+            index=pd.RangeIndex(n),
+        )
+        none = np.zeros(n, dtype=bool)
+        for check in self.row_checks:
+            _, first, second = check.name.split(":")
+            # The contract's own rule, called directly: pandera's wrapper costs more than the rule.
+            rule = getattr(check, "_check_fn", None)
+            passed = rule(frame) if rule is not None else check(frame).check_output
+            at = np.flatnonzero(~passed.to_numpy(dtype=bool, na_value=False))
+            if not len(at):
+                continue
+            skip = (converted.get(first, none) | converted.get(second, none)
+                    | reported.get(second, none))[at]  # fmt: skip
+            at = at[~skip]
+            if second in reported:
+                reported[second][at] = True
+            first_arr, second_arr = typed[first][1], typed[second][1]
+            self._add(check.name, second, at, lines,
+                      lambda r, f=first_arr, s=second_arr: list(zip(_texts(s, r), _texts(f, r), strict=True)))  # fmt: skip
 
-        problems += _bounded(raw, column.name, text.index[bad.to_numpy()], UNPARSABLE, make)
-        frame[column.name] = parsed.where(~bad)
+    def problems(self) -> list[Problem]:
+        """The collected problems, the first of each kind one by one and the rest counted."""
+        spec, file = self.spec, self.file
+        problems: list[Problem] = []
+        for (check, column), found in self.found.items():
+            listed = min(len(found.lines), MAX_PROBLEMS_PER_KIND)
+            col = spec.column(column)
+            for line, shown in zip(found.lines[:listed], found.shown[:listed], strict=True):
+                if check == "unparsable":
+                    problems.append(Problem(file, line, column, str(shown),
+                                            _unparsable_expected(col.kind, str(shown))))  # fmt: skip
+                elif ":" in check:
+                    problems.append(_frame_check_problem(file, check, line, shown[0], shown[1]))
+                else:
+                    value = "" if shown is None else str(shown)
+                    problems.append(Problem(file, line, column, value,
+                                            _expected(spec, column, check, value)))  # fmt: skip
+            rest = found.count - MAX_PROBLEMS_PER_KIND
+            if rest > 0:
+                kind = UNPARSABLE if check == "unparsable" else _kind_of(check)
+                problems.append(
+                    more_problem(file, found.lines[MAX_PROBLEMS_PER_KIND], column, rest, kind)
+                )
+        return problems + self._duplicates()
+
+    def _all_lines(self) -> np.ndarray:
+        parts = [np.arange(p[0], p[0] + p[1], dtype=np.int64) if isinstance(p, tuple) else p
+                 for p in self.lines]  # fmt: skip
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def _line_range(self) -> pd.RangeIndex | None:
+        """The lines as one range when every batch continues the one before, as is usual."""
+        start = None
+        end = None
+        for part in self.lines:
+            if not isinstance(part, tuple) or (end is not None and part[0] != end):
+                return None
+            start = part[0] if start is None else start
+            end = part[0] + part[1]
+        return pd.RangeIndex(start, end) if start is not None else None
+
+    def _duplicates(self) -> list[Problem]:
+        """A repeated id, at each later line, naming the line of its first occurrence; counted
+        by Arrow, and located only when there is one."""
+        problems: list[Problem] = []
+        for column in self.spec.columns:
+            if column.kind != "id" or column.name not in self.present:
+                continue
+            ids = pa.chunked_array(self.parts[column.name], type=pa.string())
+            filled = len(ids) - ids.null_count
+            if (
+                not filled
+                or _increasing(ids)
+                or pc.count_distinct(ids, mode="only_valid").as_py() == filled
+            ):
+                continue
+            series = pd.Series(
+                ids.to_numpy(zero_copy_only=False), index=self._all_lines(), dtype=object
+            )
+            problems += _duplicate_problems(self.file, column.name, series)
+        return problems
+
+    def frame(self) -> pd.DataFrame:
+        """The typed frame of the kept columns, in contract order, indexed by file line."""
+        columns = {}
+        for name in self.keep:
+            column = self.spec.column(name)
+            parts = self.parts[name]
+            self.parts[name] = []
+            columns[name] = _final_column(column, parts)
+        index = self._line_range()
+        if index is None:
+            lines = self._all_lines()
+            if len(lines) and lines[-1] - lines[0] == len(lines) - 1:
+                index = pd.RangeIndex(int(lines[0]), int(lines[-1]) + 1)
+            else:
+                index = pd.Index(lines, dtype=np.int64)
+        self.lines = []
+        return pd.DataFrame(columns, index=index, copy=False)
+
+
+def _increasing(ids: pa.ChunkedArray) -> bool:
+    """Ids in strictly increasing order (exports are usually sorted by id) repeat none: one
+    comparison of neighbours instead of a hash of every id."""
+    if ids.null_count or len(ids) < 2:
+        return False
+    previous = None
+    for chunk in ids.iterchunks():
+        if not len(chunk):
+            continue
+        if previous is not None and not previous < chunk[0].as_py():
+            return False
+        if (
+            len(chunk) > 1
+            and not pc.all(pc.less(chunk.slice(0, len(chunk) - 1), chunk.slice(1))).as_py()
+        ):
+            return False
+        previous = chunk[-1].as_py()
+    return True
+
+
+def _as_checked(kind: str, arr: pa.Array, values) -> pd.Series:
+    """A batch column as the row rules see it: dates and numbers parsed (NaT/NaN when
+    unreadable), every other kind its text (invalid values included)."""
+    if kind in ("date", "int", "amount"):
+        return pd.Series(values)
+    return pd.Series(arr.to_pandas(), dtype="str")
+
+
+def _final_column(column, parts: list):
+    """One kept column from its batches, in the dtype the notebook works with: categories of the
+    allowed values for enumerations, nullable booleans for flags, datetime64 for dates,
+    Int64 and float64 for numbers, Arrow-backed text for ids and text."""
+    kind = column.kind
+    if column.repeated:
+        return _categories_found(parts)
+    if kind in ("id", "text"):
+        if not any(len(part) for part in parts):
+            # One empty chunk, not none: pandas cannot join on a text index without chunks.
+            return pd.array([], dtype="str")
+        return pa.chunked_array(parts, type=pa.string()).to_pandas().array
+    if kind == "enum":
+        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        return pd.Categorical.from_codes(codes.astype(np.int8 if len(column.allowed) < 127 else np.int16),
+                                         categories=list(column.allowed))  # fmt: skip
+    if kind == "flag":
+        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        yes = list(column.allowed).index(YES)
+        return pd.arrays.BooleanArray(codes == yes, codes < 0)
+    values = np.concatenate(parts) if parts else np.zeros(0)
+    if kind == "date":
+        return values.astype("datetime64[ns]", copy=False)
+    if kind == "int":
+        missing = np.isnan(values)
+        return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+    return values
+
+
+def _categories_found(parts: list) -> pd.Categorical:
+    """Dictionary-encoded batches as one Categorical whose categories are the values found, in
+    sorted order (the same for every file that holds the same values)."""
+    if not parts:
+        return pd.Categorical([], categories=pd.Index([], dtype="str"))
+    chunked = pa.chunked_array(parts).unify_dictionaries()
+    dictionary = chunked.chunk(0).dictionary
+    order = np.argsort(np.asarray(dictionary.to_pylist(), dtype=object), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = np.concatenate([
+        np.where(chunk.indices.is_null().to_numpy(zero_copy_only=False), -1,
+                 rank[chunk.indices.fill_null(0).to_numpy(zero_copy_only=False)])
+        for chunk in chunked.iterchunks()
+    ])  # fmt: skip
+    categories = pd.Index(dictionary.take(pa.array(order)).to_pylist(), dtype="str")
+    dtype = np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32
+    return pd.Categorical.from_codes(codes.astype(dtype), categories=categories)
+
+
+def _duplicate_problems(file: str, column: str, ids: pd.Series) -> list[Problem]:
+    """Repeats of ids (a Series indexed by file line), each naming its first occurrence."""
+    filled = ids.notna().to_numpy()
+    repeat = ids.duplicated(keep="first").to_numpy() & filled
+    at = np.flatnonzero(repeat)
+    firsts = ids[filled & ~repeat]
+    first_of = pd.Index(firsts.to_numpy())
+    listed = ids.iloc[at[:MAX_PROBLEMS_PER_KIND]]
+    first_lines = firsts.index[first_of.get_indexer(listed)]
+    problems = []
+    for line, value, first in zip(listed.index, listed.to_numpy(), first_lines, strict=True):
+        problems.append(Problem(file, int(line), column, str(value),
+                                f"编号重复：与第 {first} 行相同 / duplicate id, same as line {first}"))  # fmt: skip
+    rest = len(at) - MAX_PROBLEMS_PER_KIND
+    if rest > 0:
+        problems.append(
+            more_problem(file, int(ids.index[at[MAX_PROBLEMS_PER_KIND]]), column, rest, DUPLICATE)
+        )
     return problems
+
+
+def _check_raw(raw: RawLedger, checker: _Checker) -> _Checker:
+    """Check the text frame of the row-by-row reader (or a workbook) as one batch."""
+    frame = raw.frame
+    cells = {}
+    for column in frame.columns:
+        if column in checker.present:
+            values = frame[column]
+            cells[column] = pa.array(values.astype(object).where(values.notna(), None).tolist(),
+                                     type=pa.string())  # fmt: skip
+    checker.batch(cells, frame.index.to_numpy(dtype=np.int64))
+    return checker
+
+
+def _finish(path: Path, index: HeaderIndex, header_line: int, headings: dict[str, str],
+            sheet: str | None, names: list[str], problems: list[Problem],
+            checker: _Checker) -> pd.DataFrame:  # fmt: skip
+    """The typed frame, or one LedgerError with every problem of the file, in line order."""
+    spec = index.spec
+    missing = [c for c in spec.column_names if c not in names]
+    unknown = [c for c in names if c not in spec.column_names]
+    problems = problems + _column_problems(str(path), header_line, index, missing, unknown)
+    problems += checker.problems()
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+        placing = RawLedger(path, pd.DataFrame(), headings=headings, sheet=sheet)
+        raise LedgerError([placing.placed(problem) for problem in problems])
+    return checker.frame()
 
 
 def validate_raw(raw: RawLedger, spec: LedgerSpec,
                  aliases: Mapping[str, str] | None = None) -> pd.DataFrame:  # fmt: skip
-    """Cells first (pandera's column checks), then the row rules, then repeated ids; a cell
-    reported by an earlier step is not reported again. Columns come back in contract order;
-    `spec` carries the bureau's names (contract.ledgers_for)."""
-    schema = copy.copy(schema_of(spec))
-    row_checks, schema.checks = schema.checks, []
-    frame = raw.frame.copy()
-    converted = _Reported(frame)
-    problems = raw.problems + _convert(raw, spec, frame, converted)
-    reported = _Reported(frame)
-    reported.cells = {column: cells.copy() for column, cells in converted.cells.items()}
-    try:
-        validated = schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as error:
-        problems += _schema_problems(raw, header_index(spec, aliases), error, reported)
-    problems += _row_check_problems(raw, frame, row_checks, reported, converted)
-    problems += duplicate_problems(raw, spec, reported)
-    if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.column or ""))
-        raise LedgerError([raw.placed(problem) for problem in problems])
-    if list(validated.columns) != spec.column_names:
-        validated = validated[spec.column_names]
-    return _to_typed(validated, spec)
+    """Cells first (parsing, allowed values, required cells), then the row rules, then repeated
+    ids; a cell reported by an earlier step is not reported again. Columns come back in
+    contract order; `spec` carries the bureau's names (contract.ledgers_for)."""
+    names = list(raw.frame.columns)
+    checker = _check_raw(raw, _Checker(spec, str(raw.path), names, spec.column_names))
+    return _finish(raw.path, header_index(spec, aliases), raw.header_line, raw.headings,
+                   raw.sheet, names, raw.problems, checker)  # fmt: skip
 
 
 def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False,
                 aliases: Mapping[str, str] | None = None, sheet: str | None = None,
-                profile: BureauProfile | None = None) -> pd.DataFrame:  # fmt: skip
-    """One validated ledger; personal columns are dropped unless a caller needs them. Stops when
-    the folder holds several files for the ledger: which one is current is the analyst's call.
-    Organisation names are checked against the bureau profile (the sample bureau's by default).
+                profile: BureauProfile | None = None,
+                progress: Callable[[str, int], None] | None = None) -> pd.DataFrame:  # fmt: skip
+    """One validated ledger; personal columns are checked but not kept unless a caller needs
+    them. Stops when the folder holds several files for the ledger: which one is current is the
+    analyst's call. Organisation names are checked against the bureau profile (the sample
+    bureau's by default).
 
     `aliases` maps further header spellings to contract columns ({"受理日期": "received_date"});
-    `sheet` names the workbook sheet to read instead of the one whose header fits best."""
+    `sheet` names the workbook sheet to read instead of the one whose header fits best.
+    `progress`, when given, is called as `progress(name, rows_read_so_far)` after each block of
+    rows of a large CSV is checked (a hook for a progress display)."""
     spec = ledgers_for(profile)[name]
     data_dir = Path(data_dir)
     candidates = ledger_candidates(data_dir, name)
@@ -1035,10 +1727,31 @@ def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False,
     path = find_ledger_file(data_dir, name)
     if path is None:
         raise LedgerError([_missing_file_problem(data_dir, name, candidates)])
-    raw = read_raw(path, spec, aliases=aliases, sheet=sheet)
-    frame = validate_raw(raw, spec, aliases)
-    if not keep_personal:
-        frame = frame.drop(columns=spec.personal_columns)
+    index = header_index(spec, aliases)
+    mismatch = _mismatch_problem(path, _content_kind(path))
+    if mismatch is not None:
+        raise LedgerError([mismatch])
+    keep = [c for c in spec.column_names if keep_personal or c not in spec.personal_columns]
+
+    def checker_for(names: list[str]) -> _Checker:
+        return _Checker(spec, str(path), names, keep)
+
+    report = None if progress is None else (lambda rows: progress(name, rows))
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        try:
+            header, problems, checker = _read_csv_columnar(path, index, checker_for, report)
+        except _Fallback:
+            raw = _read_csv(path, index)
+        else:
+            return _finish(path, index, header.line, header.headings, None, header.names,
+                           problems, checker)  # fmt: skip
+    else:
+        raw = _read_workbook(path, index, sheet)
+    checker = _check_raw(raw, checker_for(list(raw.frame.columns)))
+    frame = _finish(path, index, raw.header_line, raw.headings, raw.sheet,
+                    list(raw.frame.columns), raw.problems, checker)  # fmt: skip
+    if report is not None:
+        report(len(frame))
     return frame
 
 
@@ -1059,7 +1772,8 @@ def _cross_ledger_problems(
 def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_personal: bool = False,
                  profile: BureauProfile | None = None,
                  aliases: Mapping[str, Mapping[str, str]] | None = None,
-                 sheets: Mapping[str, str] | None = None) -> Ledgers:  # fmt: skip
+                 sheets: Mapping[str, str] | None = None,
+                 progress: Callable[[str, int], None] | None = None) -> Ledgers:  # fmt: skip
     """All ledgers, validated together: raises one LedgerError listing every problem found.
 
     `profile` is the bureau whose organisation names the ledgers must use (default: the sample
@@ -1067,7 +1781,8 @@ def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_persona
     further header spellings and the contract column each stands for, on top of the contract's
     names and Chinese labels (a bureau's own export headers): {"disputes": {"受理日期":
     "received_date"}}. `sheets` names, per ledger, the workbook sheet to read ({"disputes":
-    "数据"}); without it the sheet whose header fits the contract best is read."""
+    "数据"}); without it the sheet whose header fits the contract best is read. `progress` is
+    passed to `load_ledger` (rows read per ledger, for a progress display)."""
     profile = profile or default_profile()
     aliases = profile.aliases if aliases is None else aliases
     sheets = profile.sheets if sheets is None else sheets
@@ -1094,11 +1809,12 @@ def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_persona
         try:
             frames[name] = load_ledger(data_dir, name, keep_personal=keep_personal,
                                        aliases=aliases.get(name), sheet=sheets.get(name),
-                                       profile=profile)  # fmt: skip
+                                       profile=profile, progress=progress)  # fmt: skip
             files[name] = find_ledger_file(data_dir, name)  # type: ignore[assignment]
         except LedgerError as error:
             problems.extend(error.problems)
     problems.extend(_cross_ledger_problems(frames, files))
+    give_back()
     if problems:
         raise LedgerError(problems)
     return Ledgers(data_dir, frames, files, profile)

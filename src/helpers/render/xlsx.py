@@ -10,15 +10,28 @@ gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import queue
+import threading
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 YES, NO = "是", "否"
+# Distinct strings kept in the workbook's shared table; further ones are written in their cells
+# (inline strings). A work paper of millions of rows holds millions of record numbers, and a
+# table of them all would cost the writer gigabytes.
+SHARED_STRINGS_MAX = 500_000
+# Distinct values in one block of a column from which, the table being full, they are all written
+# in their cells without looking them up.
+_MANY = 1_000
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -49,23 +62,80 @@ class Book:
         self.title = title
         self.moment = moment
         self.strings: dict[str, int] = {}
-        self.sheets: list[tuple[str, str, str]] = []
+        self.sheets: list[tuple[str, tuple[str, Iterable[pa.Array], str], str]] = []
 
     def _string(self, value: object) -> str:
-        return f'<c t="s"><v>{self.strings.setdefault(str(value), len(self.strings))}</v></c>'
+        text = str(value)
+        index = self.strings.get(text)
+        if index is None:
+            if len(self.strings) >= SHARED_STRINGS_MAX:
+                return f'<c t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>'
+            index = self.strings[text] = len(self.strings)
+        return f'<c t="s"><v>{index}</v></c>'
 
-    def cells(self, column: pd.Series) -> np.ndarray:
-        """A column as cell XML. Each distinct value is formatted once (factorised), then taken
-        by index, so a column of 100,000 rows costs about as much as its distinct values."""
+    def _strings(self, values: np.ndarray) -> pa.Array:
+        """Cells of distinct strings: an index into the shared table, each new string added in
+        order, and past the table's cap the text itself, escaped by Arrow (a column of record
+        numbers holds as many distinct strings as rows)."""
+        texts = [str(value) for value in values]
+        strings = self.strings
+        indices = []
+        for text in texts:
+            index = strings.get(text)
+            if index is None and len(strings) < SHARED_STRINGS_MAX:
+                index = strings[text] = len(strings)
+            indices.append(index)
+        shared = pc.binary_join_element_wise(
+            '<c t="s"><v>', pc.cast(pa.array(indices, type=pa.int64()), pa.string()), "</v></c>", ""
+        )
+        if not shared.null_count:
+            return shared
+        inline = pc.binary_join_element_wise(
+            '<c t="inlineStr"><is><t xml:space="preserve">', _escaped(pa.array(texts, type=pa.string())),
+            "</t></is></c>", "",
+        )  # fmt: skip
+        return pc.if_else(shared.is_null(), inline, shared)
+
+    def cells(self, column: pd.Series) -> pa.Array:
+        """A column as cell XML, one Arrow string a row. Each distinct value is formatted once
+        (factorised), then taken by index in Arrow, so a column of 100,000 rows costs about as
+        much as its distinct values and no Python string a row."""
+        if pd.api.types.is_integer_dtype(column) and not isinstance(
+            column.dtype, pd.CategoricalDtype
+        ):
+            # Whole numbers (line numbers, counts) are formatted by Arrow, not one by one.
+            numbers = pa.array(column, from_pandas=True)
+            xml = pc.binary_join_element_wise(
+                "<c><v>", pc.cast(numbers, pa.string()), "</v></c>", ""
+            )
+            return pc.fill_null(xml, "<c/>")
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        if (
+            len(self.strings) >= SHARED_STRINGS_MAX
+            and len(uniques) > _MANY
+            and isinstance(getattr(uniques, "array", uniques), pd.arrays.ArrowStringArray)
+        ):
+            uniques = getattr(uniques, "array", uniques)
+            # The shared table is full and the column is mostly distinct text (record numbers):
+            # written in their cells straight from Arrow, with no Python string for each.
+            text = uniques._pa_array.combine_chunks().cast(pa.string())
+            table = pc.binary_join_element_wise(
+                '<c t="inlineStr"><is><t xml:space="preserve">', _escaped(text), "</t></is></c>", ""
+            )
+            codes = np.where(codes < 0, len(table), codes)
+            table = pa.concat_arrays([table, pa.array(["<c/>"])])
+            return table.take(pa.array(codes, type=pa.int64()))
+        uniques = np.asarray(uniques, dtype=object)
         kind = pd.api.types.infer_dtype(uniques, skipna=True)
         if kind == "integer":
             table = [f"<c><v>{int(u)}</v></c>" for u in uniques]
         elif kind == "string":
-            table = [self._string(u) for u in uniques]
+            table = self._strings(uniques)
         else:
             table = [self._cell(u) for u in uniques]
-        return np.array([*table, "<c/>"], dtype=object)[codes]
+        codes = np.where(codes < 0, len(table), codes)
+        table = pa.concat_arrays([pa.array(table, type=pa.string()), pa.array(["<c/>"])])
+        return table.take(pa.array(codes, type=pa.int64()))
 
     def _cell(self, value: object) -> str:
         if isinstance(value, (bool, np.bool_)):
@@ -77,31 +147,44 @@ class Book:
             return self._string(value.strftime("%Y-%m-%d"))
         return self._string(value)
 
-    def rows(self, frame: pd.DataFrame) -> list[str]:
+    def rows(self, frame: pd.DataFrame) -> pa.Array:
         """Row XML for a plain table."""
-        columns = [self.cells(col.astype(object)) for _, col in frame.items()]
-        return ["<row>" + "".join(cells) + "</row>" for cells in zip(*columns, strict=True)]
+        return row_xml([self.cells(col.astype(object)) for _, col in frame.items()], len(frame))
 
-    def add_sheet(self, name: str, header: list[str], rows: list[str], widths: list[float]) -> int:
+    def add_sheet(self, name: str, header: list[str], rows: pa.Array, widths: list[float]) -> int:
         """A sheet: a bold frozen header with an autofilter over `rows` (row XML); returns the
         number of data rows."""
+        self.add_sheet_stream(name, header, len(rows), [rows], widths)
+        return len(rows)
+
+    def add_sheet_stream(self, name: str, header: list[str], count: int,
+                         chunks: Iterable[pa.Array], widths: list[float]) -> None:  # fmt: skip
+        """A sheet of `count` rows whose row XML comes in `chunks`, made only while the file is
+        written: a sheet of a million rows is never held whole."""
         head = "".join(self._string(h).replace("<c ", '<c s="1" ', 1) for h in header)
-        last = f"{column_letter(max(len(header), 1))}{len(rows) + 1}"
+        last = f"{column_letter(max(len(header), 1))}{count + 1}"
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
             for i, w in enumerate(widths[: len(header)], start=1)
         )
-        xml = "".join([
+        start = "".join([
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
             f'xmlns:r="{REL}"><dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0">'
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
             f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
-            f"<row>{head}</row>", *rows, "</sheetData>",
-            f'<autoFilter ref="A1:{last}"/></worksheet>',
+            f"<row>{head}</row>",
         ])  # fmt: skip
-        self.sheets.append((name, xml, last))
-        return len(rows)
+        end = f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'
+        self.sheets.append((name, (start, chunks, end), last))
+
+    def _shared_strings(self) -> list[bytes | memoryview]:
+        """sharedStrings.xml, its strings escaped by Arrow: a work paper at scale holds many."""
+        head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        values = _escaped(pa.array(list(self.strings), type=pa.string()))
+        items = pc.binary_join_element_wise('<si><t xml:space="preserve">', values, "</t></si>", "")
+        return [f'{head}<sst xmlns="{MAIN}" uniqueCount="{len(self.strings)}">'.encode(),
+                *_payload(items), b"</sst>"]  # fmt: skip
 
     def save(self, path: Path) -> None:
         stamp = self.moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -127,7 +210,6 @@ class Book:
             f'<Relationship Id="rId{n + 1}" Type="{REL}/styles" Target="styles.xml"/>'
             f'<Relationship Id="rId{n + 2}" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
         )
-        strings = "".join(f'<si><t xml:space="preserve">{_text(s)}</t></si>' for s in self.strings)
         overrides = "".join(
             f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
             f'ContentType="{OFFICE}.spreadsheetml.worksheet+xml"/>'
@@ -184,15 +266,89 @@ class Book:
                 'xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" '
                 'xfId="0" builtinId="0"/></cellStyles></styleSheet>'
             ),
-            "xl/sharedStrings.xml": (
-                f'{head}<sst xmlns="{MAIN}" uniqueCount="{len(self.strings)}">{strings}</sst>'
-            ),
         }
-        for i, (_, xml, _) in enumerate(self.sheets, start=1):
-            parts[f"xl/worksheets/sheet{i}.xml"] = xml
         date_time = self.moment.timetuple()[:6]
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+
+        def entry(name: str) -> zipfile.ZipInfo:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            return info
+
+        with zipfile.ZipFile(
+            path, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=6
+        ) as archive:
             for name, text in parts.items():
-                info = zipfile.ZipInfo(name, date_time=date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, text.encode("utf-8"), compresslevel=6)
+                archive.writestr(entry(name), text.encode("utf-8"), compresslevel=6)
+            # Sheets are written as their rows are made; the strings they share come last. A
+            # thread compresses what the main one has made meanwhile (zlib lets go of the GIL).
+            for i, (_, (start, chunks, end), _) in enumerate(self.sheets, start=1):
+                with archive.open(
+                    entry(f"xl/worksheets/sheet{i}.xml"), "w", force_zip64=True
+                ) as out:
+                    with _writer(out) as write:
+                        write(start.encode("utf-8"))
+                        for rows in chunks:
+                            for piece in _payload(rows):
+                                write(piece)
+                        write(end.encode("utf-8"))
+            with archive.open(entry("xl/sharedStrings.xml"), "w", force_zip64=True) as out:
+                for piece in self._shared_strings():
+                    out.write(piece)
+
+
+def _escaped(values: pa.Array) -> pa.Array:
+    """Text as XML character data, as `_text` makes it, for a whole array at once."""
+    # Characters XML 1.0 forbids are dropped rather than written as a broken file.
+    values = pc.replace_substring_regex(values, "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]", "")
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        values = pc.replace_substring(values, char, entity)
+    return values
+
+
+def row_xml(columns: list[pa.Array], count: int) -> pa.Array:
+    """Rows of cell XML, joined column by column in Arrow: <row>…</row> each."""
+    if not columns:
+        return pa.array(["<row></row>"] * count, type=pa.string())
+    return pc.binary_join_element_wise("<row>", *columns, "</row>", "")
+
+
+def _payload(rows: pa.Array) -> list[memoryview]:
+    """The UTF-8 bytes of an Arrow string array's values, end to end, without copying."""
+    if not len(rows):
+        return []
+    offsets_buffer, data_buffer = rows.buffers()[1:3]
+    width = 8 if rows.type == pa.large_string() else 4
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if width == 8 else np.int32)
+    first, last = int(offsets[rows.offset]), int(offsets[rows.offset + len(rows)])
+    return [memoryview(data_buffer)[first:last]] if data_buffer is not None else []
+
+
+@contextlib.contextmanager
+def _writer(out) -> Iterator[Callable[[bytes | memoryview], None]]:
+    """`write` that hands pieces to a thread writing (and so compressing) them in order."""
+    pending: queue.Queue = queue.Queue(maxsize=4)
+    failure: list[BaseException] = []
+
+    def drain() -> None:
+        while (piece := pending.get()) is not None:
+            if not failure:
+                try:
+                    out.write(piece)
+                except BaseException as error:  # reported in the main thread
+                    failure.append(error)
+
+    thread = threading.Thread(target=drain, daemon=True)
+    thread.start()
+
+    def write(piece: bytes | memoryview) -> None:
+        if failure:
+            raise failure[0]
+        pending.put(piece)
+
+    try:
+        yield write
+    finally:
+        pending.put(None)
+        thread.join()
+    if failure:
+        raise failure[0]

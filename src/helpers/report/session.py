@@ -6,7 +6,6 @@ from them — default paths, the params file for the year — is resolved here, 
 
 from __future__ import annotations
 
-import pickle
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,6 +16,7 @@ from IPython.display import HTML, display
 from markupsafe import Markup
 
 from helpers import config
+from helpers.build import handover
 from helpers.build.provenance import input_files, resolve, shown
 from helpers.build.scratch import LEDGER_CACHE, scratch_dir
 from helpers.bureau import BureauProfile, profile_for
@@ -58,12 +58,12 @@ class ReportSession:
     @cached_property
     def ledgers(self) -> Ledgers:
         """`make report` validates the ledgers before the notebook starts and leaves them in its
-        scratch folder, so a report run does not read and validate the same files twice."""
+        scratch folder as Arrow files, which are memory-mapped here: a report run neither reads
+        and validates the same files twice nor holds a second copy of them."""
         folder = scratch_dir()
         cache = folder / LEDGER_CACHE if folder else None
-        if cache is not None and cache.is_file():
-            with cache.open("rb") as handle:
-                return pickle.load(handle)
+        if handover.present(cache):
+            return handover.read_ledgers(cache, self.profile)
         return load_ledgers(self.data_dir, profile=self.profile)
 
     def check(self) -> None:
@@ -87,7 +87,16 @@ class ReportSession:
 
     @cached_property
     def stats(self) -> dict:
-        return year_figures(self.year, self.data_dir, self.params_file, self.ledgers)
+        return self._handed_stats(catalogue.RULE_OF_LAW) or year_figures(
+            self.year, self.data_dir, self.params_file, self.ledgers
+        )
+
+    def _handed_stats(self, kind: str) -> dict | None:
+        """The figures `make report` computed before starting the notebook, when they are this
+        report's (same year, kind, data folder and params file)."""
+        folder = scratch_dir()
+        return handover.read_stats(folder / LEDGER_CACHE if folder else None, year=self.year,
+                                   kind=kind, data_dir=self.data_dir, params=self.params_file)  # fmt: skip
 
     @cached_property
     def narrative(self) -> Narrative:
@@ -223,8 +232,9 @@ class DisclosureSession(ReportSession):
 
     @cached_property
     def stats(self) -> dict:
-        return year_figures(self.year, self.data_dir, self.params_file, self.ledgers,
-                            report=catalogue.DISCLOSURE)  # fmt: skip
+        return self._handed_stats(catalogue.DISCLOSURE) or year_figures(
+            self.year, self.data_dir, self.params_file, self.ledgers, report=catalogue.DISCLOSURE
+        )
 
     @cached_property
     def narrative(self) -> Narrative:
