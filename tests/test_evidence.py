@@ -308,3 +308,13 @@ def test_notebook_shows_each_sections_figures_before_it():
             assert "remove-cell" in nb.cells[i - 1].metadata["tags"]
             assert nb.cells[i - 1].id == f"figures-{section.replace('_', '-')}"
     assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+
+
+def test_a_figures_code_lists_every_catalogue_function_it_calls():
+    from helpers.figures.catalogue import CATALOGUE
+    from helpers.figures.evidence import rule_source
+
+    source = rule_source(CATALOGUE["disputes.accepted_total"])
+    # its own rule, the shared row selection of its report, and the catalogue's counting helpers
+    for name in ("_accepted", "disputes_received", "counted", "by_year", "in_year"):
+        assert f"def {name}(" in source, name

@@ -24,7 +24,6 @@ from markupsafe import Markup
 
 from helpers.build.provenance import sha256
 from helpers.figures import catalogue
-from helpers.figures import rule_of_law as metrics
 from helpers.figures.catalogue import CATALOGUE, COUNT, Result, Rows
 from helpers.ledgers import contract as c
 from helpers.ledgers.load import Ledgers
@@ -296,8 +295,10 @@ def rule_source(metric: catalogue.Metric) -> str:
             code = codes.pop()
             codes += [k for k in code.co_consts if isinstance(k, types.CodeType)]
             for name in code.co_names:
-                target = vars(metrics).get(name)
-                if isinstance(target, types.FunctionType) and target.__module__ == metrics.__name__:
+                target = fn.__globals__.get(name)
+                if isinstance(target, types.FunctionType) and target.__module__.startswith(
+                    "helpers.figures."
+                ):
                     visit(target)
 
     assert metric.rule is not None
