@@ -95,12 +95,12 @@ def with_duckdb(path: str) -> tuple[object, dict]:
     bad = {}
     for c, cond in checks:
         rows = con.execute(f"SELECT rn FROM raw WHERE {cond} ORDER BY rn LIMIT {FIRST}").fetchall()
-        con.execute(f"SELECT count(*) FROM raw WHERE {cond}").fetchone()
+        con.execute(f"SELECT count(*) FROM raw WHERE {cond}").fetchall()
         if rows:
             bad[c] = [r[0] for r in rows]
     con.execute(
         "SELECT count(*) FROM (SELECT case_id FROM raw GROUP BY case_id HAVING count(*) > 1)"
-    )
+    ).fetchall()
     select = []
     for c in KEEP:
         if c in ENUMS:
@@ -113,7 +113,7 @@ def with_duckdb(path: str) -> tuple[object, dict]:
             select.append(f"try_cast({c} AS INTEGER) AS {c}")
         else:
             select.append(c)
-    table = con.execute(f"SELECT rn, {', '.join(select)} FROM raw ORDER BY rn").to_arrow_table()
+    table = con.sql(f"SELECT rn, {', '.join(select)} FROM raw ORDER BY rn").to_arrow_table()
     return table.to_pandas(), bad
 
 
