@@ -763,7 +763,10 @@ def _read_csv_columnar(path: Path, index: HeaderIndex, checker_for, progress) ->
         raise _Fallback
     scan = _Scan(path)
     scanner = threading.Thread(target=scan.run, daemon=True)
-    scanner.start()
+    if path.stat().st_size < _BLOCK_BYTES * 4:
+        scan.run()  # a small file is scanned at once; a thread would cost more than the scan
+    else:
+        scanner.start()
     encoding, serial = head.encoding, False
     try:
         while True:
@@ -781,7 +784,8 @@ def _read_csv_columnar(path: Path, index: HeaderIndex, checker_for, progress) ->
                     continue
                 raise _Fallback from None
     finally:
-        scanner.join()
+        if scanner.ident is not None:
+            scanner.join()
 
 
 class _Retry(Exception):
@@ -825,7 +829,8 @@ def _arrow_pass(path, head, encoding, serial, checker_for, progress, scan, scann
         if invalid.threaded_hit:
             raise _Retry from None
         raise
-    scanner.join()
+    if scanner.ident is not None:
+        scanner.join()
     total = records + len(invalid.numbers)
     physical = scan.newlines + (0 if scan.ends_cleanly else 1)
     if scan.nul or physical != head.data_line - 1 + total:
