@@ -25,6 +25,7 @@ from markupsafe import Markup
 from . import contract as c
 from . import metrics, xlsx
 from .load import Ledgers
+from .memory import give_back
 from .metrics import CATALOGUE, COUNT, Result, Rows
 from .narrative import number
 from .provenance import sha256
@@ -143,12 +144,16 @@ def _survey(results: Mapping[str, Result]) -> tuple[dict[str, tuple[int, str]], 
     personal = _personal()
     facts: dict[str, tuple[int, str]] = {}
     used: dict[str, int] = {}
+    lazy = isinstance(results, metrics.Evaluated)
     for metric_id, result in results.items():
         facts[metric_id] = (sum(len(p.frame) for p in result.rows), row_makeup(result))
         for part in result.rows:
             for col in part.columns:
                 if col not in personal:
                     used[col] = used.get(col, 0) + len(part.frame)
+        if lazy:
+            del result
+            give_back()  # the figure's rows and the copies its rule made
     total = sum(rows for rows, _ in facts.values())
     return facts, sorted(used, key=lambda col: -used[col]), total
 
@@ -235,7 +240,8 @@ class _Rows:
 
 def _detail_blocks(
     book: xlsx.Book, results: Mapping[str, Result], columns: list[str]
-) -> Iterator[list[str]]:
+) -> Iterator[pa.Array]:
+    lazy = isinstance(results, metrics.Evaluated)
     for metric_id, result in results.items():
         for part in result.rows:
             if part.frame.empty:
@@ -245,6 +251,9 @@ def _detail_blocks(
                 yield _detail_rows(
                     book, metric_id, part, columns, roles, start, start + DETAIL_BLOCK
                 )
+        if lazy:  # the figure's rows are let go before the next figure is evaluated
+            result = part = roles = None
+            give_back()
 
 
 def _detail_rows(book: xlsx.Book, metric_id: str, part: Rows, columns: list[str],
