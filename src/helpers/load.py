@@ -673,12 +673,14 @@ class _Invalid:
             self.threaded_hit = True
             return "error"
         self.numbers.append(row.number)
-        try:
-            cells = next(csv.reader([row.text], delimiter=self.head.delimiter), [])
-        except csv.Error:
-            cells = [row.text]
-        if _is_blank(cells):
-            return "skip"
+        # Text beyond delimiters, quotes and blanks: not a blank row (no need to split it).
+        if not row.text.replace(self.head.delimiter, "").replace('"', "").strip():
+            try:
+                cells = next(csv.reader([row.text], delimiter=self.head.delimiter), [])
+            except csv.Error:
+                cells = [row.text]
+            if _is_blank(cells):
+                return "skip"
         line = self.head.data_line - 1 + row.number
         self.count += 1
         if self.count <= MAX_PROBLEMS_PER_KIND:
