@@ -117,3 +117,18 @@ def test_a_file_needing_the_row_by_row_reader_gives_the_same_frame(ledger_dir, s
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     frame = load.load_ledger(ledger_dir, "meetings")
     assert frame.index[4] == 7  # the record after the two-line one starts on line 7
+
+
+def test_the_work_paper_is_the_same_whether_figures_are_kept_or_evaluated_anew(
+    ledgers, tmp_path, monkeypatch
+):
+    """At millions of rows each figure is evaluated when its rows are written and then let go."""
+    from helpers.figures import catalogue as metrics
+    from helpers.figures.evidence import write_workbook
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643500800")
+    stats = metrics.figures_document(ledgers, 2021)
+    kept, anew = tmp_path / "kept.xlsx", tmp_path / "anew.xlsx"
+    write_workbook(kept, stats, metrics.evaluate(ledgers, 2021), ledgers)
+    write_workbook(anew, stats, metrics.Evaluated(ledgers, 2021), ledgers)
+    assert kept.read_bytes() == anew.read_bytes()

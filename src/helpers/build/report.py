@@ -384,6 +384,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
             with timings.stage("docx"):
                 write_docx(nb, staging / "report.docx", title, params.bureau.signature)
             ledgers = read_ledgers(handed, profile)
+            give_back()  # what rendering left on the heap, before the work paper's peak
             with timings.stage("evidence"):
                 write_evidence(staging / "evidence.xlsx", stats, ledgers)
             (staging / "stats.json").write_text(to_json(stats), encoding="utf-8")

@@ -14,7 +14,7 @@ number without restating any rule. The value is derived from those same rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -307,6 +307,27 @@ def figures_document(L: Ledgers, year: int, manual_values: dict[str, Value] | No
                      previous_manual: dict[str, Value] | None = None,
                      report: str = RULE_OF_LAW) -> dict:  # fmt: skip
     return {"year": year, "metrics": compute(L, year, manual_values, previous_manual, report)}
+
+
+class Evaluated(Mapping[str, Result]):
+    """Every ledger figure of one report for `year` with the rows behind it, as `evaluate` gives
+    them, but each evaluated when asked for and not kept: at millions of rows, the rows of all
+    figures at once would take gigabytes."""
+
+    def __init__(self, L: Ledgers, year: int, report: str = RULE_OF_LAW):
+        self.L, self.year = L, year
+        self.ids = [m.id for m in of_report(report) if not m.is_manual]
+
+    def __getitem__(self, metric_id: str) -> Result:
+        if metric_id not in self.ids:
+            raise KeyError(metric_id)
+        return CATALOGUE[metric_id].evaluate(self.L, self.year)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 def evaluate(L: Ledgers, year: int, report: str = RULE_OF_LAW) -> dict[str, Result]:

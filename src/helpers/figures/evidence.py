@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +27,14 @@ from helpers.figures import catalogue
 from helpers.figures.catalogue import CATALOGUE, COUNT, Result, Rows
 from helpers.ledgers import contract as c
 from helpers.ledgers.load import Ledgers
+from helpers.memory import give_back
 from helpers.render import xlsx
 from helpers.report.narrative import number
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
+# Ledger rows in all up to which the work paper holds every figure's rows at once; above, each
+# figure is evaluated when its rows are written (twice in all) and its rows then let go.
+KEEP_ROWS_BELOW = 2_000_000
 REPEAT = "重复不计"  # a distinct count's later rows of an already counted key
 
 SUMMARY_HEADER = ("编号", "名称", "数值", "单位", "上年", "变化", "口径", "来源台账", "台账文件",
@@ -135,12 +139,34 @@ def row_makeup(result: Result) -> str:
     return " + ".join(f"{role} {n}" for role, n in counts.items())
 
 
-def summary_records(stats: dict, results: dict[str, Result], ledgers: Ledgers) -> list[list]:
+def _survey(results: Mapping[str, Result]) -> tuple[dict[str, tuple[int, str]], list[str], int]:
+    """One pass over the figures: each one's rows and their make-up, the columns the rules read
+    (as `detail_columns`), and the rows of 明细 in all."""
+    personal = _personal()
+    facts: dict[str, tuple[int, str]] = {}
+    used: dict[str, int] = {}
+    lazy = isinstance(results, catalogue.Evaluated)
+    for metric_id, result in results.items():
+        facts[metric_id] = (sum(len(p.frame) for p in result.rows), row_makeup(result))
+        for part in result.rows:
+            for col in part.columns:
+                if col not in personal:
+                    used[col] = used.get(col, 0) + len(part.frame)
+        if lazy:
+            del result
+            give_back()  # the figure's rows and the copies its rule made
+    total = sum(rows for rows, _ in facts.values())
+    return facts, sorted(used, key=lambda col: -used[col]), total
+
+
+def summary_records(stats: dict, results: Mapping[str, Result], ledgers: Ledgers,
+                    facts: dict[str, tuple[int, str]] | None = None) -> list[list]:  # fmt: skip
+    facts = facts if facts is not None else _survey(results)[0]
     hashes = {name: sha256(path) for name, path in ledgers.files.items()}
     rows = []
     for metric_id, entry in stats["metrics"].items():
         metric = CATALOGUE[metric_id]
-        result = results.get(metric_id)
+        result = facts.get(metric_id)
         files = [ledgers.files[name].name for name in metric.ledgers if name in ledgers.files]
         change = entry["change"]
         rows.append([
@@ -148,8 +174,8 @@ def summary_records(stats: dict, results: dict[str, Result], ledgers: Ledgers) -
             _cell(entry["previous"]), _cell(change), entry["definition"],
             "人工填报（参数文件）" if metric.is_manual else "、".join(metric.ledgers),
             "\n".join(files), "\n".join(hashes[n] for n in metric.ledgers if n in hashes),
-            sum(len(p.frame) for p in result.rows) if result else None,
-            row_makeup(result) if result else "",
+            result[0] if result else None,
+            result[1] if result else "",
         ])  # fmt: skip
     return rows
 
@@ -166,17 +192,19 @@ def _moment() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def write_workbook(path: Path, stats: dict, results: dict[str, Result], ledgers: Ledgers,
+def write_workbook(path: Path, stats: dict, results: Mapping[str, Result], ledgers: Ledgers,
                    *, max_rows: int = EXCEL_MAX_ROWS) -> dict[str, int]:  # fmt: skip
     """Write evidence.xlsx; returns the data rows written per sheet."""
     book = xlsx.Book(f"{stats['year']} 年度法治政府建设情况报告审核底稿", _moment())
-    summary = pd.DataFrame(summary_records(stats, results, ledgers), columns=list(SUMMARY_HEADER))
+    # One pass to learn the sheets' shape, one to write their rows: `results` may evaluate each
+    # figure when asked (catalogue.Evaluated), so that only one figure's rows are held at a time.
+    facts, columns, total = _survey(results)
+    summary = pd.DataFrame(summary_records(stats, results, ledgers, facts),
+                           columns=list(SUMMARY_HEADER))  # fmt: skip
     written = {"汇总": book.add_sheet("汇总", list(SUMMARY_HEADER), book.rows(summary),
                                       [38, 30, 10, 6, 10, 8, 60, 24, 24, 66, 10, 24])}  # fmt: skip
-    columns = detail_columns(results)
     header = [*DETAIL_FIXED, *(column_label(col) for col in columns)]
     widths = [38, 8, 20, 8, 14, 16] + [14] * len(columns)
-    total = sum(len(part.frame) for result in results.values() for part in result.rows)
     per_sheet = max_rows - 1
     # Rows are made a block at a time while the file is written, never all at once: at a
     # hundred times the sample's volume 明细 runs to millions of rows over many sheets.
@@ -212,8 +240,9 @@ class _Rows:
 
 
 def _detail_blocks(
-    book: xlsx.Book, results: dict[str, Result], columns: list[str]
-) -> Iterator[list[str]]:
+    book: xlsx.Book, results: Mapping[str, Result], columns: list[str]
+) -> Iterator[pa.Array]:
+    lazy = isinstance(results, catalogue.Evaluated)
     for metric_id, result in results.items():
         for part in result.rows:
             if part.frame.empty:
@@ -223,6 +252,9 @@ def _detail_blocks(
                 yield _detail_rows(
                     book, metric_id, part, columns, roles, start, start + DETAIL_BLOCK
                 )
+        if lazy:  # the figure's rows are let go before the next figure is evaluated
+            result = part = roles = None
+            give_back()
 
 
 def _detail_rows(book: xlsx.Book, metric_id: str, part: Rows, columns: list[str],
@@ -266,7 +298,12 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_evidence(path: Path, stats: dict, ledgers: Ledgers) -> dict[str, int]:
     """The year's work paper, from the same rules that computed `stats`."""
-    results = catalogue.evaluate(ledgers, stats["year"], stats.get("report", catalogue.RULE_OF_LAW))
+    report = stats.get("report", catalogue.RULE_OF_LAW)
+    if sum(len(frame) for frame in ledgers.frames.values()) > KEEP_ROWS_BELOW:
+        # Millions of rows: each figure is evaluated twice rather than all held at once.
+        results: Mapping[str, Result] = catalogue.Evaluated(ledgers, stats["year"], report)
+    else:
+        results = catalogue.evaluate(ledgers, stats["year"], report)
     return write_workbook(path, stats, results, ledgers)
 
 
@@ -354,7 +391,7 @@ def figure_card(metric_id: str, entry: dict, result: Result | None, ledgers: Led
     ).format(metric_id, metric_id, entry["name"], facts, body)
 
 
-def figure_cards(stats: dict, results: dict[str, Result], ledgers: Ledgers) -> Markup:
+def figure_cards(stats: dict, results: Mapping[str, Result], ledgers: Ledgers) -> Markup:
     """One card per figure, the targets of the review edition's number links."""
     return Markup("").join(
         figure_card(metric_id, entry, results.get(metric_id), ledgers)

@@ -7,6 +7,7 @@ cannot drift from what the loader enforces.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -612,6 +613,7 @@ def schema_for(name: str, profile: BureauProfile | None = None) -> pa.DataFrameS
     return schema_of(ledgers_for(profile)[name])
 
 
+@functools.lru_cache(maxsize=64)
 def schema_of(spec: LedgerSpec) -> pa.DataFrameSchema:
     """The pandera schema of a ledger spec whose profile names are filled in (ledgers_for)."""
     name = spec.name

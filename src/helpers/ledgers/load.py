@@ -681,12 +681,14 @@ class _Invalid:
             self.threaded_hit = True
             return "error"
         self.numbers.append(row.number)
-        try:
-            cells = next(csv.reader([row.text], delimiter=self.head.delimiter), [])
-        except csv.Error:
-            cells = [row.text]
-        if _is_blank(cells):
-            return "skip"
+        # Text beyond delimiters, quotes and blanks: not a blank row (no need to split it).
+        if not row.text.replace(self.head.delimiter, "").replace('"', "").strip():
+            try:
+                cells = next(csv.reader([row.text], delimiter=self.head.delimiter), [])
+            except csv.Error:
+                cells = [row.text]
+            if _is_blank(cells):
+                return "skip"
         line = self.head.data_line - 1 + row.number
         self.count += 1
         if self.count <= MAX_PROBLEMS_PER_KIND:
@@ -771,7 +773,10 @@ def _read_csv_columnar(path: Path, index: HeaderIndex, checker_for, progress) ->
         raise _Fallback
     scan = _Scan(path)
     scanner = threading.Thread(target=scan.run, daemon=True)
-    scanner.start()
+    if path.stat().st_size < _BLOCK_BYTES * 4:
+        scan.run()  # a small file is scanned at once; a thread would cost more than the scan
+    else:
+        scanner.start()
     encoding, serial = head.encoding, False
     try:
         while True:
@@ -789,7 +794,8 @@ def _read_csv_columnar(path: Path, index: HeaderIndex, checker_for, progress) ->
                     continue
                 raise _Fallback from None
     finally:
-        scanner.join()
+        if scanner.ident is not None:
+            scanner.join()
 
 
 class _Retry(Exception):
@@ -833,7 +839,8 @@ def _arrow_pass(path, head, encoding, serial, checker_for, progress, scan, scann
         if invalid.threaded_hit:
             raise _Retry from None
         raise
-    scanner.join()
+    if scanner.ident is not None:
+        scanner.join()
     total = records + len(invalid.numbers)
     physical = scan.newlines + (0 if scan.ends_cleanly else 1)
     if scan.nul or physical != head.data_line - 1 + total:
@@ -1369,6 +1376,8 @@ class _Checker:
         self.row_checks = list(schema.checks)
         self.found: dict[tuple[str, str], _Found] = {}
         self.parts: dict[str, list] = {column: [] for column in self.present}
+        # Recurring text: each value seen, by the code it was given (first seen, first code).
+        self.seen: dict[str, dict[str, int]] = {}
         # File lines per batch: (first, count) when consecutive, as most are, else the array.
         self.lines: list[np.ndarray | tuple[int, int]] = []
         self.rows = 0
@@ -1426,7 +1435,8 @@ class _Checker:
                 done |= null
             if kind in ("enum", "flag"):
                 codes = pc.index_in(arr, value_set=pa.array(list(column.allowed), type=pa.string()))
-                codes = codes.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int16)
+                small = np.int8 if len(column.allowed) < 127 else np.int16
+                codes = codes.fill_null(-1).to_numpy(zero_copy_only=False).astype(small)
                 outside = filled & (codes < 0)
                 self._add(
                     "isin", name, np.flatnonzero(outside), lines, lambda r, a=arr: _texts(a, r)
@@ -1454,11 +1464,29 @@ class _Checker:
             if name in self.keep or spec.column(name).kind == "id":
                 kind, arr, values = typed[name]
                 if not self.failed or kind == "id":
-                    self.parts[name].append(values)
+                    self.parts[name].append(self._kept(spec.column(name), values))
         if self.failed:  # the frame will not be returned: keep only what the id check needs
             for name in self.keep:
                 if spec.column(name).kind != "id":
                     self.parts[name] = []
+
+    def _kept(self, column, values):
+        """A batch's column in the form it is kept in until the frame is made: whole numbers as
+        int64 and a mask, recurring text as codes of the values seen so far."""
+        if column.kind == "int":
+            missing = np.isnan(values)
+            return np.where(missing, 0, values).astype(np.int64), missing
+        if column.repeated:
+            seen = self.seen.setdefault(column.name, {})
+            found = [seen.setdefault(text, len(seen)) for text in values.dictionary.to_pylist()]
+            indices = values.indices
+            codes = np.asarray(found, dtype=np.int32)[
+                indices.fill_null(0).to_numpy(zero_copy_only=False)
+            ]
+            if indices.null_count:
+                codes[indices.is_null().to_numpy(zero_copy_only=False)] = -1
+            return codes
+        return values
 
     def _row_rules(self, typed: dict, converted: dict, reported: dict, lines: np.ndarray) -> None:
         """The contract's row rules on the batch, typed as the schema sees them: each rule's
@@ -1556,7 +1584,7 @@ class _Checker:
             column = self.spec.column(name)
             parts = self.parts[name]
             self.parts[name] = []
-            columns[name] = _final_column(column, parts)
+            columns[name] = _final_column(column, parts, self.seen.get(name, {}))
         index = self._line_range()
         if index is None:
             lines = self._all_lines()
@@ -1596,53 +1624,65 @@ def _as_checked(kind: str, arr: pa.Array, values) -> pd.Series:
     return pd.Series(arr.to_pandas(), dtype="str")
 
 
-def _final_column(column, parts: list):
+def _final_column(column, parts: list, seen: dict[str, int]):
     """One kept column from its batches, in the dtype the notebook works with: categories of the
     allowed values for enumerations, nullable booleans for flags, datetime64 for dates,
     Int64 and float64 for numbers, Arrow-backed text for ids and text."""
     kind = column.kind
     if column.repeated:
-        return _categories_found(parts)
+        return _categories_found(parts, seen)
     if kind in ("id", "text"):
         if not any(len(part) for part in parts):
             # One empty chunk, not none: pandas cannot join on a text index without chunks.
             return pd.array([], dtype="str")
         return pa.chunked_array(parts, type=pa.string()).to_pandas().array
     if kind == "enum":
-        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
-        return pd.Categorical.from_codes(codes.astype(np.int8 if len(column.allowed) < 127 else np.int16),
-                                         categories=list(column.allowed))  # fmt: skip
+        codes = _joined(parts, np.int8 if len(column.allowed) < 127 else np.int16)
+        return pd.Categorical.from_codes(codes, categories=list(column.allowed))
     if kind == "flag":
-        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        codes = _joined(parts, np.int8)
         yes = list(column.allowed).index(YES)
         return pd.arrays.BooleanArray(codes == yes, codes < 0)
-    values = np.concatenate(parts) if parts else np.zeros(0)
-    if kind == "date":
-        return values.astype("datetime64[ns]", copy=False)
     if kind == "int":
-        missing = np.isnan(values)
-        return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
-    return values
+        data = _joined([part[0] for part in parts], np.int64)
+        missing = _joined([part[1] for part in parts], bool)
+        parts.clear()
+        return pd.arrays.IntegerArray(data, missing)
+    if kind == "date":
+        return _joined(parts, "datetime64[ns]")
+    return _joined(parts, np.float64)
 
 
-def _categories_found(parts: list) -> pd.Categorical:
-    """Dictionary-encoded batches as one Categorical whose categories are the values found, in
+def _joined(parts: list, dtype) -> np.ndarray:
+    """The batches' arrays end to end, each let go once copied: the column is never held twice."""
+    out = np.empty(sum(len(part) for part in parts), dtype=dtype)
+    at = 0
+    while parts:
+        part = parts.pop(0)
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
+
+
+def _categories_found(parts: list, seen: dict[str, int]) -> pd.Categorical:
+    """Codes of first-seen values as one Categorical whose categories are the values found, in
     sorted order (the same for every file that holds the same values)."""
-    if not parts:
-        return pd.Categorical([], categories=pd.Index([], dtype="str"))
-    chunked = pa.chunked_array(parts).unify_dictionaries()
-    dictionary = chunked.chunk(0).dictionary
-    order = np.argsort(np.asarray(dictionary.to_pylist(), dtype=object), kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    codes = np.concatenate([
-        np.where(chunk.indices.is_null().to_numpy(zero_copy_only=False), -1,
-                 rank[chunk.indices.fill_null(0).to_numpy(zero_copy_only=False)])
-        for chunk in chunked.iterchunks()
-    ])  # fmt: skip
-    categories = pd.Index(dictionary.take(pa.array(order)).to_pylist(), dtype="str")
-    dtype = np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32
-    return pd.Categorical.from_codes(codes.astype(dtype), categories=categories)
+    values = list(seen)
+    order = (
+        np.argsort(np.asarray(values, dtype=object), kind="stable") if values else np.zeros(0, int)
+    )
+    rank = np.empty(len(order) + 1, dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    rank[-1] = -1  # code -1 (an empty cell) stays -1
+    dtype = np.int8 if len(values) < 127 else np.int16 if len(values) < 32767 else np.int32
+    codes = np.empty(sum(len(part) for part in parts), dtype=dtype)
+    at = 0
+    while parts:
+        part = parts.pop(0)
+        codes[at : at + len(part)] = rank[part]
+        at += len(part)
+    categories = pd.Index([values[i] for i in order], dtype="str")
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _duplicate_problems(file: str, column: str, ids: pd.Series) -> list[Problem]:

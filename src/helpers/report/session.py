@@ -7,6 +7,7 @@ from them — default paths, the params file for the year — is resolved here, 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -162,7 +163,12 @@ class ReportSession:
     def figure_cards(self) -> HTML:
         """One card per figure (value, last year, 口径, ledger file and hash, columns, rows counted,
         the code that ran): the targets of the review edition's number links."""
-        return HTML(evidence.figure_cards(self.stats, self.results, self.ledgers))
+        # Unless the rows are at hand already, each figure is evaluated for its card and let go.
+        results = self.__dict__.get("results") or self._evaluated()
+        return HTML(evidence.figure_cards(self.stats, results, self.ledgers))
+
+    def _evaluated(self) -> Mapping[str, catalogue.Result]:
+        return catalogue.Evaluated(self.ledgers, self.year)
 
     def figures_table(self) -> HTML:
         """Every figure with its id, definition and source, for reviewers tracing a number."""
@@ -246,6 +252,9 @@ class DisclosureSession(ReportSession):
     @cached_property
     def results(self) -> dict[str, catalogue.Result]:
         return catalogue.evaluate(self.ledgers, self.year, catalogue.DISCLOSURE)
+
+    def _evaluated(self) -> Mapping[str, catalogue.Result]:
+        return catalogue.Evaluated(self.ledgers, self.year, catalogue.DISCLOSURE)
 
     def table(self, key: str) -> HTML:
         """One of the format's tables (proactive, requests, challenges), every cell traced."""
