@@ -168,3 +168,13 @@ def test_without_a_terminal_or_with_ci_stderr_holds_none_of_it(report_ledgers_di
     assert piped.returncode == 0 and piped.stderr == ""
     rows = [line for line in piped.stdout.splitlines() if "行 rows" in line]
     assert rows and rows == [line for line in in_ci[1].splitlines() if "行 rows" in line]
+
+
+def test_the_loader_reports_the_rows_of_every_ledger_it_reads(outside_ci, report_ledgers_dir):
+    from helpers.ledgers.load import load_ledgers
+
+    with stderr_on(Terminal()), progress.stage("validate", "校验台账"):
+        ledgers = load_ledgers(report_ledgers_dir)
+        shown = dict(progress._stack[-1].rows)
+    assert set(shown) == set(ledgers.frames)
+    assert all(shown[name][0] == len(frame) for name, frame in ledgers.frames.items())

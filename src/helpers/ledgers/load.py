@@ -45,6 +45,7 @@ from helpers.ledgers.contract import (
     schema_of,
 )
 from helpers.memory import give_back, map_large_allocations
+from helpers.progress import rows as show_rows
 
 # Blocks of a large ledger are read and dropped one after another: their arrays are mapped on
 # their own, so that what is freed goes back to the system.
@@ -1822,7 +1823,9 @@ def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_persona
     names and Chinese labels (a bureau's own export headers): {"disputes": {"受理日期":
     "received_date"}}. `sheets` names, per ledger, the workbook sheet to read ({"disputes":
     "数据"}); without it the sheet whose header fits the contract best is read. `progress` is
-    passed to `load_ledger` (rows read per ledger, for a progress display)."""
+    passed to `load_ledger` (rows read per ledger); by default the rows read go to the terminal's
+    progress line, which is silent without a terminal."""
+    progress = progress or show_rows
     profile = profile or default_profile()
     aliases = profile.aliases if aliases is None else aliases
     sheets = profile.sheets if sheets is None else sheets
