@@ -18,22 +18,15 @@ import resource
 import sys
 import time
 
-ENUMS = {
-    "body_type": ["调解组织", "仲裁院"],
-    "case_type": ["劳动争议", "人事争议"],
-    "dispute_type": [
-        "劳动报酬",
-        "解除劳动合同经济补偿",
-        "社会保险",
-        "工伤待遇",
-        "确认劳动关系",
-        "其他",
-    ],
-    "outcome": ["调解成功", "调解不成", "仲裁调解", "仲裁裁决", "撤诉", "不予受理", "终结审理"],
-}
-KEEP = ["case_id", "body_type", "body_name", "case_type", "dispute_type", "received_date",
-        "closed_date", "outcome", "claim_amount", "workers", "employer_name"]  # fmt: skip
-PERSONAL = ["applicant_name", "applicant_id_number", "applicant_phone"]
+from helpers.ledgers.contract import LEDGERS
+
+# The disputes ledger as the contract describes it: allowed values of its fixed enumerations (the
+# handling body's name comes from the bureau profile and is not checked here), kept and personal
+# columns.
+SPEC = LEDGERS["disputes"]
+ENUMS = {c.name: list(c.allowed) for c in SPEC.columns if c.kind == "enum" and not c.allowed_from}
+PERSONAL = list(SPEC.personal_columns)
+KEEP = [name for name in SPEC.column_names if name not in PERSONAL]
 FIRST = 200  # failures kept with their row per column, as the loader keeps per kind
 
 
