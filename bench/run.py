@@ -1361,34 +1361,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def rejudged(args: argparse.Namespace, save: bool = True) -> Bench:
+    """The measurements of an existing results file with ratios, extrapolation and targets derived
+    anew (written back unless `save` is false)."""
+    bench = Bench(args, Path(tempfile.gettempdir()))
+    if not save:
+        bench.save = lambda: None  # type: ignore[method-assign]
+    kept = json.loads(Path(args.out).read_text(encoding="utf-8"))
+    bench.results.update({k: kept[k] for k in kept if k not in ("method",)})
+    for scale in bench.results["scales"]:
+        bench._derive(int(scale))
+    bench.extrapolate()
+    bench.verdicts()
+    return bench
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.probe:
         return run_probe(args.probe, args.args or "{}")
     if args.table:
         # Judged against the current targets, in memory: the results file is not rewritten.
-        bench = Bench(args, Path(tempfile.gettempdir()))
-        bench.save = lambda: None  # type: ignore[method-assign]
-        kept = json.loads(Path(args.out).read_text(encoding="utf-8"))
-        bench.results.update({k: kept[k] for k in kept if k not in ("method",)})
-        for scale in bench.results["scales"]:
-            bench._derive(int(scale))
-        bench.extrapolate()
-        bench.verdicts()
+        bench = rejudged(args, save=False)
         text = markdown_table(bench.results)
         print(text, end="")
         if args.readme:
             update_readme(BENCH_DIR / "README.md", text)
         return 0
     if args.recompute:
-        bench = Bench(args, Path(tempfile.gettempdir()))
-        kept = json.loads(Path(args.out).read_text(encoding="utf-8"))
-        bench.results.update({k: kept[k] for k in kept if k not in ("method",)})
-        for scale in bench.results["scales"]:
-            bench._derive(int(scale))
-        bench.extrapolate()
-        bench.verdicts()
-        print(table(bench.results))
+        print(table(rejudged(args).results))
         return 0
     if args.workdir:
         workdir = Path(args.workdir).resolve()
