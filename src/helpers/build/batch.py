@@ -18,9 +18,9 @@ from pathlib import Path
 from markupsafe import Markup
 
 from helpers import config, progress
+from helpers.build.provenance import shown
 from helpers.errors import ReportError
 from helpers.report.params import read_mapping
-from helpers.build.provenance import shown
 
 
 def _title(run: YearRun) -> str:

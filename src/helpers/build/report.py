@@ -24,18 +24,18 @@ from pathlib import Path
 from typing import IO
 
 from helpers import config, progress
-from helpers.bureau import profile_for
-from helpers.errors import RenderError, ReportError
-from helpers.figures.evidence import write_evidence
-from helpers.figures.document import require_year_in_ledgers, to_json, year_figures
-from helpers.render.fonts import font_manifest, resolve_fonts
-from helpers.ledgers.load import is_synthetic, load_ledgers
-from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW
-from helpers.report.params import check_finished, load_params, require_disclosure
 from helpers.build.handover import read_ledgers, write_ledgers, write_stats
-from helpers.memory import give_back
 from helpers.build.provenance import hand_digests_over, input_files, shown
 from helpers.build.scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
+from helpers.bureau import profile_for
+from helpers.errors import RenderError, ReportError
+from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW
+from helpers.figures.document import require_year_in_ledgers, to_json, year_figures
+from helpers.figures.evidence import write_evidence
+from helpers.ledgers.load import is_synthetic, load_ledgers
+from helpers.memory import give_back
+from helpers.render.fonts import font_manifest, resolve_fonts
+from helpers.report.params import check_finished, load_params, require_disclosure
 
 OUTPUTS = (
     "report.html",
