@@ -120,6 +120,54 @@ def test_a_broken_total_fails_the_checks(stats, rule_of_law):
     assert any("总计列" in f for f in failed)
 
 
+def test_challenges_count_cases_filed_in_the_year_whichever_year_the_reply_was(ledgers):
+    """A lawsuit of 2022 about a reply of 2021 is a challenge of 2022, in both reports alike:
+    the rule-of-law sentence may not deny what table 四 lists."""
+    lit, rec = raw("litigation_cases"), raw("reconsideration_cases")
+    year = "2022"
+    lawsuits = lit[(lit["action_type"] == "信息公开") & (lit["stage"] == "一审")
+                   & lit["received_date"].str.startswith(year)]  # fmt: skip
+    reconsiderations = rec[
+        (rec["action_type"] == "信息公开") & rec["received_date"].str.startswith(year)
+    ]
+    assert len(lawsuits) >= 1  # the sample holds such a lawsuit
+    expected = len(lawsuits) + len(reconsiderations)
+    both = year_figures(2022, RAW, config.params_path(2022), ledgers)
+    assert both["metrics"]["disclosure.reconsideration_or_litigation"]["value"] == expected
+    table = year_figures(2022, RAW, config.params_path(2022), ledgers, report="disclosure")
+    table_total = sum(
+        table["metrics"][metric_id("challenges", row, "total")]["value"]
+        for row in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+    )
+    assert table_total == expected
+    assert (
+        disclosure.failed(disclosure.format_checks(table, ledgers, config.params_path(2022), RAW))
+        == []
+    )
+
+
+def test_a_failed_check_names_both_values_the_rows_behind_each_and_what_to_do(
+    stats, rule_of_law, ledgers
+):
+    denied = json.loads(json.dumps(rule_of_law))
+    denied["metrics"]["disclosure.reconsideration_or_litigation"]["value"] = 3
+    frame = disclosure.checks(stats, denied)
+    [message] = disclosure.explain(frame, ledgers, 2021)
+    assert "左边为 0，右边为 3" in message
+    assert "disclosure_report.challenges.reconsideration.total" in message
+    assert "disclosure.reconsideration_or_litigation" in message
+    assert "处理：" in message
+
+    broken = json.loads(json.dumps(stats))
+    broken["metrics"][metric_id("requests", "received", "total")]["value"] += 1
+    messages = disclosure.explain(disclosure.checks(broken, rule_of_law), ledgers, 2021)
+    shared = next(m for m in messages if "收到信息公开申请" in m)
+    assert "左边为 30，右边为 29" in shared
+    received = raw("disclosure_requests")
+    first = received[received["received_date"].str.startswith("2021")]["request_id"].iloc[0]
+    assert "disclosure_requests.csv：" in shared and first in shared
+
+
 def test_stats_tables_hold_every_cell_as_rows_by_columns(stats):
     tables = stats["tables"]
     assert set(tables) == {"proactive", "requests", "challenges"}

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 from helpers.bureau import default_profile
-from helpers.figures.catalogue import CATALOGUE, Example
+from helpers.figures.catalogue import CATALOGUE, Example, example_names
 from helpers.ledgers.contract import LEDGERS, YES, schema_for
 from helpers.ledgers.load import Ledgers, parse_dates
 
 LEDGER_METRICS = [m for m in CATALOGUE.values() if not m.is_manual]
-# Examples name a bureau's programmes by profile key; the sample bureau's fill them in.
-PROGRAMMES = default_profile().programmes.model_dump()
+# Examples name a bureau's programmes and places by profile key; the sample bureau's fill them in.
+PROGRAMMES = example_names(default_profile())
 CASES = [(m, i, e) for m in LEDGER_METRICS for i, e in enumerate(m.examples, 1)]
 
 

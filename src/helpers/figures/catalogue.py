@@ -136,8 +136,9 @@ class Example:
     def tables(self, programmes: dict[str, str] | None = None) -> dict[str, list[dict[str, str]]]:
         """Each ledger's rows as cells of text, keyed by column ("" for an empty cell).
 
-        A cell may name a bureau's programme by its profile key ("{lecture_brand}"), so that no
-        bureau's own names are written into the catalogue; given `programmes`, it is filled in.
+        A cell may name a bureau's programme or place by its profile key ("{lecture_brand}",
+        "{street_1}", see `example_names`), so that no bureau's own names are written into the
+        catalogue; given `programmes`, it is filled in.
         """
         out = {}
         for ledger, text in self.rows.items():
@@ -148,6 +149,17 @@ class Example:
                         for row in body]  # fmt: skip
             out[ledger] = [dict(zip(header, row, strict=True)) for row in body]
         return out
+
+
+def example_names(profile) -> dict[str, str]:
+    """What an example's placeholders stand for in a bureau's profile: its programme names
+    (`{lecture_brand}`) and its first places (`{street_1}`, `{street_2}`, `{town_1}`, `{zone_1}`)."""
+    places = profile.organisations
+    names = dict(profile.programmes.model_dump())
+    for key, values in (("street", places.streets), ("town", places.towns),
+                        ("zone", places.development_zones)):  # fmt: skip
+        names.update({f"{key}_{n}": value for n, value in enumerate(values[:2], 1)})
+    return names
 
 
 def examples(*cases: Example):

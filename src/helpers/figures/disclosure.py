@@ -28,6 +28,7 @@ from helpers.figures.catalogue import (
     round_half_up,
     summed,
 )
+from helpers.figures.rule_of_law import disclosure_lawsuits, disclosure_reconsiderations
 from helpers.ledgers import contract as c
 
 PREFIX = "disclosure_report"
@@ -265,14 +266,13 @@ def _challenge_rule(row: str, column: str):
     family = "reconsideration" if row == "reconsideration" else "litigation"
 
     def rule(L, year: int) -> Result:
-        d = L[ledger]
-        d = by_year(d[d["action_type"] == c.DISCLOSURE_ACTION], "received_date", year)
+        # The rule-of-law report's "复议诉讼" figure counts these very cases.
         columns: tuple[str, ...] = ("action_type", "received_date")
-        if family == "litigation":
-            d = d[
-                (d["stage"] == "一审")
-                & (d["after_reconsideration"] == (row != "litigation_direct"))
-            ]
+        if family == "reconsideration":
+            d = disclosure_reconsiderations(L, year)
+        else:
+            d = disclosure_lawsuits(L, year)
+            d = d[d["after_reconsideration"] == (row != "litigation_direct")]
             columns += ("stage", "after_reconsideration")
         if column == "total":
             return counted(ledger, d, *columns)

@@ -225,7 +225,7 @@ def _events_counted(L: Ledgers, y: int) -> pd.Index:
 def _event_reasons(L: Ledgers, f: pd.DataFrame, y: int) -> Reasons:
     pairs = pd.Series(list(zip(f["organiser"], f["event_type"], strict=True)), index=f.index)
     return _dated(f["event_date"], y, "活动日期") + [
-        (~pairs.isin(_counted_events(L)), "不是执法大队企业普法培训或讲堂品牌线下培训")
+        (~pairs.isin(_counted_events(L)), "不是执法机构企业普法培训或讲堂品牌线下培训")
     ]
 
 
@@ -302,7 +302,7 @@ _BASES: list[_Basis] = [
     _Basis("mediation_orgs", "新设联调分中心（设立日期在当年）", _subcenters_counted,
            lambda L, f, y: _dated(f["established_date"], y, "设立日期")
            + _value_is_not(f, "org_type", ("联调分中心",), "组织类型不是联调分中心")),
-    _Basis("outreach_events", "执法大队企业普法培训、讲堂品牌线下培训（活动日期在当年）",
+    _Basis("outreach_events", "执法机构企业普法培训、讲堂品牌线下培训（活动日期在当年）",
            _events_counted, _event_reasons),
     _Basis("publicity_posts", "政策短视频栏目推送（发布日期在当年）", _posts_counted,
            lambda L, f, y: _dated(f["publish_date"], y, "发布日期")
@@ -440,9 +440,6 @@ def consistency_checks(stats: dict, ledgers: Ledgers | None = None) -> pd.DataFr
                _sum(v("disclosure.requests_received"), v("disclosure.carried_in")), "=",
                _sum(v("disclosure.requests_answered"), v("disclosure.carried_out")),
                "国家年报格式“一 + 二 = 三 + 四”"),
-        _check("信息公开答复被复议或起诉数 ≤ 答复数",
-               v("disclosure.reconsideration_or_litigation"), "≤",
-               v("disclosure.requests_answered")),
         _check("行政机关负责人出庭应诉数 ≤ 一审开庭审理数",
                v("litigation.leader_appearances"), "≤", v("litigation.first_instance_heard")),
         _same_rate("行政机关负责人出庭应诉率 = 出庭应诉数 ÷ 一审开庭审理数",

@@ -178,6 +178,31 @@ def _disclosure_carried_in(L, year):
 
 
 @_register(
+    "disclosure.carried_in_answered",
+    "上年结转并于当年答复的信息公开申请数",
+    "件",
+    "disclosure_requests",
+    "以前年度收到、答复日期在当年的申请数（是当年答复数的一部分；上年结转而当年仍未答复的不计）",
+)
+@examples(
+    Example(2021, 2, "2019年、2020年收到并于2021年答复的计入；上年结转、至今未答复的，"
+                     "上年已答复的和当年收到的不计", {
+        "disclosure_requests": """
+            request_id | received_date | reply_date
+            GK-01      | 2019-05-06    | 2021-01-05
+            GK-02      | 2020-12-31    | 2021-12-31
+            GK-03      | 2020-11-01    |
+            GK-04      | 2020-06-01    | 2020-12-31
+            GK-05      | 2021-01-01    | 2021-02-01
+        """}),
+)  # fmt: skip
+def _disclosure_carried_in_answered(L, year):
+    d = _disclosure_answered(L, year)
+    return counted("disclosure_requests", d[d["received_date"].dt.year < year], "received_date",
+                   "reply_date")  # fmt: skip
+
+
+@_register(
     "disclosure.carried_out",
     "结转下年度继续办理的信息公开申请数",
     "件",
@@ -203,29 +228,52 @@ def _disclosure_carried_out(L, year):
     return counted("disclosure_requests", d[upto & still_open], "received_date", "reply_date")
 
 
+def disclosure_reconsiderations(L: Ledgers, year: int) -> pd.DataFrame:
+    """Reconsideration cases about disclosure received in the year, whichever year the reply
+    was (the national format's table 四 counts the same cases)."""
+    rec = L["reconsideration_cases"]
+    return by_year(rec[rec["action_type"] == c.DISCLOSURE_ACTION], "received_date", year)
+
+
+def disclosure_lawsuits(L: Ledgers, year: int) -> pd.DataFrame:
+    """First-instance lawsuits about disclosure received in the year, whichever year the reply
+    was; an appeal or retrial continues the same case and is not counted again."""
+    lit = L["litigation_cases"]
+    lit = by_year(lit[lit["action_type"] == c.DISCLOSURE_ACTION], "received_date", year)
+    return lit[lit["stage"] == "一审"]
+
+
 @_register(
     "disclosure.reconsideration_or_litigation",
-    "信息公开答复被申请复议或被起诉数",
+    "因政府信息公开被申请行政复议、被提起行政诉讼的案件数",
     "件",
-    "disclosure_requests",
-    "当年答复的申请中，被申请行政复议或被提起行政诉讼的件数（两者都有的计一件）",
+    "reconsideration_cases+litigation_cases",
+    "收到日期在当年、被申请（被诉）行为类别为“信息公开”的行政复议案件和一审行政诉讼案件数，"
+    "不论所涉申请在哪一年答复（与政府信息公开工作年度报告表四各行“总计”之和口径相同）",
 )
 @examples(
-    Example(2021, 2, "既被申请复议又被起诉的只计一件；12月31日答复的计入，上年答复的和尚未答复的不计", {
-        "disclosure_requests": """
-            request_id | reply_date | reconsideration_filed | litigation_filed
-            GK-01      | 2021-03-01 | 是                    | 是
-            GK-02      | 2021-12-31 | 否                    | 是
-            GK-03      | 2021-05-01 | 否                    | 否
-            GK-04      | 2020-12-31 | 是                    | 否
-            GK-05      |            | 是                    | 否
+    Example(2022, 2, "2022年收到的信息公开复议案件和一审诉讼都计入（2月11日起诉的是上年答复的申请）；"
+                     "二审、其他行为类别和上年收到的不计", {
+        "reconsideration_cases": """
+            case_id | received_date | action_type
+            FY-01   | 2022-03-01    | 信息公开
+            FY-02   | 2021-12-31    | 信息公开
+            FY-03   | 2022-05-01    | 工伤认定
+        """,
+        "litigation_cases": """
+            case_id | received_date | action_type | stage
+            XS-01   | 2022-02-11    | 信息公开    | 一审
+            XS-02   | 2022-06-01    | 信息公开    | 二审
+            XS-03   | 2021-11-01    | 信息公开    | 一审
+            XS-04   | 2022-04-01    | 行政处罚    | 一审
         """}),
 )  # fmt: skip
 def _disclosure_challenged(L, year):
-    d = _disclosure_answered(L, year)
-    hit = d[d["reconsideration_filed"] | d["litigation_filed"]]
-    return counted("disclosure_requests", hit, "reply_date", "reconsideration_filed",
-                   "litigation_filed")  # fmt: skip
+    return combined(
+        counted("reconsideration_cases", disclosure_reconsiderations(L, year), "received_date",
+                "action_type"),
+        counted("litigation_cases", disclosure_lawsuits(L, year), "received_date", "action_type",
+                "stage"))  # fmt: skip
 
 
 # -- 一(四) 行政决策 --------------------------------------------------------------------------
@@ -520,6 +568,35 @@ def _new_subcenters(L, year):
 )  # fmt: skip
 def _street_orgs(L, year):
     return counted("mediation_orgs", active_orgs(L, year, "街镇调解组织"), *ORG_COLUMNS)
+
+
+@_register(
+    "mediation.streets_towns_covered",
+    "设有街镇调解组织的街镇数",
+    "个",
+    "mediation_orgs",
+    "机关档案所列街道和镇（organisations.streets、towns）中，截至当年 12 月 31 日至少有一个已设立"
+    "且未撤销的街镇调解组织（所在街镇为该街镇）的个数；同一街镇有几个组织只计一个，"
+    "所在地不在档案所列街镇的不计",
+)
+@examples(
+    Example(2021, 2, "同一街道两个组织只计一个街道；12月31日撤销的、所在地为开发区的和"
+                     "档案以外地名的不计", {
+        "mediation_orgs": """
+            org_id | org_type       | area       | established_date | dissolved_date
+            TJ-21  | 街镇调解组织   | {street_1} | 2015-01-01       |
+            TJ-22  | 街镇调解组织   | {street_1} | 2019-01-01       |
+            TJ-23  | 街镇调解组织   | {town_1}   | 2021-12-31       |
+            TJ-24  | 街镇调解组织   | {street_2} | 2015-01-01       | 2021-12-31
+            TJ-25  | 街镇调解组织   | 不存在街道 | 2015-01-01       |
+            TJ-26  | 开发区调解组织 | {zone_1}   | 2015-01-01       |
+        """}),
+)  # fmt: skip
+def _streets_towns_covered(L, year):
+    places = {*L.profile.organisations.streets, *L.profile.organisations.towns}
+    o = active_orgs(L, year, "街镇调解组织")
+    o = o[o["area"].isin(places)]
+    return distinct("mediation_orgs", o, "area", "area", *ORG_COLUMNS)
 
 
 @_register(
@@ -1448,14 +1525,14 @@ EVENT_COLUMNS = ("event_date", "organiser", "event_type")
 
 @_register(
     "outreach.enforcement_trainings",
-    "执法大队面向企业普法培训场次",
+    "执法机构面向企业普法培训场次",
     "场",
     "outreach_events",
     "组织单位为机关档案所定的执法机构（programmes.enforcement_trainer）、类型为“企业普法培训”、"
     "活动日期在当年的场次",
 )
 @examples(
-    Example(2021, 2, "执法大队的企业普法培训（含1月1日、12月31日）计入；政策宣讲、仲裁院办的和上年的不计", {
+    Example(2021, 2, "档案所定执法机构的企业普法培训（含1月1日、12月31日）计入；政策宣讲、仲裁院办的和上年的不计", {
         "outreach_events": """
             event_id | event_date | organiser            | event_type
             HD-01    | 2021-01-01 | {enforcement_trainer} | 企业普法培训

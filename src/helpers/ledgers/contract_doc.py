@@ -154,8 +154,10 @@ def _metrics_section() -> list[str]:
            "列出来以示它不影响结果。Each ledger figure has worked examples: hand-made rows (the id and "
            "the columns the rule reads), the year and the value they must give; the tests run them. "
            "Columns marked “not read” are shown to prove they do not matter.", "",
-           "示例中形如 `{lecture_brand}` 的值指机关档案 `programmes` 下的名称（各局不同），测试时以样例机关的名称代入。"
-           "Values like `{lecture_brand}` stand for the bureau profile's programme names.", "",
+           "示例中形如 `{lecture_brand}` 的值指机关档案 `programmes` 下的名称，`{street_1}`、`{town_1}`、"
+           "`{zone_1}` 指档案所列的第一个街道、镇、开发区（`{street_2}` 为第二个街道）；各局不同，测试时以样例机关的名称代入。"
+           "Values like `{lecture_brand}` stand for the bureau profile's programme names, `{street_1}` "
+           "and the like for the profile's streets, towns and zones.", "",
            "| 编号 id | 名称 name | 单位 unit | 来源 source |", "|---|---|---|---|"]  # fmt: skip
     for m in CATALOGUE.values():
         source = (

@@ -23,6 +23,7 @@ from helpers.figures.disclosure import (
     RESULT_ROWS,
     metric_id,
 )
+from helpers.ledgers import contract as c
 from helpers.report.narrative import Figure, fig
 
 
@@ -223,6 +224,14 @@ def _v(metrics: dict, id: str):
     return metrics[id]["value"]
 
 
+@dataclass(frozen=True)
+class Side:
+    """One side of a check: the figures added up, and the year each is taken from."""
+
+    ids: tuple[str, ...]
+    year_offset: int = 0
+
+
 def checks(
     stats: dict, rule_of_law: dict | None = None, next_year: dict | None = None
 ) -> pd.DataFrame:
@@ -230,69 +239,122 @@ def checks(
 
     `rule_of_law` is the same year's rule-of-law figures (shared facts must agree); `next_year`
     the next year's disclosure figures when the ledgers hold that year (carried out of N equals
-    carried into N + 1)."""
+    carried into N + 1). The figures behind each side are kept in the frame's `attrs["sides"]`,
+    so a failed check can name the rows behind both values (`explain`)."""
     m = stats["metrics"]
     req = lambda row, col: _v(m, metric_id("requests", row, col))  # noqa: E731
-    rows = []
+    rid = lambda row, col: metric_id("requests", row, col)  # noqa: E731
+    rows, sides = [], {}
 
-    def add(name: str, left, right) -> None:
+    def add(name: str, left, right, left_ids=(), right_ids=(), right_offset: int = 0) -> None:
         rows.append({"检查 check": name, "左边 left": left, "右边 right": right,
                      "结果 result": "通过" if left == right else "不符"})  # fmt: skip
+        sides[name] = (Side(tuple(left_ids)), Side(tuple(right_ids), right_offset))
 
     columns = [(k, label) for k, label, _ in REQUEST_COLUMNS]
     for col, label in columns:
         add(f"{label}：一 + 二 = 三（七） + 四", req("received", col) + req("carried_in", col),
-            req("result.total", col) + req("carried_out", col))  # fmt: skip
-        parts = sum(req(f"result.{key}", col) for key, _, _, _ in RESULT_ROWS)
-        add(f"{label}：三（七）总计 = （一）至（六）之和", req("result.total", col), parts)
+            req("result.total", col) + req("carried_out", col),
+            [rid("received", col), rid("carried_in", col)],
+            [rid("result.total", col), rid("carried_out", col)])  # fmt: skip
+        parts = [rid(f"result.{key}", col) for key, _, _, _ in RESULT_ROWS]
+        add(f"{label}：三（七）总计 = （一）至（六）之和", req("result.total", col),
+            sum(_v(m, i) for i in parts), [rid("result.total", col)], parts)  # fmt: skip
     for row, label, _, _ in REQUEST_ROWS:
+        parts = [rid(row, col) for col, _ in columns[:-1]]
         add(f"{label}：总计列 = 各类申请人之和", req(row, "total"),
-            sum(req(row, col) for col, _ in columns[:-1]))  # fmt: skip
+            sum(_v(m, i) for i in parts), [rid(row, "total")], parts)  # fmt: skip
     for row, label in CHALLENGE_ROWS:
         ids = [metric_id("challenges", row, col) for col, _ in CHALLENGE_COLUMNS]
         add(f"{label}：总计 = 维持 + 纠正 + 其他 + 尚未审结", _v(m, ids[-1]),
-            sum(_v(m, i) for i in ids[:-1]))  # fmt: skip
+            sum(_v(m, i) for i in ids[:-1]), ids[-1:], ids[:-1])  # fmt: skip
     if next_year is not None:
         add(f"{stats['year']}年结转下年度 = {stats['year'] + 1}年上年结转", req("carried_out", "total"),
-            _v(next_year["metrics"], metric_id("requests", "carried_in", "total")))  # fmt: skip
+            _v(next_year["metrics"], rid("carried_in", "total")), [rid("carried_out", "total")],
+            [rid("carried_in", "total")], right_offset=1)  # fmt: skip
     if rule_of_law is not None:
         r = rule_of_law["metrics"]
-        add(
-            "本年新收申请 = 法治政府建设报告“收到信息公开申请”",
-            req("received", "total"),
-            _v(r, "disclosure.requests_received"),
-        )
-        add(
-            "上年结转 = 法治政府建设报告“上年结转”",
-            req("carried_in", "total"),
-            _v(r, "disclosure.carried_in"),
-        )
-        add(
-            "结转下年度 = 法治政府建设报告“结转下年度”",
-            req("carried_out", "total"),
-            _v(r, "disclosure.carried_out"),
-        )
-        add(
-            "本年度办理结果总计 = 法治政府建设报告“答复申请”",
-            req("result.total", "total"),
-            _v(r, "disclosure.requests_answered"),
-        )
-        add(
-            "规范性文件本年制发 = 法治政府建设报告“出台规范性文件”",
-            _v(m, metric_id("proactive", "normative_documents", "issued")),
-            _v(r, "normative_docs.issued"),
-        )
-        cases = sum(_v(m, metric_id("challenges", row, "total")) for row, _ in CHALLENGE_ROWS)
-        add(
-            "法治政府建设报告称无信息公开复议诉讼时，本表复议诉讼总计为 0",
-            cases == 0 if _v(r, "disclosure.reconsideration_or_litigation") == 0 else True,
-            True,
-        )
-    return pd.DataFrame(rows)
+        shared = [
+            ("本年新收申请 = 法治政府建设报告“收到信息公开申请”", rid("received", "total"),
+             "disclosure.requests_received"),
+            ("上年结转 = 法治政府建设报告“上年结转”", rid("carried_in", "total"),
+             "disclosure.carried_in"),
+            ("结转下年度 = 法治政府建设报告“结转下年度”", rid("carried_out", "total"),
+             "disclosure.carried_out"),
+            ("本年度办理结果总计 = 法治政府建设报告“答复申请”", rid("result.total", "total"),
+             "disclosure.requests_answered"),
+            ("规范性文件本年制发 = 法治政府建设报告“出台规范性文件”",
+             metric_id("proactive", "normative_documents", "issued"), "normative_docs.issued"),
+        ]  # fmt: skip
+        for name, own, theirs in shared:
+            add(name, _v(m, own), _v(r, theirs), [own], [theirs])
+        ids = [metric_id("challenges", row, "total") for row, _ in CHALLENGE_ROWS]
+        add("表四复议诉讼总计 = 法治政府建设报告“因政府信息公开被申请复议、被起诉”",
+            sum(_v(m, i) for i in ids), _v(r, "disclosure.reconsideration_or_litigation"), ids,
+            ["disclosure.reconsideration_or_litigation"])  # fmt: skip
+    frame = pd.DataFrame(rows)
+    frame.attrs["sides"] = sides
+    return frame
 
 
 def failed(frame: pd.DataFrame) -> list[str]:
-    return [str(x) for x in frame.loc[frame["结果 result"] != "通过", "检查 check"]]
+    """The checks that do not hold, each with both values."""
+    broken = frame[frame["结果 result"] != "通过"]
+    return [
+        f"{row['检查 check']}：左边为 {row['左边 left']}，右边为 {row['右边 right']}"
+        for _, row in broken.iterrows()
+    ]
+
+
+# How many record ids of each ledger a failed check lists; the review edition has them all.
+SHOWN_RECORDS = 20
+
+
+def _side_text(side: Side, ledgers, year: int) -> list[str]:
+    """The figures of one side and the ledger records behind them."""
+    from helpers.figures.catalogue import CATALOGUE
+
+    out = []
+    for metric_id_ in side.ids:
+        metric = CATALOGUE[metric_id_]
+        at = year + side.year_offset
+        if metric.is_manual:
+            out.append(f"{metric_id_}（{metric.name}，{at}年）为人工填报，见年度参数文件")
+            continue
+        result = metric.evaluate(ledgers, at)
+        records = []
+        for part in result.rows:
+            if part.frame.empty:
+                continue
+            key = part.frame[c.LEDGERS[part.ledger].key].astype(str).tolist()
+            shown = "、".join(key[:SHOWN_RECORDS]) + (
+                f" 等 {len(key)} 条" if len(key) > SHOWN_RECORDS else ""
+            )
+            file = ledgers.files.get(part.ledger)
+            name = file.name if file is not None else part.ledger
+            records.append(f"{name}：{shown}")
+        rows = "；".join(records) if records else "台账中没有计入的记录"
+        out.append(f"{metric_id_}（{metric.name}，{at}年）= {result.value}，计入 {rows}")
+    return out
+
+
+def explain(frame: pd.DataFrame, ledgers, year: int) -> list[str]:
+    """Each failed check with both values, the figures on each side, the ledger records behind
+    them, and what to do."""
+    sides = frame.attrs.get("sides", {})
+    out = []
+    for text, (_, row) in zip(failed(frame), frame[frame["结果 result"] != "通过"].iterrows(),
+                              strict=True):  # fmt: skip
+        left, right = sides.get(row["检查 check"], (Side(()), Side(())))
+        lines = [text]
+        lines += [f"    左边 {line}" for line in _side_text(left, ledgers, year)]
+        lines += [f"    右边 {line}" for line in _side_text(right, ledgers, year)]
+        lines.append(
+            "    处理：两边应由同一批记录得出。核对上列记录的日期、类别和结果各列（口径见数据合同中"
+            "这些编号的定义），改正台账后重新生成；人工填报的数字在年度参数文件中改正。"
+        )
+        out.append("\n".join(lines))
+    return out
 
 
 def format_checks(stats: dict, ledgers, params_file, data_dir) -> pd.DataFrame:
