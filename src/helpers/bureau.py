@@ -21,6 +21,8 @@ from helpers import config
 from helpers.errors import ParamsError
 
 _BUREAU_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+# What `make new-bureau` writes into every profile key a bureau must fill in.
+TO_FILL = "【待填写】"
 
 
 def _unique(values: list[str], key: str) -> list[str]:
@@ -113,9 +115,13 @@ class BureauProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     name: str = Field(description="机关全称")
-    short_name: str = Field(description="机关简称")
+    short_name: str = Field(description="机关简称，如“区人社局”；报告中的自称（“我局”）取其末字")
     signature: str = Field(description="落款机关名称")
     district: str = Field(description="所在区县名称")
+    jurisdiction: str | None = Field(
+        default=None,
+        description="报告中对本辖区的称谓，如“全区”“全县”“全市”；省略时按 district 的末字（区、县、市、旗）推定",
+    )
     organisations: Organisations = Field(description="台账所用的组织名称")
     programmes: Programmes = Field(description="指标所指的品牌和栏目")
     # Intake of real exports: a header a case system prints instead of the contract's column
@@ -145,6 +151,11 @@ class BureauProfile(BaseModel):
                 f"短视频栏目“{programmes.policy_video_column}”须列在 organisations.publicity_columns "
                 "中 / programmes.policy_video_column must be one of organisations.publicity_columns"
             )
+        if self.jurisdiction is None and self.district[-1:] not in ("区", "县", "市", "旗"):
+            raise ValueError(
+                f"district“{self.district}”不以区、县、市或旗结尾，无法推定报告中对辖区的称谓，"
+                "请填写 jurisdiction（如“全区”）/ set jurisdiction, e.g. 全区"
+            )
         from helpers.ledgers.contract import LEDGERS
 
         for key, ledgers in (("aliases", self.aliases), ("sheets", self.sheets)):
@@ -158,6 +169,16 @@ class BureauProfile(BaseModel):
                 raise ValueError(f"aliases.{ledger} 指向合同中没有的列 / maps to unknown columns: "
                                  f"{'、'.join(wrong)}")  # fmt: skip
         return self
+
+    @property
+    def whole_area(self) -> str:
+        """How the report names the bureau's whole jurisdiction: 全区, 全县, 全市."""
+        return self.jurisdiction or "全" + self.district[-1]
+
+    @property
+    def we(self) -> str:
+        """How the report names the bureau itself: 我局 for a 局, 我厅 for a 厅."""
+        return "我" + self.short_name[-1]
 
     @property
     def areas(self) -> list[str]:
@@ -195,6 +216,10 @@ def load_profile(path: Path) -> BureauProfile:
 
     path = Path(path)
     raw = read_mapping(path, "机关档案不存在 / bureau profile not found")
+    to_fill = [key for key, text in _text_values(raw) if TO_FILL in text]
+    if to_fill:
+        raise ParamsError(f"{path}: 机关档案尚未填写完成，以下键仍标有“{TO_FILL}” / keys still to "
+                          f"fill in: {'、'.join(to_fill)}")  # fmt: skip
     try:
         profile = BureauProfile.model_validate(raw)
     except ValidationError as error:
@@ -236,3 +261,41 @@ def profile_beside(params_file: Path) -> BureauProfile | None:
     """The profile in a params file's folder, where a bureau's yearly params live."""
     path = Path(params_file).parent / config.PROFILE_FILE
     return load_profile(path) if path.is_file() else None
+
+
+# How a district's name ends; its stem ("浦东") is what local programmes are named after.
+_DISTRICT_ENDINGS = ("新区", "区", "县", "市", "旗")
+
+
+def distinctive_names(profile: BureauProfile) -> set[str]:
+    """The names that mark a text as one bureau's own: its district and the district's stem, its
+    places, court and programmes. Unit names every bureau shares (执法大队, 仲裁院) are left out."""
+    orgs, programmes = profile.organisations, profile.programmes
+    names = {profile.name, profile.signature, profile.district, orgs.arbitration_court,
+             *orgs.streets, *orgs.towns, *orgs.development_zones,
+             programmes.lecture_brand, programmes.policy_video_column}  # fmt: skip
+    for ending in _DISTRICT_ENDINGS:
+        if profile.district.endswith(ending) and len(profile.district) - len(ending) >= 2:
+            names.add(profile.district.removesuffix(ending))
+            break
+    if profile.sample is not None:
+        names.add(profile.sample.mediation_centre)
+    return {name for name in names if len(name) >= 2}
+
+
+def sample_bureaus_names(profile: BureauProfile) -> dict[str, str]:
+    """Names distinctive of the project's sample bureaus (profiles with a `sample` section) and not
+    of this one, each with the bureau it belongs to: a passage naming one was most likely copied
+    from that bureau's params file."""
+    own = distinctive_names(profile)
+    shared = {*own, *profile.organisations.enforcement_units,
+              *profile.organisations.outreach_organisers}  # fmt: skip
+    out: dict[str, str] = {}
+    for bureau in bureau_ids():
+        other = profile_for(bureau)
+        if other.sample is None or other.name == profile.name:
+            continue
+        for name in distinctive_names(other):
+            if name not in shared and not any(name in mine for mine in own):
+                out.setdefault(name, bureau)
+    return out

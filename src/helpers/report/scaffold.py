@@ -1,8 +1,10 @@
-"""`make new-year YEAR=2023`: start next year's params file from the last one.
+"""`make new-year YEAR=2023`: start next year's params file from the last one; `make new-bureau`:
+start a bureau, with a profile to fill in and a first year's params file with every key empty.
 
 Dates and the document number move on a year; every passage is kept as a starting point but
-marked 【待改写】 so that none is published unchanged by accident. The file carries the params rules
-as comments, since analysts edit it by hand and never see the docs at that moment.
+marked 【待改写】 so that none is published unchanged by accident. A year whose source has no
+disclosure section gets one with every key empty. The file carries the params rules as comments,
+since analysts edit it by hand and never see the docs at that moment.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from pathlib import Path
 import yaml
 
 from helpers import config
+from helpers.bureau import TO_FILL
 from helpers.errors import ParamsError
-from helpers.figures.catalogue import CATALOGUE
+from helpers.figures.catalogue import CATALOGUE, DISCLOSURE, RULE_OF_LAW, of_report
 from helpers.report.params import (
     DISCLOSURE_PASSAGE_KEYS,
     PASSAGE_KEYS,
@@ -55,11 +58,11 @@ def _dump(data: object, indent: int = 0) -> str:
     return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
 
 
-def _render(data: dict, year: int, source_year: int, confirmed: list[str]) -> str:
+def _render(data: dict, year: int, origin: str, confirmed: list[str], source_year: int) -> str:
     """The new file, written section by section so that it carries the rules and, at each key, what
     it is for: yaml.dump alone would drop every comment."""
     header = (
-        f"# {year} 年度参数文件，由 make new-year 从 {source_year} 年复制生成。\n"
+        f"# {year} 年度参数文件，{origin}。\n"
         f"# 标有“{TO_REWRITE}”的段落、文号、索引号和空着的人工填报数字须按 {year} 年实际情况"
         "改写、填写后再生成报告。\n#\n" + rules_comment()
     )
@@ -90,10 +93,19 @@ def _render(data: dict, year: int, source_year: int, confirmed: list[str]) -> st
     )  # fmt: skip
 
 
+def empty_disclosure() -> dict:
+    """A disclosure section with every passage still to write and every manual figure empty."""
+    return {
+        "manual_figures": {m.id: None for m in of_report(DISCLOSURE) if m.is_manual},
+        "passages": dict.fromkeys(DISCLOSURE_PASSAGE_KEYS, TO_REWRITE),
+    }
+
+
 def _disclosure(section: dict | None) -> str:
-    """The disclosure report's section: passages marked to rewrite, manual figures emptied."""
-    if not section:
-        return ""
+    """The disclosure report's section: passages marked to rewrite, manual figures emptied; a year
+    whose source has none gets every key empty, so that the disclosure report is one fill-in
+    away rather than a section to write from the README."""
+    section = section or empty_disclosure()
     figures = "".join(
         f"    {key}:  # {CATALOGUE[key].name}（单位：{CATALOGUE[key].unit}）\n"
         for key in section["manual_figures"]
@@ -141,6 +153,92 @@ def scaffold(
     data["passages"] = {key: _mark(text) for key, text in data["passages"].items()}
     data["manual_figures"] = dict.fromkeys(data["manual_figures"])  # must be filled in again
     # Reuse is confirmed for one year against the year before; the new year confirms afresh.
-    text = _render(data, year, source.year, data["reused_passages"])
+    origin = f"由 make new-year 从 {source.year} 年复制生成"
+    text = _render(data, year, origin, data["reused_passages"], source.year)
     target.write_text(text, encoding="utf-8")
     return target
+
+
+def first_year(year: int, bureau: str) -> dict:
+    """A first params file's content: every passage to write, every manual figure empty, the
+    letter's texts marked (its dates default to early the next year)."""
+    marked = f"{TO_REWRITE}"
+    return {
+        "year": year,
+        "letter": {
+            "document_number": f"{marked}某人社〔{year + 1}〕1号",
+            "index_number": marked,
+            "addressee": f"{marked}区人民政府",
+            "date": dt.date(year + 1, 1, 31).isoformat(),
+            "publish_date": dt.date(year + 1, 2, 28).isoformat(),
+            "publisher": marked,
+            "signer": "",
+            "letterhead": True,
+            "issuer_mark": "",
+            "sealed": True,
+            "title_lines": [],
+            "report_title_lines": [],
+            "copy_to": [],
+            "printer": "",
+            "print_date": None,
+        },
+        "manual_figures": {m.id: None for m in of_report(RULE_OF_LAW) if m.is_manual},
+        "numbers_in_passages": {},
+        "reused_passages": [],
+        "comparisons": [],
+        "passages": dict.fromkeys(PASSAGE_KEYS, TO_REWRITE),
+        "disclosure": empty_disclosure(),
+    }
+
+
+PROFILE_SKELETON = """\
+# 机关档案：由 make new-bureau 生成。标有“{mark}”的键须按本机关实际填写（填写后删去标记），
+# 填完之前不生成报告。台账中“所在街镇/开发区”“所在单位”“组织单位”“栏目”等列只接受本文件列出的名称。
+# Bureau profile: fill in every key marked {mark}; the README's 机关档案 section says what each is.
+
+# 机关名称：报告标题、报送函和落款使用
+name: {mark}机关全称，如某某区人力资源和社会保障局
+short_name: {mark}简称，如区人社局（报告中的自称“我局”取其末字）
+signature: {mark}落款机关名称
+district: {mark}所在区县，如某某区
+# jurisdiction: 全区   # 报告中对本辖区的称谓；省略时按 district 的末字推定
+
+organisations:
+  streets: [{mark}街道名称]          # 街道，逗号分隔
+  towns: []                          # 镇；没有则留空
+  development_zones: []              # 开发区、园区；没有则留空
+  arbitration_court: {mark}劳动人事争议仲裁院名称
+  enforcement_units: [{mark}执法单位名称]
+  outreach_organisers: [{mark}执法普法培训单位, {mark}普法讲堂品牌]
+  publicity_columns: [{mark}政策短视频栏目]
+
+# 指标所指的名称，须分别列在上面的 outreach_organisers、publicity_columns 中
+programmes:
+  lecture_brand: {mark}普法讲堂品牌
+  policy_video_column: {mark}政策短视频栏目
+  enforcement_trainer: {mark}执法普法培训单位
+
+# 导入真实导出文件时的列名别名和工作表名（可省略）:
+# aliases: {{disputes: {{受理机构: body_name}}}}
+# sheets: {{disputes: 争议案件}}
+"""
+
+
+def start_bureau(bureau: str, year: int) -> tuple[Path, Path]:
+    """A new bureau's folder: its profile to fill in and the first year's params file with
+    every key empty and marked. Nothing is overwritten."""
+    from helpers.bureau import _BUREAU_ID
+
+    if not _BUREAU_ID.fullmatch(bureau or ""):
+        raise ParamsError(f"机关代号“{bureau}”无效，应为小写字母、数字和连字符，如 xinqu / "
+                          "a bureau id is lower-case letters, digits and hyphens")  # fmt: skip
+    folder = config.bureau_dir(bureau)
+    profile, params = folder / config.PROFILE_FILE, folder / f"{year}.yaml"
+    for path in (profile, params):
+        if path.exists():
+            raise ParamsError(f"{path}: 已存在，不会覆盖 / already exists, not overwritten")
+    folder.mkdir(parents=True, exist_ok=True)
+    profile.write_text(PROFILE_SKELETON.format(mark=TO_FILL), encoding="utf-8")
+    origin = f"由 make new-bureau 生成，为 {bureau} 的第一个年度"
+    params.write_text(_render(first_year(year, bureau), year, origin, [], year), encoding="utf-8")
+    return profile, params
