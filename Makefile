@@ -17,7 +17,7 @@ OUT_DIR ?= reports
 PARAMS ?= params/$(BUREAU)/$(YEAR).yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help setup validate figures report reports new-year data lab test lint bench clean
+.PHONY: help setup validate figures report reports new-year new-bureau data lab test lint bench clean
 
 help: ## 列出所有命令 / list every target
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -50,6 +50,9 @@ reports: $(READY) ## 生成多年的各种报告与索引页 / every kind for se
 
 new-year: $(READY) ## 新建下一年度参数文件 / scaffold params/BUREAU/YEAR.yaml from the last year
 	$(BIN)/python -m helpers new-year --bureau $(BUREAU) --year $(YEAR)
+
+new-bureau: $(READY) ## 新建机关：档案与第一个年度的参数文件 / start a bureau: make new-bureau BUREAU=xinqu YEAR=2023
+	$(BIN)/python -m helpers new-bureau --bureau $(BUREAU) --year $(YEAR)
 
 data: $(READY) ## 重新生成样例台账 / regenerate the sample bureau's synthetic ledgers in data/raw/BUREAU
 	$(BIN)/python -m helpers generate --bureau $(BUREAU) --out-dir data/raw/$(BUREAU)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +22,7 @@ from helpers.build import report as build
 from helpers.build.report import ReportRequest, check_out_dir, sweep_leftovers
 from helpers.errors import LedgerError, ReportError
 from helpers.figures.document import require_year_in_ledgers
+from helpers.report.scaffold import scaffold
 
 
 def test_a_year_the_ledgers_do_not_hold_is_refused(ledgers):
@@ -27,6 +32,19 @@ def test_a_year_the_ledgers_do_not_hold_is_refused(ledgers):
     assert "DATA_DIR" in str(error.value) and "disputes.csv" in str(error.value)
 
 
+def test_a_scaffolded_year_the_ledgers_lack_is_told_both_at_once(tmp_path, report_ledgers_dir):
+    for year in (2021, 2022):
+        shutil.copy(config.params_path(year), tmp_path / f"{year}.yaml")
+    params = scaffold(2023, params_dir=tmp_path)
+    request = ReportRequest(2023, report_ledgers_dir, tmp_path / "out", params)
+    with pytest.raises(ReportError) as error:
+        build.build_report(request, log=lambda *_: None)
+    message = str(error.value)
+    assert "没有 2023 年的记录" in message and "disputes.csv" in message
+    assert "passages.intro_overview" in message and "manual_figures." in message
+    assert message.index("没有 2023 年的记录") < message.index("待改写")
+
+
 def test_an_out_dir_that_is_a_file_is_named(tmp_path):
     target = tmp_path / "reports"
     target.write_text("not a folder")
@@ -34,6 +52,41 @@ def test_an_out_dir_that_is_a_file_is_named(tmp_path):
         with pytest.raises(ReportError) as error:
             check_out_dir(out)
         assert str(target) in str(error.value) and "不是文件夹" in str(error.value)
+
+
+def test_an_out_dir_that_cannot_be_made_is_named_as_the_output_folder(tmp_path, monkeypatch):
+    target = tmp_path / "mount" / "reports"
+
+    def refuse(self, *args, **kwargs):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(ReportError) as error:
+        check_out_dir(target)
+    message = str(error.value)
+    assert message.startswith(f"无法创建输出目录 {target}：此处不能新建文件夹")
+    assert "文件或文件夹不存在" not in message and "No such file" not in message
+
+
+def test_a_missing_out_dir_is_made_before_any_work(tmp_path):
+    check_out_dir(tmp_path / "a" / "reports")
+    assert (tmp_path / "a" / "reports").is_dir()
+
+
+@pytest.mark.parametrize("notebook", [config.REPORT_NOTEBOOK, config.DISCLOSURE_NOTEBOOK])
+def test_the_kernel_preloads_what_the_notebooks_first_cell_imports(notebook):
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"]["tags"]
+    modules = re.findall(r"^\s*(?:from|import)\s+([\w.]+)", "".join(code[1]["source"]), re.M)
+    assert modules and all(f"import {module}" in build.PRELOAD for module in modules)
+
+
+def test_the_kernel_preload_succeeds():
+    with build._Kernel() as kernel:
+        kernel.begin()
+        kernel._thread.join(timeout=120)
+        assert kernel.preloaded == "ok"
 
 
 def test_a_second_run_of_the_same_year_says_it_waits_and_then_runs(tmp_path):

@@ -58,6 +58,19 @@ def test_profile_errors_name_file_and_key_in_chinese(tmp_path, raw):
     assert "Input should" not in message
 
 
+def test_a_yaml_slip_in_a_profile_is_located_in_chinese(tmp_path):
+    lines = config.profile_path().read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines) if line.startswith("  ") and ": " in line)
+    lines[number] = lines[number].replace(": ", ":", 1)
+    path = tmp_path / "bureau.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ParamsError) as error:
+        load_profile(path)
+    message = str(error.value)
+    assert f"{path}: 第 {number + 1} 行" in message and "冒号后缺空格" in message
+    assert "mapping values" not in message
+
+
 def test_sample_section_errors_keep_their_key(tmp_path, raw):
     raw["sample"]["seed"] = "某日"
     with pytest.raises(ParamsError) as error:
@@ -219,3 +232,23 @@ def test_enforcement_training_figure_counts_the_profiles_trainer(tmp_path, raw, 
     with pytest.raises(ParamsError, match="enforcement_trainer"):
         raw["programmes"]["enforcement_trainer"] = "某某执法队"
         load_profile(write_profile(tmp_path, raw))
+
+
+def test_a_case_of_the_arbitration_court_names_the_profiles_court(ledger_dir):
+    """The README says the profile's names are the ones a bureau's ledgers may use: a disputes row
+    handled by 仲裁院 under another court's name is refused, with line, value and the name
+    expected."""
+    path = ledger_dir / "disputes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if ",仲裁院,浦东新区劳动人事争议仲裁院," in line)
+    lines[at] = lines[at].replace(",浦东新区劳动人事争议仲裁院,", ",青岚区劳动人事争议仲裁院,")
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(LedgerError) as error:
+        load_ledgers(ledger_dir, ["disputes"])
+    (problem,) = error.value.problems
+    assert (problem.line, problem.column, problem.value) == (
+        at + 1,
+        "body_name",
+        "青岚区劳动人事争议仲裁院",
+    )
+    assert "organisations.arbitration_court" in problem.expected

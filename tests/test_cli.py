@@ -37,6 +37,38 @@ def test_an_out_dir_that_is_a_file_is_one_line_exit_2(tmp_path):
     assert str(target) in line and "不是文件夹" in line
 
 
+@pytest.mark.parametrize("args", [["report", "--year", "abc"], ["report", "--year", "21"],
+                                  ["figures", "--year", "20210"], ["new-year", "--year", "2O23"],
+                                  ["reports", "--years", "2021", "22"]])  # fmt: skip
+def test_a_year_that_is_not_four_digits_is_one_chinese_line_exit_2(args, capsys):
+    from helpers.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    assert done.value.code == 2
+    line = assert_one_line(capsys.readouterr().err)
+    assert "年度应为四位数字（如 2021）" in line and f"“{args[-1]}”" in line
+    assert "invalid int value" not in line and "make new-year" not in line
+
+
+def test_a_full_width_year_is_read():
+    from helpers.cli import build_parser
+
+    assert build_parser().parse_args(["report", "--year", "２０２１"]).year == 2021
+
+
+@pytest.mark.skipif(
+    not os.access("/proc", os.W_OK), reason="needs a folder that takes no new folders"
+)
+def test_an_out_dir_that_cannot_be_made_is_one_line_exit_2():
+    done = subprocess.run([*HELPERS, "report", "--year", "2021", "--out-dir", "/proc/reports"],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2
+    line = assert_one_line(done.stderr)
+    assert "无法创建输出目录 /proc/reports：" in line and "文件或文件夹不存在" not in line
+    assert "[validate]" not in done.stdout  # said before any work
+
+
 def test_out_of_memory_is_one_line_exit_2():
     code = ("import helpers.cli as cli\n"
             "def boom(args): raise MemoryError\n"

@@ -23,6 +23,7 @@ from conftest import EPOCH
 from helpers.render import typeset
 from helpers.render.docx import docx_bytes
 from helpers.render.fonts import resolve_fonts
+from test_pdf_layout import _imprint_document, check_imprint_on_an_even_last_page
 from test_report import reference_rows
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -309,3 +310,73 @@ def _chinese_per_line(pdf: Path) -> list[int]:
                                 "\u4e00" <= c["c"] <= "\u9fff" for c in span["chars"]
                             )
     return list(counts.values())
+
+
+# -- the 版记: a last section of its own, on an even page, at its foot, without a page number ----
+
+
+def _field_codes(paragraphs) -> str:
+    return "".join(t.text for p in paragraphs for t in p._p.iter(qn("w:instrText")))
+
+
+def test_the_imprint_is_a_last_section_on_an_even_page_at_its_foot(word):
+    from docx.enum.section import WD_SECTION_START
+
+    text, imprint = word.sections
+    assert imprint.start_type == WD_SECTION_START.EVEN_PAGE
+    assert imprint._sectPr.find(qn("w:vAlign")).get(qn("w:val")) == "bottom"
+    for footer in (text.footer, text.even_page_footer):
+        assert "PAGE" in _field_codes(footer.paragraphs)
+    for footer in (imprint.footer, imprint.even_page_footer):  # its own footers, empty
+        assert not footer.is_linked_to_previous
+        assert not _field_codes(footer.paragraphs)
+        assert not any(p.text for p in footer.paragraphs)
+    body = list(word.element.body)
+    section_break = f"{qn('w:pPr')}/{qn('w:sectPr')}"
+    [end] = [i for i, e in enumerate(body) if e.find(section_break) is not None]
+    assert "推动依法行政" in "".join(t.text for t in body[end].iter(qn("w:t")))  # the text's end
+    last = body[end + 1 : -1]
+    [table] = [e for e in last if e.tag == qn("w:tbl")]
+    words = "".join(t.text for t in table.iter(qn("w:t")))
+    assert words.startswith("抄送：") and words.endswith("印发")
+    assert table.find(f"{qn('w:tblPr')}/{qn('w:tblpPr')}") is None  # in the flow, not floating
+    assert not "".join(t.text for e in last if e is not table for t in e.iter(qn("w:t")))
+    assert "抄送：" not in "".join(t.text for e in body[:end] for t in e.iter(qn("w:t")))
+
+
+IMPRINT_LINES = (10, 30, 44)  # text ending on page 1 (odd), on page 2 with room, page 2 full
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(report_dir, tmp_path_factory) -> dict[str, Path]:
+    """The sample report.docx and hand-made ones, laid out by LibreOffice, the blank pages it
+    inserts before an even-page section exported too (as a printer prints them)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    folder = tmp_path_factory.mktemp("libreoffice")
+    files = [report_dir / "report.docx"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        for lines in IMPRINT_LINES:
+            files.append(folder / f"imprint-{lines}.docx")
+            files[-1].write_bytes(docx_bytes(_imprint_document(lines), title="版记", author=""))
+    export = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+    subprocess.run(["soffice", "--headless", "--norestore",
+                    f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+                    "--convert-to", export, "--outdir", str(folder), *map(str, files)],
+                   capture_output=True, check=True, timeout=300)  # fmt: skip
+    return {f.stem: folder / f"{f.stem}.pdf" for f in files}
+
+
+def test_libreoffice_sets_the_imprint_on_an_even_last_page(libreoffice_pdfs):
+    # LibreOffice ignores the section's bottom alignment; the filled space above the 版记
+    # leaves it 1 mm short of the foot (docx.IMPRINT_SLACK).
+    pages = check_imprint_on_an_even_last_page(libreoffice_pdfs["report"], slack=1.5)
+    assert len(pages) > 10
+
+
+@pytest.mark.parametrize("lines", IMPRINT_LINES)
+def test_libreoffice_gives_the_imprint_a_page_of_its_own(libreoffice_pdfs, lines):
+    pages = check_imprint_on_an_even_last_page(libreoffice_pdfs[f"imprint-{lines}"], slack=1.5)
+    assert len(pages) == (2 if lines <= 22 else 4)  # after page 2: a blank page 3, then page 4
+    assert sum(len(p.body) for p in pages) == lines

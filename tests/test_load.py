@@ -384,6 +384,20 @@ def test_problems_in_different_files_are_reported_together(ledger_dir):
     assert {p.file for p in problems} == {str(disputes), str(meetings), str(suggestions)}
 
 
+def test_a_meetings_ledger_without_rows_is_said_once_not_per_topic(ledger_dir):
+    meetings = ledger_dir / "meetings.csv"
+    header, _ = read_rows(meetings)
+    write_rows(meetings, header, [])
+    topics = len(read_rows(ledger_dir / "meeting_topics.csv")[1])
+    with pytest.raises(LedgerError) as caught:
+        load_ledgers(ledger_dir, ["meetings", "meeting_topics"])
+    problems = caught.value.problems
+    assert len(problems) == 1, [str(p) for p in problems]
+    assert problems[0].file == str(meetings)
+    assert "没有数据行" in problems[0].expected and f"{topics} 条议题" in problems[0].expected
+    assert "会议台账中没有该会议编号" not in str(caught.value)
+
+
 # -- accepted inputs give identical frames -----------------------------------------------------
 
 VARIANTS = {

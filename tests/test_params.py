@@ -97,6 +97,42 @@ def test_year_mismatch_and_missing_file(tmp_path, raw):
     assert "make new-year" in str(error.value)
 
 
+# Typing slips in the sample file: (line as written, as mistyped, the column shown, the cause).
+YAML_SLIPS = [
+    ("  signer: 张建华", "  signer:张建华", 9, "冒号后缺空格"),
+    ("  date: 2022-01-30", "  date：2022-01-30", 7, "全角冒号"),
+    ("  key_tasks_heading: 贯彻落实引领区重点任务", "  key_tasks_heading: 贯彻落实: 引领区重点任务", 26,
+     "值中含有“: ”"),
+    ('  document_number: "浦人社〔2022〕5号"', '  document_number: "浦人社〔2022〕5号', 20, "引号未闭合"),
+    ("  publisher: 区人社局（医保局）", "   publisher: 区人社局（医保局）", 13, "缩进不一致"),
+    ("  signer: 张建华", "\tsigner: 张建华", 1, "制表符"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "typed", "column", "cause"), YAML_SLIPS)
+def test_a_yaml_slip_is_located_and_explained_in_chinese(tmp_path, line, typed, column, cause):
+    text = config.params_path(2021).read_text(encoding="utf-8")
+    number = text.splitlines().index(line) + 1
+    path = tmp_path / "2021.yaml"
+    path.write_text(text.replace(line, typed, 1), encoding="utf-8")
+    with pytest.raises(ParamsError) as error:
+        load_params(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: 第 {number} 行第 {column} 列: YAML 格式错误，")
+    assert cause in message.split(" / ")[0]
+    assert f"（该行为“{typed.strip()}”）" in message
+    for english in ("mapping values", "while scanning", "could not find", "found character"):
+        assert english not in message
+
+
+def test_a_params_file_that_is_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "2021.yaml"
+    path.write_bytes(config.params_path(2021).read_text(encoding="utf-8").encode("gb18030"))
+    with pytest.raises(ParamsError) as error:
+        load_params(path)
+    assert "第 1 行不是 UTF-8 编码的文字" in str(error.value)
+
+
 def test_new_year_scaffold_marks_every_passage_and_clears_manual_figures(tmp_path):
     for year in (2020, 2021, 2022):
         shutil.copy(config.params_path(year), tmp_path / f"{year}.yaml")

@@ -17,6 +17,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from helpers.render import pdf as typst_pdf
+from helpers.render import typeset
 from test_report import figure_spans
 
 MM = 72 / 25.4
@@ -158,8 +160,15 @@ def _text_pages(attachment: list[Page]) -> list[Page]:
     return [p for p in attachment if p.number <= last]
 
 
+HEADING = re.compile(r"（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、")
+
+
 def test_every_full_text_page_has_22_lines(attachment):
-    full = [p for p in _text_pages(attachment)[1:-1] if not p.images]
+    text = _text_pages(attachment)
+    # A heading is kept with its paragraph's first line: when only the heading would fit, it
+    # starts the next page and leaves this one a line short.
+    full = [p for p, following in zip(text[1:-1], text[2:], strict=True)
+            if not p.images and not (following.body and HEADING.match(following.body[0].text))]  # fmt: skip
     assert full, "no text-only page to measure"
     for page in full:
         assert len(page.body) == 22, (page.number, len(page.body))
@@ -224,7 +233,7 @@ def test_no_number_is_separated_from_its_unit(attachment):
 
 def test_page_numbers_follow_the_standard_and_run_on_from_the_letter(pages):
     block_bottom = TOP + HEIGHT
-    for page in pages:
+    for page in pages[: _last_text_page(pages)]:
         number = page.number_line
         assert number is not None, page.number
         assert re.fullmatch(rf"—{page.number}—", number.text), (page.number, number.text)
@@ -270,6 +279,74 @@ def test_imprint_closes_the_last_page(pages):
     assert abs(printed.x0 - (last.left + 14 / MM)) < 0.5  # 印发机关 one character in
     assert abs(printed.x1 - (last.right - 14 / MM)) < 0.5  # 印发日期 one character in
     assert any(ln.text.startswith("抄送：") for ln in last.lines)
+
+
+def _last_text_page(pages: list[Page]) -> int:
+    """Number of the last page holding text of the document (body lines), 1-based."""
+    return max(p.number for p in pages if p.body)
+
+
+def _rule_bottoms(path: Path, page: int) -> list[float]:
+    """Lower edges (mm from the page top) of the horizontal rules drawn on a page."""
+    with pymupdf.open(path) as document:
+        drawings = document[page - 1].get_drawings()
+    return sorted(d["rect"].y1 / MM for d in drawings if d["rect"].width / MM > 100)
+
+
+def check_imprint_on_an_even_last_page(path: Path, slack: float = 0.5) -> list[Page]:
+    """GB/T 9704 7.4 and 7.5, measured: the 版记 is on the last page, an even one (封四), its
+    last rule on the block's bottom edge (within `slack` mm) and its last line just above; the
+    pages after the text (the 版记's own page, and the blank page before it) carry no page
+    number, the others do."""
+    pages = read_pages(path)
+    holding = [p.number for p in pages if any(ln.text.endswith("印发") for ln in p.lines)]
+    assert holding == [len(pages)], holding
+    assert len(pages) % 2 == 0, len(pages)
+    last = pages[-1]
+    printed = next(ln for ln in last.lines if ln.text.endswith("印发"))
+    assert 0 < TOP + HEIGHT - printed.baseline < 8, printed.baseline
+    assert abs(_rule_bottoms(path, last.number)[-1] - (TOP + HEIGHT)) < slack
+    text_end = _last_text_page(pages)
+    for page in pages:
+        numbered = page.number_line is not None
+        assert numbered == (page.number <= text_end), (page.number, text_end)
+        if page.number > text_end:  # nothing but the 版记 on the last page; the rest blank
+            assert not page.body and (page is last or not page.lines), page.number
+    return pages
+
+
+def test_the_imprint_is_alone_on_an_even_last_page_without_a_number(report_dir):
+    pages = check_imprint_on_an_even_last_page(report_dir / "report.pdf")
+    assert _last_text_page(pages) < len(pages)  # the text ends on page 16 in the sample
+
+
+def _imprint_document(lines: int) -> typeset.Document:
+    """One-line paragraphs of body text, then the 版记."""
+    doc = typeset.Document()
+    for _ in range(lines):
+        doc.add(typeset.Text("body", [typeset._Run("国" * 20)]))
+    doc.add(typeset.Imprint([typeset._Run("抄送：区司法局。")], [typeset._Run("某区人社局办公室")],
+                            [typeset._Run("2022年1月30日印发")]))  # fmt: skip
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("lines", "pages", "shared"),
+    [
+        (10, 2, False),  # text ends on page 1, odd: the 版记 on page 2 alone
+        (50, 4, False),  # on page 3, odd
+        (30, 2, True),  # on page 2, even, with room below: the 版记 at its foot
+        (42, 4, False),  # on page 2, 20 lines: no room, so a blank page 3 and the 版记 on 4
+        (44, 4, False),  # page 2 full to its last line
+    ],
+)
+def test_the_imprint_goes_to_the_next_even_page_unless_it_fits(tmp_path, lines, pages, shared):
+    path = tmp_path / "imprint.pdf"
+    path.write_bytes(typst_pdf.pdf_bytes(_imprint_document(lines), title="版记"))
+    measured = check_imprint_on_an_even_last_page(path)
+    assert len(measured) == pages
+    assert sum(len(p.body) for p in measured) == lines
+    assert (_last_text_page(measured) == pages) == shared
 
 
 class _Paragraphs(HTMLParser):

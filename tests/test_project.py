@@ -10,6 +10,7 @@ import tomllib
 import yaml
 
 from helpers import config
+from helpers.errors import LedgerError
 from helpers.ledgers.contract_doc import render_contract
 
 ROOT = config.PROJECT_ROOT
@@ -44,6 +45,14 @@ def test_committed_notebooks_have_no_outputs():
         for cell in notebook["cells"]:
             if cell["cell_type"] == "code":
                 assert not cell["outputs"] and cell["execution_count"] is None, name
+
+
+def test_readme_states_how_many_ledger_problems_are_listed():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = LedgerError.MAX_SHOWN_PER_FILE
+    assert f"一个文件的问题超过 {shown} 个时只列前 {shown} 个" in readme
+    assert f"the first {shown} of each file" in readme
+    assert set(re.findall(r"只列前 (\d+)", readme)) == {str(shown)}
 
 
 def test_make_help_lists_every_target():

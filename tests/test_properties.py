@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
+from helpers.bureau import default_profile
 from helpers.errors import LedgerError
 from helpers.figures.catalogue import RULE_OF_LAW, compute, of_report, rate, round_half_up
 from helpers.ledgers import contract as c
@@ -178,6 +179,11 @@ def ledger_rows(draw, name: str, *, meeting_ids: tuple[str, ...] = (), rich: boo
                 s = draw(st.sampled_from(BLANKS)) + v if padded else v
             elif name == "meeting_topics" and column.name == "meeting_id":
                 v = s = draw(st.sampled_from(meeting_ids))
+            elif (
+                name == "disputes" and column.name == "body_name" and value["body_type"] == "仲裁院"
+            ):
+                # The court's cases name it as the profile does (the contract checks that).
+                v = s = default_profile().organisations.arbitration_court
             else:
                 s = draw(text)
                 v = s.strip()

@@ -68,7 +68,7 @@ def test_exclusions_count_what_the_figures_count(ledgers, stats):
         value["mediation.street_town_orgs"] + value["mediation.development_zone_orgs"]
     )
     # These three row filters are restated in quality.py; catch them drifting from metrics.py.
-    assert counted["执法大队企业普法培训、讲堂品牌线下培训（活动日期在当年）"] == (
+    assert counted["执法机构企业普法培训、讲堂品牌线下培训（活动日期在当年）"] == (
         value["outreach.enforcement_trainings"] + value["outreach.lecture_hall_offline_sessions"]
     )
     assert (

@@ -3,15 +3,20 @@ same checks, and shows a failed one as a plain message in the first cell, not a 
 
 from __future__ import annotations
 
+import ast
 import shutil
 
 import nbformat
 import papermill
 import pytest
 import yaml
+from nbclient import NotebookClient
 
 from helpers import config
 from helpers.report.scaffold import scaffold
+from helpers.report.session import PARAMETERS
+
+NOTEBOOKS = [config.REPORT_NOTEBOOK, config.DISCLOSURE_NOTEBOOK]
 
 
 def run_bare(tmp_path, **parameters) -> tuple[str, list[str]]:
@@ -53,6 +58,7 @@ def test_an_unfinished_params_file_stops_in_the_first_cell(tmp_path, report_ledg
     error, texts = run_bare(tmp_path, year=2023, data_dir=str(report_ledgers_dir),
                             params_file=str(params))  # fmt: skip
     assert "待改写" in error and "passages.intro_overview" in error
+    assert "没有 2023 年的记录" in error  # the ledgers lack the year: said in the same message
     assert "Traceback" not in error
     assert not any("【待改写】" in text for text in texts[1:])
 
@@ -65,3 +71,29 @@ def test_invalid_ledgers_stop_in_the_first_cell(tmp_path, ledger_dir):
     error, _ = run_bare(tmp_path, year=2021, data_dir=str(ledger_dir))
     assert "meetings.csv" in error and "第 2 行" in error
     assert "Traceback" not in error
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_the_known_parameters_are_the_notebooks(notebook):
+    cell = next(c for c in nbformat.read(notebook, as_version=4).cells
+                if "parameters" in c.metadata.get("tags", []))  # fmt: skip
+    names = [t.id for node in ast.parse(cell.source).body for t in node.targets]
+    assert tuple(names) == PARAMETERS
+
+
+def test_an_unknown_parameter_stops_in_the_first_cell(tmp_path):
+    error, texts = run_bare(tmp_path, yaer=2022)
+    assert "笔记本没有参数 yaer（是否应为 year？）" in error
+    assert "可用的参数为 " + "、".join(PARAMETERS) in error
+    assert "Traceback" not in error
+    assert not any("全年共接收" in text for text in texts)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_the_first_cell_runs_without_injected_parameters(notebook):
+    """As in JupyterLab: the committed parameters cell, then the first cell, no papermill."""
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = [c for c in nb.cells if c.cell_type == "code"][:2]
+    NotebookClient(nb, kernel_name="python3",
+                   resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}}).execute()  # fmt: skip
+    assert not [o for c in nb.cells for o in c.outputs if o.output_type == "error"]

@@ -292,7 +292,10 @@ def sample_bureaus_names(profile: BureauProfile) -> dict[str, str]:
               *profile.organisations.outreach_organisers}  # fmt: skip
     out: dict[str, str] = {}
     for bureau in bureau_ids():
-        other = profile_for(bureau)
+        try:
+            other = profile_for(bureau)
+        except ParamsError:  # a bureau still filling in its profile has nothing to lend
+            continue
         if other.sample is None or other.name == profile.name:
             continue
         for name in distinctive_names(other):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import os
+import re
 import signal
 import sys
 import time
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from helpers import config, progress
-from helpers.errors import ReportError
+from helpers.errors import ReportError, os_cause
 
 # Kinds of report, as metrics.RULE_OF_LAW and metrics.DISCLOSURE name them (not imported here, so
 # that `--help` stays fast).
@@ -104,6 +104,18 @@ def _new_year(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_bureau(args: argparse.Namespace) -> int:
+    from helpers.build.provenance import shown
+    from helpers.report.scaffold import start_bureau
+
+    profile, params = start_bureau(args.bureau, args.year)
+    print(f"已生成机关档案 / profile written: {shown(profile)}\n"
+          f"已生成 {args.year} 年度参数文件 / params written: {shown(params)}\n"
+          "请先填写机关档案中标有“【待填写】”的键，再改写参数文件中标有“【待改写】”的段落并填写人工填报数字；"
+          f"然后 make validate BUREAU={args.bureau} DATA_DIR=台账目录 / fill in the marked keys")  # fmt: skip
+    return 0
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -114,8 +126,35 @@ def _positive(text: str) -> int:
     return value
 
 
+def _year(text: str) -> int:
+    try:
+        return config.parse_year(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+# argparse's own complaints (Python 3.11 wording), Chinese first.
+_ARGPARSE_WORDS = (
+    (r"^argument (\S+): ", r"参数 \1: "),
+    (r"the following arguments are required: (.*)", r"缺少必填参数 / missing required options: \1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数 / unrecognized arguments: \1"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"无效的取值 \1，可选 \2 / invalid choice"),
+    (r"expected (?:one|at least one) argument", r"缺少取值 / a value is expected"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """A bad option (YEAR=abc, a misspelt kind) is one Chinese-first line and exit 2, like every
+    other error, instead of argparse's English usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in _ARGPARSE_WORDS:
+            message = re.sub(pattern, replacement, message)
+        self.exit(2, f"错误 / error: {message}（用法见 / usage: {self.prog} --help）\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+    parser = _Parser(prog="python -m helpers", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     # Every command works for one bureau: its profile and params in params/<bureau>/, its sample
@@ -134,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("figures", help="计算年度数据并输出 JSON / the year's figures as JSON",
                        parents=[bureau, data])  # fmt: skip
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=_year, required=True)
     p.add_argument(
         "--params",
         type=Path,
@@ -154,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="生成一个年度的报告 / build one year's report",
                        parents=[bureau, data])  # fmt: skip
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=_year, required=True)
     p.add_argument("--out-dir", type=Path, default=config.REPORTS_DIR)
     p.add_argument("--params", type=Path, default=None)
     p.add_argument("--kind", choices=KINDS, default=KINDS[0],
@@ -164,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reports", help="生成多个年度的各种报告和索引页 / every report of several years and an index",
                        parents=[bureau, data])  # fmt: skip
-    p.add_argument("--years", type=int, nargs="+", required=True)
+    p.add_argument("--years", type=_year, nargs="+", required=True)
     p.add_argument("--out-dir", type=Path, default=config.REPORTS_DIR)
     p.add_argument("--jobs", type=int, default=None)
     p.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS),
@@ -173,8 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new-year", help="从上一年复制新年度参数文件 / scaffold a params file",
                        parents=[bureau])  # fmt: skip
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=_year, required=True)
     p.set_defaults(run=_new_year)
+
+    p = sub.add_parser("new-bureau", help="新建机关：档案与第一个年度的参数文件 / start a bureau")
+    p.add_argument("--bureau", required=True, help="新机关的代号，如 xinqu / the new bureau's id")
+    p.add_argument("--year", type=_year, required=True)
+    p.set_defaults(run=_new_bureau)
 
     p = sub.add_parser("contract-doc", help="输出数据合同文档 / print docs/data-contract.md")
     p.add_argument("--out", type=Path, default=None)
@@ -182,23 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_OS_CAUSES = {
-    errno.ENOSPC: "磁盘空间不足 / no space left on the disk",
-    errno.EDQUOT: "超出磁盘配额 / disk quota exceeded",
-    errno.EACCES: "没有权限 / permission denied",
-    errno.EPERM: "没有权限 / operation not permitted",
-    errno.EROFS: "只读文件系统 / read-only file system",
-    errno.ENOTDIR: "路径中有一段是文件而不是文件夹 / a part of the path is a file, not a folder",
-    errno.EISDIR: "应为文件，却是文件夹 / a folder where a file was expected",
-    errno.ENOENT: "文件或文件夹不存在 / no such file or folder",
-    errno.EEXIST: "已存在同名文件 / a file of that name already exists",
-    errno.EMFILE: "打开的文件过多 / too many open files",
-}
-
-
 def os_error_message(error: OSError) -> str:
     """One line naming the path and the cause, Chinese first."""
-    cause = _OS_CAUSES.get(error.errno or 0, f"系统错误 / system error: {error.strerror or error}")
+    cause = os_cause(error)
     path = error.filename or ""
     if error.filename2:
         path = f"{path} → {error.filename2}"

@@ -4,6 +4,8 @@ because papermill starts kernels with their own cwd."""
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -26,6 +28,19 @@ QUALITY_NOTEBOOK = NOTEBOOKS_DIR / "data_quality.ipynb"
 
 FIRST_SAMPLE_YEAR = 2019
 LAST_SAMPLE_YEAR = 2022
+
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def parse_year(value: object) -> int:
+    """A report year as an analyst types it (YEAR=2021, full-width digits too). Anything else is
+    refused here, before it becomes a file name such as params/<bureau>/21.yaml that the
+    messages would then advise creating."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if isinstance(value, bool) or not _YEAR.fullmatch(text):
+        raise ValueError(f"年度应为四位数字（如 2021），填写的是“{value}” / the year must be four "
+                         f"digits, e.g. 2021, not “{value}”")  # fmt: skip
+    return int(text)
 
 
 def bureau_dir(bureau: str = DEFAULT_BUREAU) -> Path:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -91,3 +94,41 @@ class ParamsError(ReportError):
 
 class RenderError(ReportError):
     """Raised when a report notebook fails to execute or render; names the failing cell."""
+
+
+_OS_CAUSES = {
+    errno.ENOSPC: "磁盘空间不足 / no space left on the disk",
+    errno.EDQUOT: "超出磁盘配额 / disk quota exceeded",
+    errno.EACCES: "没有权限 / permission denied",
+    errno.EPERM: "没有权限 / operation not permitted",
+    errno.EROFS: "只读文件系统 / read-only file system",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹 / a part of the path is a file, not a folder",
+    errno.EISDIR: "应为文件，却是文件夹 / a folder where a file was expected",
+    errno.ENOENT: "文件或文件夹不存在 / no such file or folder",
+    errno.EEXIST: "已存在同名文件 / a file of that name already exists",
+    errno.EMFILE: "打开的文件过多 / too many open files",
+}
+
+
+def os_cause(error: OSError) -> str:
+    """Why a file operation failed, Chinese first, without the path."""
+    return _OS_CAUSES.get(error.errno or 0, f"系统错误 / system error: {error.strerror or error}")
+
+
+@contextlib.contextmanager
+def gathering(found: list[ReportError]) -> Iterator[None]:
+    """Keep a failed check's error in `found` and go on with the next, independent check."""
+    try:
+        yield
+    except ReportError as error:
+        found.append(error)
+
+
+def raise_gathered(found: list[ReportError]) -> None:
+    """All failed checks in one message: an analyst who scaffolded a year is told that its
+    ledgers hold no rows of it together with the passages still to write, not after writing
+    them. One error is raised as it is."""
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise ReportError("\n".join(str(error) for error in found))

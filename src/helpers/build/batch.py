@@ -1,7 +1,8 @@
 """`make reports`: every kind of report for several years side by side, one process each, and an
 index page linking them.
 
-One report's failure does not stop the others; the command exits nonzero and names it.
+One report's failure does not stop the others; the command exits 2, like any failed build, names
+it and shows its reason in the index.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from helpers import config, progress
+from helpers.build.outdir import check_out_dir
 from helpers.build.provenance import shown
 from helpers.errors import ReportError
 from helpers.report.params import read_mapping
@@ -80,6 +82,15 @@ def _recorded_inputs(report_dir: Path) -> tuple[str, str]:
         return "—", "—"
 
 
+def _reason(failure: str) -> tuple[str, str]:
+    """A failed report's message as the index shows it: its first line (the rest lists details)
+    and the whole, without the CLI's "错误 / error:" prefix and with the project's own folder
+    left out of paths."""
+    text = failure.replace(f"{config.PROJECT_ROOT}/", "").strip().removeprefix("错误 / error:")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines[0] if lines else "原因不明 / no message"), "\n".join(lines)
+
+
 def _found(out_dir: Path) -> dict[str, tuple[int, str]]:
     """Report folders in OUT_DIR, by folder name: (year, kind)."""
     found = {}
@@ -107,9 +118,14 @@ def write_index(out_dir: Path, runs: list[YearRun]) -> Path:
         if run is None:
             status = "非本次生成 / not built by this run"
             data_dir, params = _recorded_inputs(out_dir / folder)
+        elif run.failure:
+            first, whole = _reason(run.failure)
+            status = Markup('失败 / failed：<span class="reason" title="{}">{}</span>').format(
+                whole, first
+            )
+            data_dir, params = shown(run.data_dir), shown(run.params)
         else:
-            status = ("未配置 / not configured" if run.skipped
-                      else "失败 / failed" if run.failure else "成功 / ok")  # fmt: skip
+            status = "未配置 / not configured" if run.skipped else "成功 / ok"
             data_dir, params = shown(run.data_dir), shown(run.params)
         links = Markup(" ").join(
             Markup('<a href="{}/{}">{}</a>').format(folder, name, label)
@@ -148,7 +164,7 @@ def build_years(years: list[int], data_dir: Path, out_dir: Path, params_dir: Pat
             for r in planned]  # fmt: skip
     todo = [r for r in runs if not r.skipped]
     jobs = jobs or min(len(todo), os.cpu_count() or 1) or 1
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_out_dir(out_dir)
     print(
         f"生成 {len(todo)} 份报告，并行 {jobs} 个 / building {len(todo)} reports, {jobs} at a time"
     )
@@ -183,5 +199,5 @@ def build_years(years: list[int], data_dir: Path, out_dir: Path, params_dir: Pat
     if failed:
         names = ", ".join(f"{run.year} {config.REPORT_KINDS[run.kind]}" for run in failed)
         print(f"以下报告失败 / failed: {names}", file=sys.stderr)
-        return 1
+        return 2
     return 0

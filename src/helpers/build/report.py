@@ -25,10 +25,11 @@ from typing import IO
 
 from helpers import config, progress
 from helpers.build.handover import read_ledgers, write_ledgers, write_stats
+from helpers.build.outdir import check_out_dir
 from helpers.build.provenance import hand_digests_over, input_files, shown
 from helpers.build.scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
 from helpers.bureau import profile_for
-from helpers.errors import RenderError, ReportError
+from helpers.errors import RenderError, ReportError, gathering, raise_gathered
 from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW
 from helpers.figures.document import require_year_in_ledgers, to_json, year_figures
 from helpers.figures.evidence import write_evidence
@@ -286,16 +287,6 @@ def _naming(folder: Path) -> Iterator[None]:
         raise
 
 
-def check_out_dir(out_dir: Path) -> None:
-    """OUT_DIR must be a folder this process can write in; say so before any work is done."""
-    existing = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
-    if existing is not None and not existing.is_dir():
-        raise ReportError(f"输出目录 {existing} 是一个文件，不是文件夹，请换一个 OUT_DIR / "
-                          f"OUT_DIR {existing} is a file, not a folder")  # fmt: skip
-    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
-        raise ReportError(f"没有写入输出目录 {existing} 的权限 / cannot write in {existing}")
-
-
 def build_report(request: ReportRequest, *, log: Callable[[str], None] = _progress) -> Timings:
     """Build one year's report into OUT_DIR/<YEAR>/; raises a ReportError a user can act on."""
     timings = Timings(log)
@@ -309,12 +300,19 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
            scratch_dir: Path, kernel: _Kernel) -> Timings:  # fmt: skip
     with timings.stage("validate"):
         profile = profile_for(request.bureau)
-        params = load_params(request.params, request.year, profile)
-        check_finished(params, request.params)
-        if request.kind == DISCLOSURE:
-            require_disclosure(params, request.params)
-        ledgers = load_ledgers(request.data_dir, profile=profile)
-        require_year_in_ledgers(ledgers, request.year)
+        unfinished: list[ReportError] = []
+        with gathering(unfinished):
+            params = load_params(request.params, request.year, profile)
+            check_finished(params, request.params)
+            if request.kind == DISCLOSURE:
+                require_disclosure(params, request.params)
+        # The ledgers are checked even so, and said first: a year they hold no rows of is told
+        # with the passages still to write, not after they are all written.
+        found: list[ReportError] = []
+        with gathering(found):
+            ledgers = load_ledgers(request.data_dir, profile=profile)
+            require_year_in_ledgers(ledgers, request.year)
+        raise_gathered(found + unfinished)
         resolve_fonts()
     # The inputs are good: the notebook's kernel starts meanwhile (a ledger error never pays for it).
     kernel.begin()
@@ -398,18 +396,27 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
     return timings
 
 
+# What the notebooks' first cells import (open_report, open_disclosure), with pandas, matplotlib
+# and the rest of the report behind it; a test checks it against the notebooks.
+PRELOAD = "import helpers.report.session"
+
+
 class _Kernel:
     """The notebook's kernel, started in a thread once the inputs are known to be good, with the
     report's modules imported into it silently (no output, no execution count): starting Python
     and importing pandas and matplotlib there overlaps with the figures, the imports and the
     ledger hand-over here. Shut down at the end of the notebook, or at once when the build stops
-    early."""
+    early.
+
+    A failed preload costs only time (the notebook imports again), so it does not stop the
+    build; its reply is kept in `preloaded` ("ok", or the error) for tests to see."""
 
     def __init__(self) -> None:
         self._manager = None
         self._given = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._start, daemon=True)
+        self.preloaded: str | None = None
 
     def __enter__(self) -> _Kernel:
         return self
@@ -434,13 +441,12 @@ class _Kernel:
             try:
                 # Sent at once (queued until the kernel listens); waited for in short steps, so
                 # that a build stopping early (a ledger error) does not wait for the import.
-                reply = client.execute("import helpers.session", silent=True, store_history=False)
+                reply = client.execute(PRELOAD, silent=True, store_history=False)
                 while not self._stop.is_set():
                     with contextlib.suppress(queue.Empty):
-                        if (
-                            client.get_shell_msg(timeout=0.1)["parent_header"].get("msg_id")
-                            == reply
-                        ):
+                        message = client.get_shell_msg(timeout=0.1)
+                        if message["parent_header"].get("msg_id") == reply:
+                            self.preloaded = _reply_status(message["content"])
                             break
             finally:
                 client.stop_channels()
@@ -469,6 +475,14 @@ class _Kernel:
         self._manager = self._given = None
 
 
+def _reply_status(content: dict) -> str:
+    """A kernel's execute reply as one word, or its error's name and text."""
+    status = content.get("status", "?")
+    if status == "error":
+        return f"{content.get('ename', 'error')}: {content.get('evalue', '')}"
+    return status
+
+
 def _released(ledgers) -> None:
     """Drop the validated frames (the kernel maps the written copy) and give their memory back."""
     ledgers.frames.clear()
@@ -477,9 +491,10 @@ def _released(ledgers) -> None:
 
 def _require_format_checks(stats: dict, ledgers, request: ReportRequest) -> None:
     """The disclosure report's tables must add up as the format says before anything is drawn."""
-    from helpers.report.disclosure_tables import failed, format_checks
+    from helpers.report.disclosure_tables import explain, format_checks
 
-    broken = failed(format_checks(stats, ledgers, request.params, request.data_dir))
+    broken = explain(format_checks(stats, ledgers, request.params, request.data_dir), ledgers,
+                     request.year)  # fmt: skip
     if broken:
         raise ReportError(f"{request.year} 年政府信息公开年报的勾稽关系不成立，未生成 / the format's "
                           "checks failed:\n" + "\n".join(f"  - {b}" for b in broken))  # fmt: skip

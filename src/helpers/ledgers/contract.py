@@ -138,6 +138,9 @@ class LedgerSpec:
     date_orders: tuple[DateOrder, ...] = ()
     notes_zh: str = ""
     notes_en: str = ""
+    # The arbitration court's name in the bureau's profile, which a disputes row handled by the
+    # court must name (set by ledgers_for; empty in the bare contract).
+    arbitration_court: str = ""
 
     @property
     def column_names(self) -> list[str]:
@@ -200,9 +203,11 @@ _ledger(LedgerSpec(
         _person("applicant_phone", "申请人联系电话", "applicant's phone"),
     ),
     date_orders=(DateOrder("received_date", "closed_date"),),
-    notes_zh="调解组织的结果只能是“调解成功/调解不成”，仲裁院的结果只能是仲裁类结果；有结案日期必须有结果，反之亦然。",
+    notes_zh="调解组织的结果只能是“调解成功/调解不成”，仲裁院的结果只能是仲裁类结果；有结案日期必须有结果，反之亦然。"
+    "受理机构类型为“仲裁院”的，受理机构名称须与机关档案的 organisations.arbitration_court 一致。",
     notes_en="Mediation organisations close with 调解成功/调解不成 only, the arbitration court with "
-    "the arbitration outcomes only; a closing date and an outcome go together.",
+    "the arbitration outcomes only; a closing date and an outcome go together. A case of the "
+    "arbitration court names it as the profile's organisations.arbitration_court does.",
 ))  # fmt: skip
 
 _ledger(LedgerSpec(
@@ -585,6 +590,17 @@ def _dispute_outcome_check() -> pa.Check:
     return pa.Check(check, name="dispute_outcome:body_type:outcome")
 
 
+def _court_name_check(court: str) -> pa.Check:
+    """A case the arbitration court handled names the court as the bureau's profile does."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        if not _has(df, "body_type", "body_name"):
+            return pd.Series(True, index=df.index)
+        return (df["body_type"] != "仲裁院") | (df["body_name"] == court)
+
+    return pa.Check(check, name="court_name:body_type:body_name")
+
+
 _PAIRS = {
     "disputes": [("closed_date", "outcome")],
     "wage_arrears_leads": [("closed_date", "result")],
@@ -604,7 +620,8 @@ def ledgers_for(profile: BureauProfile | None = None) -> dict[str, LedgerSpec]:
             replace(col, allowed=profile.names(col.allowed_from)) if col.allowed_from else col
             for col in spec.columns
         )
-        return replace(spec, columns=columns)
+        court = profile.organisations.arbitration_court if spec.name == "disputes" else ""
+        return replace(spec, columns=columns, arbitration_court=court)
 
     return {name: resolved(spec) for name, spec in LEDGERS.items()}
 
@@ -621,6 +638,8 @@ def schema_of(spec: LedgerSpec) -> pa.DataFrameSchema:
     checks += [_paired_check(a, b) for a, b in _PAIRS.get(name, [])]
     if name == "disputes":
         checks.append(_dispute_outcome_check())
+        if spec.arbitration_court:
+            checks.append(_court_name_check(spec.arbitration_court))
     return pa.DataFrameSchema(
         {c.name: _column(c) for c in spec.columns},
         checks=checks,

@@ -31,11 +31,11 @@ HEADER = """# 数据合同 / Data contract
   with BOM (Excel's Unicode text); comma or TAB separated; CRLF or LF. A file whose content does not
   match its extension is reported as such.
 - 表头：可用下表的列名（英文），也可用“含义”一栏的中文名，括号中的说明可省略（如“结案日期”）；顺序不限；
-  忽略首尾空白、全角/半角差别和英文大小写。本单位系统的其他叫法可由单位配置的表头别名对应到列名
+  忽略空白（首尾和中间的，如“未收取填0”与“未收取填 0”视为相同）、全角/半角差别和英文大小写。本单位系统的其他叫法可由单位配置的表头别名对应到列名
   （`load_ledgers(..., aliases={"disputes": {"收案日期": "received_date"}})`）。同一列出现两次、有数据却无表头的列、
   未知的列都会报错；未知的列会列出应有的全部列名（中英文）和最接近的一个。不允许多余的列。
   Headers: the column names below or their Chinese labels (the bracketed note may be left out), in any
-  order; blanks around, full-width/half-width and ASCII case are ignored; a bureau's own spellings are
+  order; blanks (around or inside), full-width/half-width and ASCII case are ignored; a bureau's own spellings are
   mapped by aliases. Unknown headers are listed with the expected names and the closest match.
 - 标题行：表头之上可以有标题、单位、统计期间等行（CSV 和 Excel 均可，Excel 的合并单元格标题也可）。程序在前 10 个
   非空行中取与合同列名匹配最多的一行作表头。问题中的行号始终是文件中的行号（Excel 为工作表行号），读入后每条记录也以

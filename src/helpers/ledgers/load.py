@@ -222,6 +222,7 @@ _CHECK_KINDS = {
     "date_order": ("日期先后颠倒", "dates out of order"),
     "paired": ("两列未同时填写或同时留空", "columns not filled in together"),
     "dispute_outcome": ("处理结果与受理机构不符", "outcome does not match body_type"),
+    "court_name": ("仲裁院名称与机关档案不符", "not the profile's arbitration court"),
 }
 
 
@@ -269,8 +270,10 @@ def _cell_at(data: bytes, offset: int) -> tuple[str | None, str | None]:
 
 
 def heading_key(text: str) -> str:
-    """A header cell as compared: surrounding blanks, full-width forms and ASCII case ignored."""
-    return unicodedata.normalize("NFKC", text.lstrip("\ufeff")).strip().casefold()
+    """A header cell as compared: blanks anywhere (an export writes 未收取填0 where the contract
+    writes 未收取填 0, or pads a label), full-width forms and ASCII case ignored. NFKC first, so
+    that the ideographic space counts as a blank too."""
+    return _ANY_BLANK.sub("", unicodedata.normalize("NFKC", text.lstrip("\ufeff"))).casefold()
 
 
 def _label_stem(label: str) -> str:
@@ -1097,6 +1100,10 @@ def _frame_check_problem(name: str, check: str, line: int | None, second_text: o
         return Problem(name, line, second, "" if second_text is None else second_text,
                        f"{first} 与 {second} 须同时填写或同时留空 / "
                        f"{first} and {second} must be filled in together")  # fmt: skip
+    if kind == "court_name":
+        return Problem(name, line, second, second_text,
+                       "受理机构类型为“仲裁院”的，名称应为机关档案 organisations.arbitration_court "
+                       "所写的仲裁院名称 / the arbitration court as the profile names it")  # fmt: skip
     return Problem(name, line, second, second_text,
                    "调解组织的结果应为“调解成功/调解不成”，仲裁院的结果应为仲裁类结果 / "
                    "outcome does not match body_type")  # fmt: skip
@@ -1799,10 +1806,17 @@ def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False,
 def _cross_ledger_problems(
     frames: dict[str, pd.DataFrame], files: dict[str, Path]
 ) -> list[Problem]:
-    """Every agenda topic must belong to a meeting in the meetings ledger."""
+    """Every agenda topic must belong to a meeting in the meetings ledger. A meetings ledger
+    with no rows at all is said once, not as a missing meeting on every topic's line."""
     if "meeting_topics" not in frames or "meetings" not in frames:
         return []
     topics = frames["meeting_topics"]
+    if frames["meetings"].empty and not topics.empty:
+        topics_file = files["meeting_topics"].name
+        return [Problem(str(files["meetings"]), None, None, None,
+                        f"会议台账只有表头，没有数据行，而 {topics_file} 中有 {len(topics)} 条议题引用会议编号；"
+                        "请导出含会议记录的台账 / the meetings ledger has no data rows, while "
+                        f"{len(topics)} topics in {topics_file} refer to meetings")]  # fmt: skip
     orphan = topics["meeting_id"][~topics["meeting_id"].isin(frames["meetings"]["meeting_id"])]
     raw = RawLedger(files["meeting_topics"], topics)
     return _bounded(raw, "meeting_id", orphan.index, ORPHAN, lambda i: Problem(

@@ -5,7 +5,8 @@ the attachment and every figure are the same text in the same order. The layout 
 same GB/T 9704 numbers as templates/typst/report.typ: A4, text block 156 × 225 mm at top 37 mm
 and 28 mm from the binding edge (mirrored margins), a 22-line × 28-character document grid,
 16 pt body justified with a two-character first-line indent, page numbers "— n —" in 14 pt on
-the outer side, continuous from the letter through the attachment.
+the outer side, continuous from the letter through the attachment. The 版记 is a last section of
+its own, on an even page, at its foot, without a page number.
 
 Every font is set in a named style (正文, 标题 1–3, 公文标题, 附件说明, 落款, 版记…) by role, with
 the East Asian slot filled (python-docx sets only the Latin ones), and runs carry no font of
@@ -19,6 +20,7 @@ time, and the file names nothing of the build machine.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import math
@@ -57,6 +59,8 @@ CONDENSED = '<w:spacing w:val="-5"/>'
 # from the page's bottom edge to the footer's last line).
 NUMBER_PT = 14
 IMPRINT_LINE = round(NUMBER_PT * 20 * 1.3)  # one 14 pt line of the 版记
+HAIRLINE = 20  # a 1 pt paragraph: what Word needs after a table, taking no line
+IMPRINT_SLACK = _mm(1)  # how far above the foot of the page LibreOffice sets the 版记
 FOOTER = _mm(297 - 37 - 225 - 7) - NUMBER_PT * 20
 
 RED = "E60012"
@@ -92,6 +96,8 @@ def docx_bytes(doc: typeset.Document, *, title: str, author: str) -> bytes:
         writer.block(block)
     for element in writer.elements:
         sect_pr.addprevious(element)
+    if writer.imprint_section:
+        _imprint_section(word)
     buffer = io.BytesIO()
     word.save(buffer)
     return _stable_zip(buffer.getvalue())
@@ -315,6 +321,36 @@ def _section(word) -> None:
             paragraph.append(parse_xml(f"<w:r {_NSDECL}>{run}</w:r>"))
 
 
+def _imprint_section(word) -> None:
+    """The last section holds the 版记 alone: it starts on an even page (Word inserts a blank
+    page when the text ends on one), its content sits at the foot of the page, and its footers
+    are empty, as GB/T 9704 7.5 allows for the 版记 page and the blank page before it."""
+    from docx.enum.section import WD_SECTION_START
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    section = word.sections[-1]
+    section.start_type = WD_SECTION_START.EVEN_PAGE
+    sect_pr = section._sectPr
+    # Dropped by hand: python-docx would also drop the relationship the text's section uses.
+    for reference in sect_pr.findall(qn("w:footerReference")):
+        sect_pr.remove(reference)
+    for footer in (section.footer, section.even_page_footer):
+        footer.is_linked_to_previous = False  # a new, empty footer part
+        paragraph = footer.paragraphs[0]._p
+        for child in list(paragraph):
+            paragraph.remove(child)
+        paragraph.append(parse_xml(f'<w:pPr {_NSDECL}><w:pStyle w:val="PageNumber"/></w:pPr>'))
+    # No line grid on a page without body text: LibreOffice would start the page's flow below
+    # the block's top edge and push the 版记 past its foot.
+    sect_pr.find(qn("w:docGrid")).attrib.pop(qn("w:type"), None)
+    sect_pr.insert_element_before(
+        parse_xml(f'<w:vAlign {_NSDECL} w:val="bottom"/>'),
+        *("w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
+          "w:printerSettings", "w:sectPrChange"),
+    )  # fmt: skip
+
+
 def _epoch() -> dt.datetime:
     from helpers.render.pdf import _pdf_epoch
 
@@ -421,6 +457,7 @@ class _Writer:
         self.word = word
         self.doc = doc
         self.elements: list = []
+        self.imprint_section = False  # whether the 版记 ended the text's section
 
     def paragraph(self, style: str, content: str, ppr: str = "") -> None:
         from docx.oxml import parse_xml
@@ -492,9 +529,17 @@ class _Writer:
         self.paragraph("Signoff", _runs_xml(block.date), f'<w:ind w:right="{round(date_right)}"/>')
 
     def imprint(self, block: typeset.Imprint) -> None:
-        """版记 between rules, in a table placed at the foot of the text block (7.4). Its rows
-        have exact heights, so its top can be computed; the body text flows around it."""
+        """版记 between rules, in a table of exact row heights, on the last page, an even page,
+        at its foot (7.4). Word cannot be told "the next even page unless the text ends on an
+        even page with room to spare", so the 版记 always has a page of its own: the text's last
+        paragraph ends the first section, and the last section (see `_imprint_section`) starts
+        on an even page, Word adding a blank page when the text ends on an even page, and sets
+        its content at the foot of the page. LibreOffice ignores that alignment, so a blank
+        paragraph above the table fills the page down to it, short of the foot by IMPRINT_SLACK
+        (a table one hair too tall for the page would open another)."""
         from docx.oxml import parse_xml
+
+        self._end_section()
 
         side = NUMBER_PT * 20
         rows: list[tuple[int, str]] = []
@@ -512,6 +557,8 @@ class _Writer:
             "Imprint", _runs_xml(block.printer) + "<w:r><w:tab/></w:r>" + _runs_xml(block.printed),
             tab)))  # fmt: skip
         heights = [IMPRINT_LINE * lines + 2 * _mm(2) for lines, _ in rows]
+        room = BLOCK_H - sum(heights) - HAIRLINE - IMPRINT_SLACK
+        self.paragraph("Imprint", "", _OFF_GRID + _exact(room))
         thick, thin = 8, 6  # eighths of a point: 0.35 mm and 0.25 mm
         borders = (f'<w:top w:val="single" w:sz="{thick}" w:space="0" w:color="000000"/>'
                    '<w:left w:val="nil"/>'
@@ -520,9 +567,6 @@ class _Writer:
                    f'<w:insideH w:val="single" w:sz="{thin}" w:space="0" w:color="000000"/>'
                    '<w:insideV w:val="nil"/>')  # fmt: skip
         xml = (f"<w:tbl {_NSDECL}><w:tblPr>"
-               f'<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="{LINE_PITCH}" '
-               'w:bottomFromText="0" w:vertAnchor="margin" w:horzAnchor="margin" '
-               f'w:tblpX="0" w:tblpY="{BLOCK_H - sum(heights)}"/>'
                f'<w:tblW w:w="{BLOCK_W}" w:type="dxa"/>'
                f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
                '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
@@ -536,7 +580,21 @@ class _Writer:
                + "</w:tbl>")  # fmt: skip
         self.elements.append(parse_xml(xml))
         # Word needs a paragraph after a table; a hairline one, so it cannot start a page.
-        self.paragraph("Imprint", "", _OFF_GRID + _exact(20) + '<w:rPr><w:sz w:val="2"/></w:rPr>')
+        self.paragraph("Imprint", "", _OFF_GRID + _exact(HAIRLINE)
+                       + '<w:rPr><w:sz w:val="2"/></w:rPr>')  # fmt: skip
+
+    def _end_section(self) -> None:
+        """End the section of the text at its last paragraph, with the page setup and numbered
+        footers of the whole document (a copy of the body's section properties); a paragraph of
+        its own only when the text ends in something else, which a section break cannot end."""
+        from docx.oxml.ns import qn
+
+        last = self.elements[-1] if self.elements else None
+        if last is None or last.tag != qn("w:p") or last.find(qn("w:pPr")) is None:
+            self.paragraph("Imprint", "", _OFF_GRID + _exact(HAIRLINE))
+            last = self.elements[-1]
+        last.find(qn("w:pPr")).append(copy.deepcopy(self.word.sections[0]._sectPr))
+        self.imprint_section = True
 
     def chart(self, chart: typeset.Chart) -> None:
         """The chart at the block's width in a paragraph a whole number of lines high (less its

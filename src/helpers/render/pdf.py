@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -18,6 +19,9 @@ from helpers.errors import RenderError
 from helpers.render.fonts import font_dirs, resolve_fonts
 from helpers.render.html import _mark_front_matter, _without_tagged
 
+if TYPE_CHECKING:
+    from helpers.render import typeset
+
 
 def write_pdf(nb: nbformat.NotebookNode, path: Path, title: str, author: str = "") -> None:
     """Set the reader's edition of `nb` with Typst to GB/T 9704 and write the PDF.
@@ -26,14 +30,20 @@ def write_pdf(nb: nbformat.NotebookNode, path: Path, title: str, author: str = "
     disagree. Reproducible: with SOURCE_DATE_EPOCH set the creation date comes from it, image
     files are named by their order, and nothing in the file names the build machine.
     """
+    from helpers.render import typeset
+
+    marked, _ = _mark_front_matter(_without_tagged(nb))
+    Path(path).write_bytes(pdf_bytes(typeset.document(marked), title=title, author=author))
+
+
+def pdf_bytes(doc: typeset.Document, *, title: str, author: str = "") -> bytes:
+    """The PDF of a block document (see `helpers.render.typeset`)."""
     import tempfile
 
     import typst
 
     from helpers.render import typeset
 
-    marked, _ = _mark_front_matter(_without_tagged(nb))
-    doc = typeset.document(marked)
     font_set = typst_font_set()
     source = typeset.source(doc, title=title, author=author, fonts=typst_fonts(font_set))
     # Inside a report run the Typst root lives in the run's scratch folder, so a killed run
@@ -41,14 +51,20 @@ def write_pdf(nb: nbformat.NotebookNode, path: Path, title: str, author: str = "
     with tempfile.TemporaryDirectory(prefix="typst-", dir=scratch_dir()) as root:
         typeset.write_root(doc, Path(root))
         try:
-            pdf = typst.Compiler(root=root, font_paths=font_set).compile(
+            pdf, warnings = typst.Compiler(root=root, font_paths=font_set).compile_with_warnings(
                 input=source.encode("utf-8"), format="pdf", timestamp=_pdf_epoch()
             )
         except typst.TypstError as error:
             raise RenderError(
                 f"PDF 排版失败 / typesetting the PDF failed: {error.message} {error.hints}"
             ) from None
-    Path(path).write_bytes(pdf)
+    # A layout that did not settle (the 版记's page, the page numbers) is not the document.
+    unsettled = [w.message for w in warnings if "converge" in w.message or "stabilize" in w.message]
+    if unsettled:
+        raise RenderError(
+            f"PDF 排版未能收敛 / the PDF layout did not settle: {'; '.join(unsettled)}"
+        )
+    return pdf
 
 
 def typst_font_set():

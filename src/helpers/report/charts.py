@@ -15,11 +15,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.ticker import FixedLocator, StrMethodFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from helpers.figures import breakdowns as b
 from helpers.figures.catalogue import CATALOGUE, rate
 from helpers.render import fonts
+from helpers.report.narrative import number
 
 # 156 mm text width of the A4 PDF; the chart is placed at that width, so points stay points.
 FIGSIZE = (6.2, 3.2)
@@ -54,7 +55,23 @@ def _style(ax: Axes) -> None:
     ax.tick_params(labelsize=TEXT_SIZE, colors=INK, width=0.6, length=3, color=RULE)
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
+    # Every value axis counts cases or leads: ticks at whole numbers only, or small counts
+    # would print 0, 0, 1, 1, 2 (half steps rounded). The steps are matplotlib's default
+    # (AutoLocator's: 20, 40, 60, not 8, 16, 24). Category axes replace both.
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
+        axis.set_major_formatter(FuncFormatter(_tick))
+
+
+def _tick(value: float, _position: int) -> str:
+    """A tick label as the text prints the number (every number a chart prints goes through
+    `number`)."""
+    return number(value)
+
+
+def _count_limits(ax: Axes, top: float) -> None:
+    """From 0 to `top`, at least 1: an axis of zeros still spans two whole ticks."""
+    ax.set_ylim(0, max(top, 1))
 
 
 def _title(fig: Figure, text: str) -> None:
@@ -71,14 +88,14 @@ def _year_prefix(frame: pd.DataFrame) -> str:
     return f"{year}年" if year is not None else ""
 
 
-def _bar_labels(ax: Axes, bars, **kwargs) -> None:
-    ax.bar_label(bars, fontsize=TEXT_SIZE, color=INK, padding=2, **kwargs)
+def _bar_labels(ax: Axes, bars, values) -> None:
+    labels = [number(int(v)) for v in values]
+    ax.bar_label(bars, labels=labels, fontsize=TEXT_SIZE, color=INK, padding=2)
 
 
 def _headroom(ax: Axes, factor: float = 1.12) -> None:
     """Room above the tallest bar for its label."""
-    low, high = ax.get_ylim()
-    ax.set_ylim(low, high * factor if high > 0 else 1)
+    _count_limits(ax, ax.get_ylim()[1] * factor)
 
 
 def dispute_intake_chart(frame: pd.DataFrame) -> Figure:
@@ -91,13 +108,14 @@ def dispute_intake_chart(frame: pd.DataFrame) -> Figure:
     top = ax.bar(
         months, arbitration, width=0.64, bottom=mediation, color=LIGHT, label=b.ARBITRATION
     )
-    _bar_labels(ax, top, labels=[str(v) for v in frame[b.TOTAL]])
+    _bar_labels(ax, top, frame[b.TOTAL])
     ax.set_xticks(months, [f"{m}月" for m in months])
     ax.set_xlim(months.min() - 0.6, months.max() + 0.6)
     ax.set_ylabel("受理案件数（件）", fontsize=TEXT_SIZE, color=INK)
     _headroom(ax, 1.08)
     _legend(ax, ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    _title(fig, f"{_year_prefix(frame)}各月劳动人事争议案件受理量（共{frame[b.TOTAL].sum()}件）")
+    total = number(int(frame[b.TOTAL].sum()))
+    _title(fig, f"{_year_prefix(frame)}各月劳动人事争议案件受理量（共{total}件）")
     return fig
 
 
@@ -109,10 +127,10 @@ def dispute_outcomes_chart(frame: pd.DataFrame) -> Figure:
     colours = [DEEP if body == b.MEDIATION else MID for body in rows[b.BODY]]
     bars = ax.barh(range(len(rows)), rows[b.CASES], height=0.62, color=colours)
     labels = [
-        f"{n}件（{share:.2f}%）" if pd.notna(share) else f"{n}件"
+        f"{number(int(n))}件（{number(share, '%')}）" if pd.notna(share) else f"{number(int(n))}件"
         for n, share in zip(rows[b.CASES], rows[b.SHARE], strict=True)
     ]
-    _bar_labels(ax, bars, labels=labels)
+    ax.bar_label(bars, labels=labels, fontsize=TEXT_SIZE, color=INK, padding=2)
     ax.set_yticks(range(len(rows)), list(rows[b.OUTCOME]))
     ax.tick_params(axis="y", length=0)
     ax.set_xlim(0, max(int(rows[b.CASES].max()), 1) * 1.32)
@@ -129,8 +147,14 @@ def dispute_outcomes_chart(frame: pd.DataFrame) -> Figure:
         frameon=False,
         loc="lower right",
     )
-    _title(fig, f"{_year_prefix(frame)}办结劳动人事争议案件处理结果（共{frame[b.CASES].sum()}件）")
+    total = number(int(frame[b.CASES].sum()))
+    _title(fig, f"{_year_prefix(frame)}办结劳动人事争议案件处理结果（共{total}件）")
     return fig
+
+
+def _rate_note(name: str, value: float | None) -> str:
+    """The rate in brackets, "（解决率40%）"; nothing when there is no lead to divide by."""
+    return f"（{name}{number(value, '%')}）" if value is not None else ""
 
 
 def wage_arrears_chart(frame: pd.DataFrame) -> Figure:
@@ -140,10 +164,10 @@ def wage_arrears_chart(frame: pd.DataFrame) -> Figure:
     received = int(frame[b.WAGE_RECEIVED].sum())
     closure = rate(int(frame[b.WAGE_CLOSED].sum()), received)
     resolution = rate(int(frame[b.WAGE_RESOLVED].sum()), received)
-    closed_label = "年底前办结" + (f"（办结率{closure:.2f}%）" if closure is not None else "")
-    resolved_label = "已解决" + (f"（解决率{resolution:.2f}%）" if resolution is not None else "")
+    closed_label = "年底前办结" + _rate_note("办结率", closure)
+    resolved_label = "已解决" + _rate_note("解决率", resolution)
     series = [
-        (b.WAGE_RECEIVED, LIGHT, f"接收线索（共{received}起）"),
+        (b.WAGE_RECEIVED, LIGHT, f"接收线索（共{number(received)}起）"),
         (b.WAGE_CLOSED, MID, closed_label),
         (b.WAGE_RESOLVED, DEEP, resolved_label),
     ]
@@ -153,6 +177,7 @@ def wage_arrears_chart(frame: pd.DataFrame) -> Figure:
     ax.set_xticks(months, [f"{m}月" for m in months])
     ax.set_xlim(months.min() - 0.6, months.max() + 0.6)
     ax.set_ylabel("线索数（起）", fontsize=TEXT_SIZE, color=INK)
+    _count_limits(ax, ax.get_ylim()[1])
     # The labels carry the rates and are too wide for the plot area; they go above it.
     _legend(ax, ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     _title(fig, f"{_year_prefix(frame)}各月接收欠薪线索及年底前办结、解决情况")
@@ -174,7 +199,7 @@ def litigation_chart(litigation: pd.DataFrame, reconsideration: pd.DataFrame) ->
             color=colour,
             label=column,
         )
-        _bar_labels(left, bars)
+        _bar_labels(left, bars, litigation[column])
     left.set_xticks(list(positions), list(litigation[b.STAGE]))
     left.set_title("行政诉讼（按审级）", fontsize=TEXT_SIZE, color=INK)
     left.set_ylabel("案件数（件）", fontsize=TEXT_SIZE, color=INK)
@@ -182,16 +207,15 @@ def litigation_chart(litigation: pd.DataFrame, reconsideration: pd.DataFrame) ->
 
     row = reconsideration.iloc[0]
     items = [(b.RECEIVED, LIGHT), (b.CONCLUDED, DEEP), (b.CORRECTED, "#8C8C8C")]
-    bars = right.bar(
-        range(len(items)), [int(row[k]) for k, _ in items], width=0.55, color=[c for _, c in items]
-    )
-    _bar_labels(right, bars)
+    values = [int(row[k]) for k, _ in items]
+    bars = right.bar(range(len(items)), values, width=0.55, color=[c for _, c in items])
+    _bar_labels(right, bars, values)
     right.set_xticks(range(len(items)), [k for k, _ in items])
     right.set_title("行政复议", fontsize=TEXT_SIZE, color=INK)
 
     top = max(left.get_ylim()[1], right.get_ylim()[1]) * 1.22
     for ax in (left, right):
-        ax.set_ylim(0, top)
+        _count_limits(ax, top)
     right.tick_params(axis="y", labelleft=False, length=0)
     right.spines["left"].set_visible(False)
     _title(fig, f"{_year_prefix(litigation)}行政诉讼和行政复议案件办理情况")
@@ -207,10 +231,20 @@ _TREND_PANELS = [
 _LINE_STYLES = [(DEEP, "o"), (MID, "s"), (RULE, "^")]
 
 
-def trends_chart(frame: pd.DataFrame) -> Figure:
-    """Lines with markers per panel, grouped by magnitude so small series are not flattened."""
-    fig, axes = _figure(ncols=3, width_ratios=[1.25, 1.0, 1.0])
+# A trend needs two years: one year is a single dot under a title like "2021—2021年".
+MIN_TREND_YEARS = 2
+
+
+def trends_chart(frame: pd.DataFrame) -> Figure | None:
+    """Lines with markers per panel, grouped by magnitude so small series are not flattened.
+
+    None when the frame holds fewer than two years: the report then shows no trend chart, and
+    no caption or figure number for it.
+    """
     years = [int(y) for y in frame[b.YEAR]]
+    if len(years) < MIN_TREND_YEARS:
+        return None
+    fig, axes = _figure(ncols=3, width_ratios=[1.25, 1.0, 1.0])
     for ax, (heading, unit, ids) in zip(axes, _TREND_PANELS, strict=True):
         for metric_id, (colour, marker) in zip(ids, _LINE_STYLES, strict=False):
             column = CATALOGUE[metric_id].name
@@ -226,21 +260,18 @@ def trends_chart(frame: pd.DataFrame) -> Figure:
             )
         ax.set_title(f"{heading}（{unit}）", fontsize=TEXT_SIZE, color=INK)
         ax.xaxis.set_major_locator(FixedLocator(years))
-        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
-        if years:
-            ax.set_xlim(years[0] - 0.35, years[-1] + 0.35)
-        ax.set_ylim(0, ax.get_ylim()[1] * 1.12)
+        ax.set_xlim(years[0] - 0.35, years[-1] + 0.35)
+        _count_limits(ax, ax.get_ylim()[1] * 1.12)
         if len(ids) > 1:
             _legend(ax, ncols=1, loc="lower right", handlelength=1.8)
         else:
             for x, y in zip(years, ax.lines[0].get_ydata(), strict=True):
                 if pd.notna(y):
                     ax.annotate(
-                        f"{y:.0f}", (x, y), xytext=(0, 7), textcoords="offset points",
+                        number(int(y)), (x, y), xytext=(0, 7), textcoords="offset points",
                         ha="center", fontsize=TEXT_SIZE, color=INK,
                     )  # fmt: skip
-    span = f"{years[0]}—{years[-1]}年" if years else ""
-    _title(fig, f"{span}主要指标变化情况")
+    _title(fig, f"{years[0]}—{years[-1]}年主要指标变化情况")
     return fig
 
 

@@ -46,7 +46,7 @@ PASSAGE_KEYS: dict[str, str] = {
     "reconsideration": "（八）三是：接受复议监督，接行政复议数字",
     "audit_supervision": "（八）四是：审计监督",
     "staff_capacity": "（九）工作人员依法行政意识和能力（可多段）",
-    "outreach_responsibility": "（十）一是：落实普法责任制，接执法大队培训数字",
+    "outreach_responsibility": "（十）一是：落实普法责任制，接执法机构培训数字",
     "outreach_responsibility_after": "（十）一是：培训数字之后的做法",
     "outreach_brand": "（十）二是：普法品牌，接政策短视频栏目和讲堂品牌数字",
     "outreach_plan": "（十）三是：普法规划",
@@ -441,15 +441,140 @@ def _refuse(path: Path, problems: list[str]) -> None:
                       + "\n".join(f"  - {p}" for p in problems))  # fmt: skip
 
 
+# PyYAML's problems, by the start of its wording, as (Chinese, English) an analyst can act on.
+_YAML_PROBLEMS: tuple[tuple[str, tuple[str, str]], ...] = (
+    ("found character '\\t'", ("含有制表符（Tab），缩进只能用空格", "a tab; indent with spaces")),
+    ("found undefined alias", ("值以“*”开头，YAML 把它当作引用；请给整段文字加引号",
+                               "a value starting with * is read as an alias; quote it")),
+    ("found unknown escape character", ("双引号中的反斜杠“\\”不是有效的转义，请改用单引号，或写成“\\\\”",
+                                        "a backslash in double quotes; use single quotes")),
+    ("could not find expected ':'", ("缺少冒号：键后应写“: ”（冒号加空格），或多行文字的缩进不一致",
+                                     "a colon is missing after a key, or a multi-line text is "
+                                     "not indented")),
+    ("expected ',' or '}'", ("花括号“{”未闭合", "an unclosed {")),
+    ("expected ',' or ']'", ("方括号“[”未闭合", "an unclosed [")),
+    ("but found another document", ("文件中有第二个文档分隔线“---”，一个文件只能有一个文档",
+                                    "a second document (---)")),
+    ("expected <block end>", ("缩进不一致：同一层的键须对齐", "inconsistent indentation")),
+)  # fmt: skip
+_INDENT = ("缩进不一致：同一层的键须对齐，下一层比上一层多缩进", "inconsistent indentation")
+# A key written "key:value", without the blank YAML needs after the colon.
+_SQUEEZED_COLON = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"][^\s:]*(:)[^\s:/]")
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _scalar_start(lines: list[str], line: int) -> int | None:
+    """The line a text running on into `line` starts on: the nearest line above, comments and
+    blank lines aside, indented no deeper than `line` (lines indented deeper continue it)."""
+    for n in range(line - 1, -1, -1):
+        text = lines[n]
+        if (
+            text.strip()
+            and not text.lstrip().startswith("#")
+            and _indent(text) <= _indent(lines[line])
+        ):
+            return n
+    return None
+
+
+def _opening_quote(lines: list[str], line: int, column: int) -> tuple[int, int] | None:
+    """Where a quote was opened that the parser took as closed at (`line`, `column`): an odd
+    number of that quote before the column means it was opened on an earlier line, left open."""
+    before = lines[line][:column]
+    quote = max(("'", '"'), key=before.rfind)
+    if quote not in before or before.count(quote) % 2 == 0:
+        return None
+    for n in range(line - 1, -1, -1):
+        if lines[n].count(quote) % 2:
+            return n, lines[n].rindex(quote)
+    return None
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, str, str]:
+    """Where the mistake is (0-based line and column, which may be before PyYAML's mark: an
+    unclosed quote is found at the end of the file) and what it is, in Chinese and English."""
+    mark, context_mark = error.problem_mark, error.context_mark
+    line, column = mark.line, mark.column
+    problem, context = error.problem or "", error.context or ""
+    if "quoted scalar" in context and "end of stream" in problem and context_mark:
+        return context_mark.line, context_mark.column, "引号未闭合", "an unclosed quote"
+    if "cannot start any token" in problem and "'\\t'" not in problem:
+        char = problem.split("'")[1]
+        return (line, column, f"值不能以“{char}”开头，请给整段文字加引号",
+                f"a value cannot start with {char}; quote it")  # fmt: skip
+    if "mapping values are not allowed" in problem and ": " in lines[line][:column]:
+        return (line, column, "值中含有“: ”（冒号加空格），请给整段文字加引号",
+                "the value holds ': '; quote it")  # fmt: skip
+    # A key without its colon is found on the next line (mapping values), or where it starts.
+    if "mapping values are not allowed" in problem:
+        suspect = _scalar_start(lines, line)
+    else:
+        suspect = context_mark.line if "expected ':'" in problem and context_mark else None
+    if suspect is not None and (squeezed := _SQUEEZED_COLON.match(lines[suspect])):
+        return (suspect, squeezed.start(1), "冒号后缺空格，应写作“键: 值”",
+                "a blank is missing after the colon")  # fmt: skip
+    if suspect is not None and "：" in lines[suspect] and ":" not in lines[suspect]:
+        return (suspect, lines[suspect].index("："), "键后用了全角冒号“：”，应为半角冒号加空格“: ”",
+                "a full-width colon after the key")  # fmt: skip
+    if "mapping values are not allowed" in problem:
+        return line, column, *_INDENT
+    for start, (zh, en) in _YAML_PROBLEMS:
+        if start in problem:
+            if context_mark and (start.startswith("expected ',' or") or "expected ':'" in start):
+                # where the bracket was opened, where the key without a colon starts
+                line, column = context_mark.line, context_mark.column
+            if "block collection" in context:
+                zh += "，列表项“- ”不能与键混在同一层"
+                en += ": list items and keys mixed"
+            text = lines[line] if line < len(lines) else ""
+            if start == "expected <block end>" and "<scalar>" in problem:
+                opened = _opening_quote(lines, line, column)
+                if opened:
+                    return *opened, "引号未闭合", "an unclosed quote"
+                if "'" in text[:column] or '"' in text[:column]:
+                    zh, en = (
+                        "引号外还有文字，整段文字须在一对引号之内",
+                        "text after the closing quote",
+                    )
+            return line, column, zh, en
+    return line, column, "格式错误，请检查该行的缩进、冒号和引号", "a syntax error"
+
+
+def yaml_error_message(path: Path, error: Exception, data: bytes) -> str:
+    """What is wrong with a YAML file, located by line and column and quoting the line, Chinese
+    first; PyYAML's own English never reaches the analyst."""
+    if isinstance(error, UnicodeDecodeError):
+        line = data[: error.start].count(b"\n") + 1
+        return (f"{path}: 第 {line} 行不是 UTF-8 编码的文字，请用 UTF-8 编码另存该文件 / "
+                f"line {line} is not UTF-8 text; save the file as UTF-8")  # fmt: skip
+    if not isinstance(error, yaml.MarkedYAMLError) or error.problem_mark is None:
+        return f"{path}: YAML 格式错误，请检查缩进、冒号和引号 / not valid YAML"
+    lines = data.decode("utf-8", "replace").splitlines()
+    line, column, zh, en = _yaml_problem(error, lines)
+    text = lines[line].strip() if line < len(lines) else ""
+    quoted = f"（该行为“{_shown(text)}”）" if text else ""
+    return (f"{path}: 第 {line + 1} 行第 {column + 1} 列: YAML 格式错误，{zh}{quoted} / "
+            f"YAML syntax error at line {line + 1}, column {column + 1}: {en}")  # fmt: skip
+
+
+def _read_yaml(path: Path) -> object:
+    """A YAML file's content, or a ParamsError locating its syntax error in Chinese."""
+    data = path.read_bytes()
+    try:
+        return yaml.safe_load(data.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ParamsError(yaml_error_message(path, error, data)) from None
+
+
 def read_mapping(path: Path, missing: str) -> dict:
     """A YAML file of keys (a params file, a bureau profile), or a ParamsError naming the file:
     `missing` when it does not exist, else what is wrong with its text."""
     if not path.is_file():
         raise ParamsError(f"{path}: {missing}")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ParamsError(f"{path}: 不是有效的 YAML / not valid YAML: {error}") from None
+    raw = _read_yaml(path)
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: 应为键值映射 / expected a mapping of keys")
     return raw
@@ -521,10 +646,10 @@ def reused_paragraphs(params: Params, path: Path) -> dict[str, str]:
     if not previous.is_file():
         return {}
     try:
-        raw = yaml.safe_load(previous.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ParamsError(f"{previous}: 不是有效的 YAML，无法与上一年度比对 / "
-                          f"not valid YAML, cannot compare with last year: {error}") from None  # fmt: skip
+        raw = _read_yaml(previous)
+    except ParamsError as error:
+        raise ParamsError(f"{error}（上一年度的参数文件，用于比对 / last year's file, read "
+                          "to compare)") from None  # fmt: skip
     passages = raw.get("passages") if isinstance(raw, dict) else None
     disclosure = raw.get("disclosure") if isinstance(raw, dict) else None
     disclosure = disclosure.get("passages") if isinstance(disclosure, dict) else None
@@ -544,6 +669,22 @@ def reused_paragraphs(params: Params, path: Path) -> dict[str, str]:
     return reused
 
 
+def borrowed_names(params: Params) -> dict[str, tuple[str, str]]:
+    """Passages (by their place in the file) naming a place or programme of a sample bureau other
+    than this one, with the first such name and its bureau: text copied from a sample file."""
+    from helpers.bureau import sample_bureaus_names
+
+    foreign = sample_bureaus_names(params.bureau)
+    found = {}
+    for key, text in passage_texts(params).items():
+        hit = next((name for name in sorted(foreign, key=len, reverse=True) if name in text), None)
+        if hit is not None:
+            where = (f"disclosure.passages.{key.removeprefix('disclosure.')}"
+                     if key.startswith("disclosure.") else f"passages.{key}")  # fmt: skip
+            found[where] = (hit, foreign[hit])
+    return found
+
+
 def check_finished(params: Params, path: Path) -> None:
     """Refuse a file that still holds last year's work: 【待改写】 markers, empty manual figures,
     and paragraphs unchanged from last year's file, all listed in one message."""
@@ -556,6 +697,11 @@ def check_finished(params: Params, path: Path) -> None:
         else:
             reasons[key] = [f"标有“{TO_REWRITE}” / marked to rewrite"]
     reused = reused_paragraphs(params, path)
+    for key, (name, bureau) in borrowed_names(params).items():
+        reasons.setdefault(key, []).append(
+            f"提到“{name}”，这是样例机关 {bureau} 的名称，段落可能是从其参数文件复制来的，请按本机关"
+            f"实际改写 / names {name} of the sample bureau {bureau}"
+        )
     for key, paragraph in reused.items():
         shown = paragraph if len(paragraph) <= 20 else paragraph[:20] + "…"
         where = (f"disclosure.passages.{key.removeprefix('disclosure.')}"

@@ -6,9 +6,11 @@ from them — default paths, the params file for the year — is resolved here, 
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
 from functools import cached_property
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from helpers.build import handover
 from helpers.build.provenance import input_files, resolve, shown
 from helpers.build.scratch import LEDGER_CACHE, scratch_dir
 from helpers.bureau import BureauProfile, profile_for
-from helpers.errors import ReportError
+from helpers.errors import ParamsError, ReportError, gathering, raise_gathered
 from helpers.figures import breakdowns, catalogue, evidence, quality
 from helpers.figures.document import require_year_in_ledgers, year_figures
 from helpers.ledgers.load import Ledgers, is_synthetic, load_ledgers
@@ -70,9 +72,18 @@ class ReportSession:
     def check(self) -> None:
         """The rules `make report` applies before it starts the notebook, applied again here so
         that a run from JupyterLab or a bare papermill call stops the same way instead of
-        rendering a report of zeros or of unfinished text."""
+        rendering a report of zeros or of unfinished text: the ledgers' faults first, with the
+        params file's in the same message."""
+        found: list[ReportError] = []
+        with gathering(found):
+            require_year_in_ledgers(self.ledgers, self.year)
+        with gathering(found):
+            self.check_params()
+        raise_gathered(found)
+
+    def check_params(self) -> None:
+        """The params file is finished (no 【待改写】, every manual figure filled in)."""
         check_finished(self.params, self.params_file)
-        require_year_in_ledgers(self.ledgers, self.year)
 
     def inputs(self) -> HTML:
         """The files this report was computed from, for the review edition's first page."""
@@ -112,6 +123,8 @@ class ReportSession:
             raise KeyError(f"未知图表 / unknown chart: {name}")
         caption, draw = CHARTS[name]
         fig = draw(self.ledgers, self.year)
+        if fig is None:  # nothing to chart (a trend of one year): no figure, no number taken
+            return
         self._charts_shown += 1
         label = f"图{self._charts_shown}　{caption}"
         charts.show(fig, label)
@@ -217,11 +230,53 @@ def _show_report_errors_plainly() -> None:
     shell.set_custom_exc((ReportError,), plain)
 
 
+# The notebooks' parameters, as their `parameters` cells define them (a test keeps them equal).
+PARAMETERS = ("year", "data_dir", "params_file", "bureau")
+# How papermill's injected cell begins (its Python translator's comment line).
+INJECTED_HEADER = "# Parameters\n"
+
+
+def _injected_names() -> list[str]:
+    """The names papermill's injected cell assigned in this kernel: the latest input that is
+    such a cell, as the kernel's history holds it; none in a JupyterLab run without one."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    history = shell.user_ns.get("In", []) if shell is not None else []
+    injected = next((cell for cell in reversed(history) if cell.startswith(INJECTED_HEADER)), "")
+    try:
+        tree = ast.parse(injected)
+    except SyntaxError:
+        return []
+    return [target.id for node in tree.body if isinstance(node, ast.Assign)
+            for target in node.targets if isinstance(target, ast.Name)]  # fmt: skip
+
+
+def _check_parameters(year: object) -> int:
+    """A parameter papermill was given that the notebook does not have (`-p yaer 2022`) would be
+    ignored with a warning, and the notebook's default year built; it stops the run instead.
+    The year is checked as on the command line."""
+    unknown = [name for name in _injected_names()
+               if name not in PARAMETERS and not name.startswith("PAPERMILL_")]  # fmt: skip
+    if unknown:
+        hints = [f"{name}（是否应为 {close[0]}？）" if (close := get_close_matches(name, PARAMETERS, 1))
+                 else name for name in unknown]  # fmt: skip
+        known = "、".join(PARAMETERS)
+        raise ParamsError(f"笔记本没有参数 {'、'.join(hints)}；可用的参数为 {known} / unknown notebook "
+                          f"parameter {', '.join(unknown)}; the parameters are {', '.join(PARAMETERS)}")  # fmt: skip
+    try:
+        return config.parse_year(year)
+    except ValueError as error:
+        raise ParamsError(f"参数 year: {error}") from None
+
+
 def open_report(year: int, data_dir: str = "", params_file: str = "",
                 bureau: str = "") -> ReportSession:  # fmt: skip
     """The report of `year`, after the same checks as `make report`: raises a ReportError (shown
-    as its message) when the params file is unfinished or the ledgers are invalid or lack the year."""
+    as its message) when a parameter is unknown, the params file is unfinished or the ledgers are
+    invalid or lack the year."""
     _show_report_errors_plainly()
+    year = _check_parameters(year)
     data, params = resolve_inputs(year, data_dir, params_file, bureau)
     session = ReportSession(year, data, params, bureau or config.DEFAULT_BUREAU)
     session.check()
@@ -232,8 +287,8 @@ class DisclosureSession(ReportSession):
     """The same year's 政府信息公开工作年度报告: its own figures, templates and tables, from the
     same ledgers and params file (section `disclosure`)."""
 
-    def check(self) -> None:
-        super().check()
+    def check_params(self) -> None:
+        super().check_params()
         require_disclosure(self.params, self.params_file)
 
     @cached_property
@@ -265,15 +320,15 @@ class DisclosureSession(ReportSession):
 
     def format_checks(self) -> HTML:
         """The rules the format implies, each with both sides; a broken one stops the run."""
-        from helpers.report.disclosure_tables import failed, format_checks
+        from helpers.report.disclosure_tables import explain, format_checks
 
         frame = format_checks(self.stats, self.ledgers, self.params_file, self.data_dir)
         shown = table(frame)
         display(shown)
-        broken = failed(frame)
+        broken = explain(frame, self.ledgers, self.year)
         if broken:
-            raise ReportError("政府信息公开年报的勾稽关系不成立 / the format's checks failed: "
-                              + "；".join(broken))  # fmt: skip
+            raise ReportError("政府信息公开年报的勾稽关系不成立 / the format's checks failed:\n"
+                              + "\n".join(f"  - {b}" for b in broken))  # fmt: skip
         return HTML("<p>全部检查通过 / every check holds</p>")
 
 
@@ -281,6 +336,7 @@ def open_disclosure(year: int, data_dir: str = "", params_file: str = "",
                     bureau: str = "") -> DisclosureSession:  # fmt: skip
     """The disclosure report of `year`, after the checks of `make report --kind disclosure`."""
     _show_report_errors_plainly()
+    year = _check_parameters(year)
     data, params = resolve_inputs(year, data_dir, params_file, bureau)
     session = DisclosureSession(year, data, params, bureau or config.DEFAULT_BUREAU)
     session.check()
