@@ -307,3 +307,11 @@ def test_the_bureaus_names_for_itself_and_its_jurisdiction_come_from_its_profile
     text = Narrative(stats, params, synthetic=True).section("leader")
     assert "我局在全县法治建设责任制考核中" in text
     assert "全区" not in Narrative(stats, params, synthetic=True).section("m07_governance")
+
+
+def test_no_figure_names_a_unit_the_profile_decides():
+    """The trainer, brand and column a figure counts are the profile's: a figure's name or 口径
+    that says 执法大队 or a sample bureau's brand is wrong for every other bureau."""
+    for metric in CATALOGUE.values():
+        for text in (metric.name, metric.definition):
+            assert "执法大队" not in text and "浦东" not in text and "秒懂" not in text, metric.id
