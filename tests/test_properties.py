@@ -345,7 +345,9 @@ def check_invariants(figures: dict[str, dict], ledgers: dict[str, Ledger], year:
     assert v("reconsideration.concluded_carried") <= v("reconsideration.concluded")
     assert v("proposals.answers_published") <= v("proposals.lead")
     assert v("proposals.revisits") <= v("proposals.closed_total")
-    assert v("disclosure.reconsideration_or_litigation") <= v("disclosure.requests_answered")
+    assert v("disclosure.carried_in_answered") <= v("disclosure.carried_in")
+    assert v("disclosure.carried_in_answered") <= v("disclosure.requests_answered")
+    assert v("mediation.streets_towns_covered") <= v("mediation.street_town_orgs")
     assert v("enforcement.cases_corrected_or_lost") <= v("supervision.lost_or_corrected_total")
 
     # Totals equal the sum of their parts.
@@ -370,6 +372,15 @@ def check_invariants(figures: dict[str, dict], ledgers: dict[str, Ledger], year:
         assert ratio == round_half_up(v("disputes.mediated_successfully") / arbitration, 1)
 
     # And they count what was generated.
+    # Challenges of disclosure replies: the cases received in the year, whichever year the reply.
+    challenges = [
+        row for row in in_year(ledgers["reconsideration_cases"].values, "received_date", year)
+        if row["action_type"] == "信息公开"
+    ] + [
+        row for row in in_year(ledgers["litigation_cases"].values, "received_date", year)
+        if row["action_type"] == "信息公开" and row["stage"] == "一审"
+    ]  # fmt: skip
+    assert v("disclosure.reconsideration_or_litigation") == len(challenges)
     disputes = in_year(ledgers["disputes"].values, "received_date", year)
     assert v("disputes.accepted_total") == len(disputes)
     leads = in_year(ledgers["wage_arrears_leads"].values, "received_date", year)
