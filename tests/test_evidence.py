@@ -312,7 +312,7 @@ def test_notebook_shows_each_sections_figures_before_it():
 
 def test_a_figures_code_lists_every_catalogue_function_it_calls():
     from helpers.figures.catalogue import CATALOGUE
-    from helpers.figures.evidence import rule_source
+    from helpers.report.cards import rule_source
 
     source = rule_source(CATALOGUE["disputes.accepted_total"])
     # its own rule, the shared row selection of its report, and the catalogue's counting helpers

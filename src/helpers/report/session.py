@@ -27,7 +27,7 @@ from helpers.errors import ParamsError, ReportError, gathering, raise_gathered
 from helpers.figures import breakdowns, catalogue, evidence, quality
 from helpers.figures.document import require_year_in_ledgers, year_figures
 from helpers.ledgers.load import Ledgers, is_synthetic, load_ledgers
-from helpers.report import charts
+from helpers.report import cards, charts
 from helpers.report.narrative import Narrative, base_metric, number
 from helpers.report.params import Params, check_finished, load_params, require_disclosure
 
@@ -178,7 +178,7 @@ class ReportSession:
         the code that ran): the targets of the review edition's number links."""
         # Unless the rows are at hand already, each figure is evaluated for its card and let go.
         results = self.__dict__.get("results") or self._evaluated()
-        return HTML(evidence.figure_cards(self.stats, results, self.ledgers))
+        return HTML(cards.figure_cards(self.stats, results, self.ledgers))
 
     def _evaluated(self) -> Mapping[str, catalogue.Result]:
         return catalogue.Evaluated(self.ledgers, self.year)
