@@ -178,4 +178,28 @@ def render_contract() -> str:
     for spec in c.LEDGERS.values():
         lines += _ledger_section(spec)
     lines += _metrics_section()
+    lines += DERIVED_SECTION
     return "\n".join(lines)
+
+
+# The numbers derived from a figure and its last-year value: how the text's 比上年 phrases are made
+# (helpers.report.narrative.yoy), so that a reviewer can recompute "增长6.4%" from two cards.
+DERIVED_SECTION = [
+    '<a id="derived"></a>', "",
+    "## 上年数、比上年变化与增长率 / Last year, change and growth", "",
+    "- **上年数**：用本次读取的台账、按同一口径对上一年重新计算（台账覆盖上一整年时才计算，否则不作比较）；"
+    "人工填报指标的上年数取上一年度参数文件中的值。Last year's value is recomputed from the same "
+    "ledgers by the same rule; a manual figure's comes from last year's params file.",
+    "- **变化** `<编号>.change`：本年数 − 上年数。计数以指标自身的单位表示；比率以百分点表示，"
+    "四舍五入保留两位小数。Change: this year minus last year; for rates in percentage points, "
+    "rounded half-up to two decimals.",
+    "- **增长率** `<编号>.growth`：|本年数 − 上年数| ÷ 上年数 × 100，四舍五入保留一位小数，"
+    "去掉末尾的 0（如 6.4%、10%）；上年数为 0 时不写增长率。Growth: the absolute change over last "
+    "year's value, in percent, rounded half-up once to one decimal; none when last year is 0.",
+    "- **写法**：计数写“比上年增加（减少）X件、增长（下降）Y%”；比率写“比上年提高（下降）X个百分点”；"
+    "两年相同写“与上年持平”。Wording: counts state the difference and the growth, rates the change "
+    "in points, equal values 与上年持平.",
+    "- **哪些指标写比上年**：只有年度参数文件 `comparisons` 中列出的指标，由分析人员逐年确定。"
+    "Only the figures listed under the params file's `comparisons` are compared.",
+    "",
+]  # fmt: skip

@@ -14,7 +14,15 @@ import typing
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from helpers.bureau import BureauProfile, default_profile, profile_beside
 from helpers.errors import ParamsError
@@ -195,17 +203,45 @@ def checked_passages(value: dict[str, str], keys: dict[str, str]) -> dict[str, s
     return {k: str(v).strip() for k, v in value.items()}
 
 
+class ManualSource(BaseModel):
+    """Where a manual figure comes from: the document it was read off, who filled it in, when.
+    Shown on the figure's card, so a reviewer can check it as they check a ledger figure."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: str = Field(default="", description="来源文件或材料，如“区政务服务中心2021年工作总结”")
+    filled_by: str = Field(default="", description="填报人（科室、姓名）")
+    filled_on: dt.date | None = Field(default=None, description="填报日期")
+
+    _dates = field_validator("filled_on", mode="before")(_parse_date)
+
+
+def _sources_of(sources: dict, figures: dict) -> dict:
+    unknown = sorted(set(sources) - set(figures))
+    if unknown:
+        raise ValueError(f"manual_sources 中的指标不在 manual_figures 中 / not a manual figure: "
+                         f"{', '.join(unknown)}")  # fmt: skip
+    return sources
+
+
 class DisclosureParams(BaseModel):
     """The disclosure report's own inputs: its passages and its manual figures."""
 
     model_config = ConfigDict(extra="forbid")
     manual_figures: dict[str, int | float | None] = Field(description="人工填报数字")
+    manual_sources: dict[str, ManualSource] = Field(
+        default_factory=dict, description="人工填报数字的出处：来源、填报人、填报日期"
+    )
     passages: dict[str, str] = Field(description="人工撰写的段落")
 
     @field_validator("manual_figures")
     @classmethod
     def _known_manual_figures(cls, value: dict) -> dict:
         return _manual_of(DISCLOSURE, value)
+
+    @model_validator(mode="after")
+    def _known_sources(self) -> DisclosureParams:
+        _sources_of(self.manual_sources, self.manual_figures)
+        return self
 
     @field_validator("passages")
     @classmethod
@@ -234,6 +270,9 @@ class Params(BaseModel):
     letter: Letter = Field(description="公文信息")
     # None marks a figure still to be filled in (as `make new-year` leaves them).
     manual_figures: dict[str, int | float | None] = Field(description="人工填报数字")
+    manual_sources: dict[str, ManualSource] = Field(
+        default_factory=dict, description="人工填报数字的出处：来源、填报人、填报日期"
+    )
     # Exact phrases such as "3个" an analyst allows in a passage although they look like figures.
     numbers_in_passages: dict[str, list[str]] = Field(
         default_factory=dict, description="段落中允许出现的数字"
@@ -277,6 +316,11 @@ class Params(BaseModel):
     @classmethod
     def _known_passages(cls, value: dict[str, str]) -> dict[str, str]:
         return checked_passages(value, PASSAGE_KEYS)
+
+    @model_validator(mode="after")
+    def _known_sources(self) -> Params:
+        _sources_of(self.manual_sources, self.manual_figures)
+        return self
 
     @field_validator("numbers_in_passages", "reused_passages")
     @classmethod
@@ -731,6 +775,29 @@ def manual_values(path: Path | None, report: str = RULE_OF_LAW) -> dict[str, flo
     if report == DISCLOSURE:
         return params.disclosure.manual_figures if params.disclosure else {}
     return params.manual_figures
+
+
+def manual_provenance(path: Path | None, report: str = RULE_OF_LAW) -> dict[str, dict]:
+    """Each manual figure's params key and, where the file gives them, its source, who filled it
+    in and when: what the figure's card shows in place of ledger rows."""
+    if path is None or not Path(path).is_file():
+        return {}
+    params = load_params(path)
+    section, prefix = params, "manual_figures"
+    if report == DISCLOSURE:
+        if params.disclosure is None:
+            return {}
+        section, prefix = params.disclosure, "disclosure.manual_figures"
+    out = {}
+    for metric_id in section.manual_figures:
+        given = section.manual_sources.get(metric_id, ManualSource())
+        out[metric_id] = {
+            "params_key": f"{prefix}.{metric_id}",
+            "source": given.source or None,
+            "filled_by": given.filled_by or None,
+            "filled_on": given.filled_on.isoformat() if given.filled_on else None,
+        }
+    return out
 
 
 def require_disclosure(params: Params, path: Path) -> DisclosureParams:

@@ -82,6 +82,7 @@ def _render(data: dict, year: int, origin: str, confirmed: list[str], source_yea
         + _dump({"letter": data["letter"]}) + "\n"
         + "# 人工填报数字：全部填写，只写数字，不带单位。\n"
         + f"manual_figures:\n{figures}\n"
+        + _sources(data["manual_figures"], 0)
         + "# 段落中确需写出的目录以外的数字，按段落键列出原文，如 key_tasks: [\"3个\"]（见规则 2）。\n"
         + _dump({"numbers_in_passages": data["numbers_in_passages"]}) + "\n"
         + f"# 有意沿用上一年原文的段落键（见规则 3），逐年确认{reused_hint}。\n"
@@ -101,6 +102,16 @@ def empty_disclosure() -> dict:
     }
 
 
+def _sources(figures: dict, indent: int) -> str:
+    """The block asking, for each manual figure, where it comes from (shown on its card)."""
+    pad = " " * indent
+    lines = "".join(
+        f'{pad}  {key}: {{source: "", filled_by: "", filled_on: null}}\n' for key in figures
+    )
+    return (f"{pad}# 人工填报数字的出处：来源文件、填报人、填报日期（审核版的数字卡片中列出，建议逐项填写）。\n"
+            f"{pad}manual_sources:\n{lines}\n")  # fmt: skip
+
+
 def _disclosure(section: dict | None) -> str:
     """The disclosure report's section: passages marked to rewrite, manual figures emptied; a year
     whose source has none gets every key empty, so that the disclosure report is one fill-in
@@ -115,7 +126,9 @@ def _disclosure(section: dict | None) -> str:
         for key, text in section["passages"].items()
     )
     return ("\n# 政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）的段落和人工填报数字。\n"
-            f"disclosure:\n  manual_figures:\n{figures}  passages:\n{passages}")  # fmt: skip
+            f"disclosure:\n  manual_figures:\n{figures}"
+            + _sources(section["manual_figures"], 2)
+            + f"  passages:\n{passages}")  # fmt: skip
 
 
 def scaffold(
