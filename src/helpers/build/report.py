@@ -33,6 +33,7 @@ from helpers.errors import RenderError, ReportError, gathering, raise_gathered
 from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW
 from helpers.figures.document import require_year_in_ledgers, to_json, year_figures
 from helpers.figures.evidence import write_evidence
+from helpers.figures.published import published_previous
 from helpers.ledgers.load import is_synthetic, load_ledgers
 from helpers.memory import give_back
 from helpers.render.fonts import font_manifest, resolve_fonts
@@ -321,6 +322,13 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
                              report=request.kind)  # fmt: skip
         if request.kind == DISCLOSURE:
             _require_format_checks(stats, ledgers, request)
+        built = (
+            request.out_dir / config.report_folder(request.year - 1, request.kind) / "stats.json"
+        )
+        compared = published_previous(stats, params.published_previous, request.params.parent,
+                                      built)  # fmt: skip
+        if compared is not None:
+            stats["published_previous"] = compared
     # The Jupyter and rendering stack loads only after the inputs are known to be good, so that a
     # ledger error is reported without paying for it.
     import nbformat

@@ -285,6 +285,12 @@ class Params(BaseModel):
         default_factory=list,
         description="与上年比较的指标编号（如 disputes.accepted_total），只对列出的指标写“比上年增加/减少”",
     )
+    # Last year's published figures, to compare with last year's values recomputed today.
+    published_previous: str | None = Field(
+        default=None,
+        description="上年已发布的 stats.json 的路径（相对于本参数文件所在文件夹）；"
+        "省略时使用输出目录中上次生成的上年报告",
+    )
     # The government-information disclosure report of the same year (absent: not built).
     disclosure: DisclosureParams | None = Field(
         default=None, description="政府信息公开工作年度报告"

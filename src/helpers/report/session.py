@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, display
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from helpers import config
 from helpers.build import handover
@@ -138,6 +138,29 @@ class ReportSession:
 
     def consistency_checks(self) -> HTML:
         return table(quality.consistency_checks(self.stats, self.ledgers))
+
+    def published_comparison(self) -> HTML:
+        """How last year's values were obtained, and where they differ from last year's
+        published figures (the reviewer decides which base the 比上年 phrases use)."""
+        basis = ("<p>上年数一律用本次读取的台账、按同一口径对上一年重新计算；人工填报指标的上年数取上一年度参数文件。"
+                 "/ Last year's values are recomputed from today's ledgers by the same rules.</p>")  # fmt: skip
+        compared = self.stats.get("published_previous")
+        if compared is None:
+            return HTML(basis + "<p>未找到上年已发布的数字（输出目录中上次生成的上年 stats.json，或参数文件 "
+                        "<code>published_previous</code> 所指的文件），无法与已发布的上年数比对。/ Last "
+                        "year's published figures are not at hand.</p>")  # fmt: skip
+        head = (f"<p>与上年已发布的数字比对：<code>{escape(compared['file'])}</code>（SHA-256 "
+                f"<code>{compared['sha256']}</code>），共比对 {compared['compared']} 个指标，"
+                f"{len(compared['differences'])} 个不同。</p>")  # fmt: skip
+        if not compared["differences"]:
+            return HTML(basis + head + "<p>全部相同 / all equal</p>")
+        rows = [{"编号": d["metric"], "名称": d["name"], "已发布的上年数": number(d["published"], d["unit"]),
+                 "本次重新计算的上年数": number(d["recomputed"], d["unit"]), "单位": d["unit"]}
+                for d in compared["differences"]]  # fmt: skip
+        note = ("<p>不同之处说明上年报告发布后台账有过更正；“比上年”的表述以哪个数为基数，由审核人员决定。"
+                "/ The ledgers were corrected since publication: decide which base the 比上年 "
+                "phrases use.</p>")  # fmt: skip
+        return HTML(basis + head + note + table(pd.DataFrame(rows)).data)
 
     @cached_property
     def results(self) -> dict[str, catalogue.Result]:
