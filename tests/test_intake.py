@@ -564,3 +564,35 @@ def test_tab_separated_text_full_of_commas_is_read_by_its_header(ledger_dir, ref
     expected = reference[DISPUTES].copy()
     expected["employer_name"] = expected["employer_name"].map(lambda v: ",".join(v * 2))
     same_values(frame, expected)
+
+
+def test_intake_notes_say_what_was_normalised_per_file(ledger_dir, reference):
+    """The review edition shows what intake did: headers read as Chinese labels, a title row and
+    an instructions sheet passed over, blank rows dropped, full-width digits and Chinese dates
+    read, each counted per file."""
+    typed = typed_frame(ledger_dir)
+    header, rows = rows_of(ledger_dir)
+    labels = {c.name: c.zh for c in SPEC.columns}
+    at = header.index("received_date")
+    rows[0][at] = rows[0][at].translate(FULL_WIDTH)
+    year, month, day = rows[1][at].split("-")
+    rows[1][at] = f"{year}年{int(month)}月{int(day)}日"
+    text = csv_text([["劳动人事争议案件台账（导出）"], [labels[c] for c in header], rows[0], [""],
+                     *rows[1:]])  # fmt: skip
+    (ledger_dir / DISPUTES_FILE).write_text(text, encoding="utf-8")
+    notes: dict = {}
+    frame = load_ledger(ledger_dir, DISPUTES, keep_personal=True, notes=notes)
+    assert frame["received_date"].tolist() == reference[DISPUTES]["received_date"].tolist()
+    assert notes["file"] == DISPUTES_FILE and notes["header_line"] == 2
+    assert notes["headings"]["received_date"] == labels["received_date"]
+    assert notes["blank_rows"] == 1
+    assert notes["dates"] == 2 and notes["fullwidth"] == 1
+    assert notes["rows"] == len(reference[DISPUTES])
+
+    path = ledger_dir / "disputes.xlsx"
+    write_workbook(path, {"填表说明": [["填表说明"]], "数据": frame_rows(typed)})
+    (ledger_dir / DISPUTES_FILE).unlink()
+    notes = {}
+    load_ledger(ledger_dir, DISPUTES, notes=notes)
+    assert notes["sheet"] == "数据" and notes["other_sheets"] == 1
+    assert load_ledgers(ledger_dir, [DISPUTES]).intake[DISPUTES]["sheet"] == "数据"

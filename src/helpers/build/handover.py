@@ -119,6 +119,7 @@ def write_ledgers(ledgers: Ledgers, folder: Path) -> Path:
         "data_dir": str(ledgers.data_dir),
         "files": {name: str(path) for name, path in ledgers.files.items()},
         "ledgers": entries,
+        "intake": ledgers.intake,
     }
     path = folder / MANIFEST
     path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
@@ -142,7 +143,7 @@ def read_ledgers(folder: Path, profile: BureauProfile) -> Ledgers:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     frames = {name: _read_frame(folder, entry) for name, entry in manifest["ledgers"].items()}
     files = {name: Path(path) for name, path in manifest["files"].items()}
-    return Ledgers(Path(manifest["data_dir"]), frames, files, profile)
+    return Ledgers(Path(manifest["data_dir"]), frames, files, profile, manifest.get("intake", {}))
 
 
 def present(folder: Path | None) -> bool:

@@ -14,6 +14,7 @@ in little memory.
 from __future__ import annotations
 
 import array
+import contextvars
 import csv
 import difflib
 import gc
@@ -21,6 +22,7 @@ import io
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -125,6 +127,8 @@ class Ledgers:
     files: dict[str, Path] = field(default_factory=dict)
     # The bureau whose names the ledgers use; metrics read its programmes (e.g. the lecture brand).
     profile: BureauProfile = field(default_factory=default_profile)
+    # Per ledger, what intake did to its file (load_ledger's `notes`), for the review edition.
+    intake: dict[str, dict] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -509,12 +513,15 @@ def _read_csv(path: Path, index: HeaderIndex) -> RawLedger:
     # would walk all the rows read so far again and again, for nothing.
     collecting = gc.isenabled()
     gc.disable()
+    blank = 0
     try:
         for row in reader:
             # Blank and whitespace-only lines are skipped, as blank rows of a workbook are.
             if row and ((row[0] and not row[0].isspace()) or any(c.strip() for c in row)):
                 rows.append(row)
                 lines.append(start)
+            else:
+                blank += 1
             start = reader.line_num + 1
     except csv.Error as error:
         problems.append(Problem(
@@ -526,6 +533,7 @@ def _read_csv(path: Path, index: HeaderIndex) -> RawLedger:
             gc.enable()
     if not rows:
         raise LedgerError(problems or [Problem(name, None, None, None, "文件为空 / empty file")])
+    _note("blank_rows", blank)
     at = _header_position(rows, index)
     header = _map_header(rows[at], lines[at], index, name)
     width = len(rows[at])
@@ -679,6 +687,7 @@ class _Invalid:
         self.first_unlisted = 0
         self.last: tuple[int, int, str] | None = None  # (number, fields, text)
         self.threaded_hit = False
+        self.blank = 0  # blank rows skipped (counted here: Arrow may call from its own thread)
 
     def __call__(self, row) -> str:
         if row.number is None:  # the threaded reader does not number rows
@@ -692,6 +701,7 @@ class _Invalid:
             except csv.Error:
                 cells = [row.text]
             if _is_blank(cells):
+                self.blank += 1
                 return "skip"
         line = self.head.data_line - 1 + row.number
         self.count += 1
@@ -814,6 +824,7 @@ def _arrow_pass(path, head, encoding, serial, checker_for, progress, scan, scann
     unnamed_filled = dict.fromkeys(header.unnamed, False)
     records = 0  # rows Arrow returned (blank ones included)
     good = 0
+    dropped = 0  # blank rows Arrow returned
     try:
         for batch in _arrow_records(path, head, encoding, serial, invalid):
             n = batch.num_rows
@@ -823,6 +834,7 @@ def _arrow_pass(path, head, encoding, serial, checker_for, progress, scan, scann
                 if column.null_count < n:
                     blank &= column.is_null().to_numpy(zero_copy_only=False)
             keep = np.flatnonzero(~blank)
+            dropped += n - len(keep)
             if len(keep) < n:
                 taken = pa.array(keep, type=pa.int64())
                 cells = [column.take(taken) for column in cells]
@@ -849,6 +861,7 @@ def _arrow_pass(path, head, encoding, serial, checker_for, progress, scan, scann
     physical = scan.newlines + (0 if scan.ends_cleanly else 1)
     if scan.nul or physical != head.data_line - 1 + total:
         raise _Fallback
+    _note("blank_rows", dropped + invalid.blank)
     problems = [Problem(name, header.line, f"第 {p + 1} 列", None,
                         "该列有数据但没有表头，请补上表头或删除该列 / the column holds data but has no "
                         "header: name it or delete it")
@@ -982,7 +995,10 @@ def _read_workbook(path: Path, index: HeaderIndex, wanted: str | None) -> RawLed
         if _ANY_BLANK.search("\x1f".join(frame[position].to_numpy())) is not None:
             frame[position] = frame[position].str.strip()
     # Blank rows are dropped as the CSV reader skips blank lines.
+    before = len(frame)
     frame = frame.mask(frame == "").dropna(how="all")
+    _note("blank_rows", before - len(frame))
+    _note("other_sheets", len(workbook.sheet_names) - 1)
     frame = _columns_of(frame, header, name)
     return RawLedger(path, _halfwidth_ids(frame, index.spec), header.problems,
                      header_line=header.line, headings=header.headings, sheet=sheet.name)  # fmt: skip
@@ -1016,6 +1032,28 @@ def read_raw(path: Path, spec: LedgerSpec, *, aliases: Mapping[str, str] | None 
     return _read_csv(path, index)
 
 
+# What intake did to one ledger file beyond reading it (cells normalised, blank rows dropped,
+# sheets passed over), counted while it is read and shown in the review edition's data-quality
+# section: an analyst sees what the validator changed, not only what it refused.
+_NOTES: contextvars.ContextVar[Counter | None] = contextvars.ContextVar(
+    "intake_notes", default=None
+)
+
+
+def _note(kind: str, count: int = 1) -> None:
+    notes = _NOTES.get()
+    if notes is not None and count:
+        notes[kind] += int(count)
+
+
+def _noted_fixes(text: pd.Series, fixed: pd.Series, parsed: pd.Series, kind: str) -> None:
+    """Count the retried cells that read after normalising, and those written full-width."""
+    if _NOTES.get() is None:
+        return
+    _note(kind, parsed.notna().sum())
+    _note("fullwidth", (text.str.normalize("NFKC") != text).sum())
+
+
 def _halfwidth(text: pd.Series) -> pd.Series:
     """Full-width digits, letters and signs as ASCII (NFKC), for the few cells that failed."""
     return text.str.normalize("NFKC").str.strip()
@@ -1033,6 +1071,7 @@ def parse_dates(text: pd.Series) -> pd.Series:
         fixed = fixed.str.replace(_TIME_SUFFIX, "", regex=True).str.strip()
         fixed = fixed.str.replace(_DATE_SEPARATORS, "-", regex=True)
         parsed[retry] = pd.to_datetime(fixed, format=DATE_FORMAT, errors="coerce")
+        _noted_fixes(text[retry], fixed, parsed[retry], "dates")
     return parsed
 
 
@@ -1047,6 +1086,7 @@ def parse_numbers(text: pd.Series) -> pd.Series:
         fixed = fixed.where(~grouped, fixed.str.replace(",", "", regex=False))
         parsed = parsed.astype("float64")
         parsed[retry] = pd.to_numeric(fixed, errors="coerce")
+        _noted_fixes(text[retry], fixed, parsed[retry], "numbers")
     return parsed
 
 
@@ -1757,7 +1797,8 @@ def validate_raw(raw: RawLedger, spec: LedgerSpec,
 def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False,
                 aliases: Mapping[str, str] | None = None, sheet: str | None = None,
                 profile: BureauProfile | None = None,
-                progress: Callable[[str, int], None] | None = None) -> pd.DataFrame:  # fmt: skip
+                progress: Callable[[str, int], None] | None = None,
+                notes: dict | None = None) -> pd.DataFrame:  # fmt: skip
     """One validated ledger; personal columns are checked but not kept unless a caller needs
     them. Stops when the folder holds several files for the ledger: which one is current is the
     analyst's call. Organisation names are checked against the bureau profile (the sample
@@ -1766,7 +1807,8 @@ def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False,
     `aliases` maps further header spellings to contract columns ({"受理日期": "received_date"});
     `sheet` names the workbook sheet to read instead of the one whose header fits best.
     `progress`, when given, is called as `progress(name, rows_read_so_far)` after each block of
-    rows of a large CSV is checked (a hook for a progress display)."""
+    rows of a large CSV is checked (a hook for a progress display). `notes`, when given, is
+    filled with what intake did to the file (`_intake_notes`)."""
     spec = ledgers_for(profile)[name]
     data_dir = Path(data_dir)
     candidates = ledger_candidates(data_dir, name)
@@ -1785,22 +1827,44 @@ def load_ledger(data_dir: Path, name: str, *, keep_personal: bool = False,
         return _Checker(spec, str(path), names, keep)
 
     report = None if progress is None else (lambda rows: progress(name, rows))
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        try:
-            header, problems, checker = _read_csv_columnar(path, index, checker_for, report)
-        except _Fallback:
-            raw = _read_csv(path, index)
+    counts: Counter = Counter()
+    token = _NOTES.set(counts)
+    try:
+        if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+            try:
+                header, problems, checker = _read_csv_columnar(path, index, checker_for, report)
+            except _Fallback:
+                counts.clear()
+                raw = _read_csv(path, index)
+            else:
+                frame = _finish(path, index, header.line, header.headings, None, header.names,
+                                problems, checker)  # fmt: skip
+                _intake_notes(notes, path, header.line, header.headings, None, counts, frame)
+                return frame
         else:
-            return _finish(path, index, header.line, header.headings, None, header.names,
-                           problems, checker)  # fmt: skip
-    else:
-        raw = _read_workbook(path, index, sheet)
-    checker = _check_raw(raw, checker_for(list(raw.frame.columns)))
-    frame = _finish(path, index, raw.header_line, raw.headings, raw.sheet,
-                    list(raw.frame.columns), raw.problems, checker)  # fmt: skip
+            raw = _read_workbook(path, index, sheet)
+        checker = _check_raw(raw, checker_for(list(raw.frame.columns)))
+        frame = _finish(path, index, raw.header_line, raw.headings, raw.sheet,
+                        list(raw.frame.columns), raw.problems, checker)  # fmt: skip
+    finally:
+        _NOTES.reset(token)
+    _intake_notes(notes, path, raw.header_line, raw.headings, raw.sheet, counts, frame)
     if report is not None:
         report(len(frame))
     return frame
+
+
+def _intake_notes(notes: dict | None, path: Path, header_line: int, headings: dict[str, str],
+                  sheet: str | None, counts: Counter, frame: pd.DataFrame) -> None:  # fmt: skip
+    """What intake did to one file, for the review edition (see `_NOTES`)."""
+    if notes is None:
+        return
+    notes.update({
+        "file": path.name, "sheet": sheet, "rows": len(frame), "header_line": header_line,
+        "headings": {column: heading for column, heading in headings.items()},
+        "blank_rows": counts["blank_rows"], "other_sheets": counts["other_sheets"],
+        "dates": counts["dates"], "numbers": counts["numbers"], "fullwidth": counts["fullwidth"],
+    })  # fmt: skip
 
 
 def _cross_ledger_problems(
@@ -1862,11 +1926,13 @@ def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_persona
     alias_problems = _alias_problems(data_dir, aliases)
     if alias_problems:
         raise LedgerError(alias_problems)
+    intake: dict[str, dict] = {}
     for name in names or list(LEDGERS):
         try:
             frames[name] = load_ledger(data_dir, name, keep_personal=keep_personal,
                                        aliases=aliases.get(name), sheet=sheets.get(name),
-                                       profile=profile, progress=progress)  # fmt: skip
+                                       profile=profile, progress=progress,
+                                       notes=intake.setdefault(name, {}))  # fmt: skip
             files[name] = find_ledger_file(data_dir, name)  # type: ignore[assignment]
         except LedgerError as error:
             problems.extend(error.problems)
@@ -1874,4 +1940,4 @@ def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_persona
     give_back()
     if problems:
         raise LedgerError(problems)
-    return Ledgers(data_dir, frames, files, profile)
+    return Ledgers(data_dir, frames, files, profile, intake)
