@@ -21,7 +21,8 @@ from PIL import Image
 from conftest import EPOCH, spread_sample
 from helpers import config
 from helpers.figures import breakdowns as b
-from helpers.figures.catalogue import CATALOGUE
+from helpers.figures import rule_of_law as m
+from helpers.figures.catalogue import CATALOGUE, rate
 from helpers.ledgers.contract import LEDGERS
 from helpers.ledgers.load import load_ledgers
 from helpers.report import charts
@@ -157,17 +158,32 @@ def test_to_png_closes_a_pyplot_figure():
     assert not plt.fignum_exists(fig.number)
 
 
-def test_show_displays_a_png_with_the_caption_as_alt(frames, monkeypatch):
+def test_show_displays_a_png_with_the_alt_text(frames, monkeypatch):
     shown = []
     monkeypatch.setattr(
         "IPython.display.display", lambda obj, **kwargs: shown.append((obj, kwargs))
     )
-    charts.show(BUILDERS["trends"](frames), "图5 主要指标变化情况")
+    alt = charts.alt_text("图5　主要指标历年变化", [frames["trends"]])
+    charts.show(BUILDERS["trends"](frames), "图5　主要指标历年变化", alt)
     [(obj, kwargs)] = shown
     data, metadata = format_display_data(obj)
     assert set(data) >= {"image/png"}
-    assert metadata["image/png"]["alt"] == "图5 主要指标变化情况"
-    assert kwargs["metadata"] == {"alt": "图5 主要指标变化情况"}
+    assert metadata["image/png"]["alt"] == alt
+    assert kwargs["metadata"] == {"alt": alt}
+
+
+def test_the_alt_text_states_every_value_the_chart_draws(frames):
+    alt = charts.alt_text("图1　劳动人事争议案件月度受理情况", [frames["intake"]])
+    assert alt.startswith(
+        "图1　劳动人事争议案件月度受理情况：1月：调解组织1493件、仲裁院661件、合计2154件；"
+    )
+    assert alt.endswith("全年：调解组织20557件、仲裁院11457件、合计32014件。")
+    alt = charts.alt_text("图5", [frames["trends"]])
+    assert "2019年：受理劳动人事争议案件数27600件" in alt
+    alt = charts.alt_text("图2", [frames["outcomes"]])
+    assert "调解成功：案件数14978件、占比56.50%" in alt
+    alt = charts.alt_text("图3", [frames["wage"]])
+    assert alt.endswith("办结率96.25%、解决率69.57%。")
 
 
 # ---------- counts: whole-number ticks; numbers as the text prints them ----------
@@ -236,10 +252,16 @@ def test_an_axis_of_zeros_still_has_whole_ticks(small_frames):
 
 
 def _wage_frame(received: list[int], closed: list[int], resolved: list[int]) -> pd.DataFrame:
-    frame = pd.DataFrame({b.MONTH: list(b.MONTHS), b.WAGE_RECEIVED: received,
-                          b.WAGE_CLOSED: closed, b.WAGE_RESOLVED: resolved})  # fmt: skip
-    frame.attrs["year"] = YEAR
-    return frame
+    values = {}
+    for _column, (_, parent, _, _), counts in zip(
+        (b.WAGE_RECEIVED, b.WAGE_CLOSED, b.WAGE_RESOLVED), m.WAGE_SERIES,
+        (received, closed, resolved), strict=True,
+    ):  # fmt: skip
+        values |= {m.by_month(parent, month): n for month, n in zip(b.MONTHS, counts, strict=True)}
+        values[parent] = sum(counts)
+    values["wage_arrears.closure_rate"] = rate(sum(closed), sum(received))
+    values["wage_arrears.resolution_rate"] = rate(sum(resolved), sum(received))
+    return b.wage_arrears_by_month(values, YEAR)
 
 
 def test_rates_read_as_in_the_text_whole_rates_without_decimals():
@@ -320,7 +342,7 @@ NOTEBOOK_CHARTS = ["dispute_intake", "dispute_outcomes", "wage_arrears", "litiga
 
 def _shown_captions(report, monkeypatch) -> list[str]:
     captions = []
-    monkeypatch.setattr(charts, "show", lambda fig, caption: captions.append(caption))
+    monkeypatch.setattr(charts, "show", lambda fig, caption, alt: captions.append(caption))
     monkeypatch.setattr(session_module, "display", lambda *args, **kwargs: None)
     for name in NOTEBOOK_CHARTS:
         report.chart(name)

@@ -7,7 +7,9 @@ import pytest
 
 from helpers.figures import catalogue
 from helpers.figures.catalogue import CATALOGUE, COUNT, DENOMINATOR, NUMERATOR, SUMMED
+from helpers.ledgers.contract import LEDGERS
 from helpers.ledgers.load import Ledgers
+from helpers.render import xlsx
 
 LEDGER_METRICS = [m for m in CATALOGUE.values() if not m.is_manual]
 YEARS = (2020, 2021, 2022)
@@ -94,37 +96,32 @@ EPOCH = "1643500800"
 
 
 def read_sheets(path) -> dict[str, list[list[object]]]:
-    """Every sheet's cells, read straight from the package (openpyxl needs ~30 s for 明细)."""
+    """Every sheet's cells, read by calamine (openpyxl needs minutes for the ledger sheets):
+    text, whole numbers as int, dates as datetime, blanks None."""
+    import python_calamine
+
+    def value(cell: object) -> object:
+        if cell == "":
+            return None
+        if isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        return cell
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return {name: [[value(cell) for cell in row]
+                   for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+            for name in book.sheet_names}  # fmt: skip
+
+
+def read_links(path, sheet_number: int = 1) -> dict[str, str]:
+    """A sheet's internal hyperlinks: cell → place ('sheet'!A5)."""
     import xml.etree.ElementTree as ET
     import zipfile
 
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     with zipfile.ZipFile(path) as z:
-        strings = [
-            si.findtext("m:t", namespaces=ns)
-            for si in ET.fromstring(z.read("xl/sharedStrings.xml"))
-        ]
-        book = ET.fromstring(z.read("xl/workbook.xml"))
-        sheets = {}
-        for sheet in book.find("m:sheets", ns):
-            number = sheet.get(r).removeprefix("rId")
-            rows = []
-            for row in ET.fromstring(z.read(f"xl/worksheets/sheet{number}.xml")).iter(
-                f"{{{ns['m']}}}row"
-            ):
-                cells = []
-                for cell in row:
-                    v = cell.findtext("m:v", namespaces=ns)
-                    if v is None:
-                        cells.append(None)
-                    elif cell.get("t") == "s":
-                        cells.append(strings[int(v)])
-                    else:
-                        cells.append(float(v) if "." in v or "E" in v else int(v))
-                rows.append(cells)
-            sheets[sheet.get("name")] = rows
-    return sheets
+        root = ET.fromstring(z.read(f"xl/worksheets/sheet{sheet_number}.xml"))
+    return {link.get("ref"): link.get("location") for link in root.iter(f"{ns}hyperlink")}
 
 
 @pytest.fixture(scope="module")
@@ -143,44 +140,91 @@ def workbook_2021(ledgers, stats_2021, tmp_path_factory):
     return path
 
 
-def test_detail_rows_reproduce_every_2021_figure(workbook_2021, stats_2021):
-    sheets = read_sheets(workbook_2021)
-    header, *detail = sheets["明细"]
-    assert header[:6] == ["编号", "角色", "台账", "行号", "记录编号", "去重键"]
-    by_id: dict[str, dict[str, list[list[object]]]] = {}
-    for row in detail:
-        by_id.setdefault(row[0], {}).setdefault(row[1], []).append(row)
-    summary = {row[0]: row for row in sheets["汇总"][1:]}
-    assert set(summary) == {m.id for m in catalogue.of_report(catalogue.RULE_OF_LAW)}
-    for metric in [m for m in LEDGER_METRICS if m.report == catalogue.RULE_OF_LAW]:
-        value = stats_2021["metrics"][metric.id]["value"]
-        roles = by_id.get(metric.id, {})
-        if metric.unit == "%":
-            n, d = len(roles.get(NUMERATOR, [])), len(roles.get(DENOMINATOR, []))
-            assert catalogue.rate(n, d) == value, metric.id
-        elif metric.unit == "比 1":
-            n, d = len(roles[NUMERATOR]), len(roles[DENOMINATOR])
-            assert catalogue.round_half_up(n / d, 1) == value
-        elif SUMMED in roles:
-            column = header.index(
-                next(
-                    h
-                    for h in header
-                    if h.endswith(
-                        " "
-                        + {"万元": "amount_recovered", "家": "units", "位": "participants"}[
-                            metric.unit
-                        ]
-                    )
-                )
-            )
-            total = sum(row[column] or 0 for row in roles[SUMMED] if len(row) > column)
-            expected = catalogue.round_half_up(total / 10000, 2) if metric.unit == "万元" else total
-            assert expected == value, metric.id
-        else:
-            assert len(roles.get(COUNT, [])) == value, metric.id
-        assert summary[metric.id][2] == value
-        assert summary[metric.id][10] == sum(len(v) for v in roles.values())
+@pytest.fixture(scope="module")
+def sheets_2021(workbook_2021):
+    return read_sheets(workbook_2021)
+
+
+def figure_rows(sheets, last_year: bool) -> dict[str, list[dict[str, object]]]:
+    """Each figure's rows over the ledger sheets of this year or last, as header → cell."""
+    out: dict[str, list[dict[str, object]]] = {}
+    for name, (header, *rows) in sheets.items():
+        if name == "汇总" or ("（上年）" in name) != last_year:
+            continue
+        for row in rows:
+            out.setdefault(row[0], []).append(dict(zip(header, row, strict=False)))
+    return out
+
+
+def reproduce_from_sheets(metric, rows: list[dict[str, object]], prefix: str, summed: str | None):
+    """A figure's value counted from its work paper rows alone, by the kind of figure."""
+
+    def marked(role: str) -> int:
+        return sum(row.get(prefix + role) == "是" for row in rows)
+
+    if metric.unit == "%":
+        return catalogue.rate(marked(NUMERATOR), marked(DENOMINATOR))
+    if metric.unit == "比 1":
+        n, d = marked(NUMERATOR), marked(DENOMINATOR)
+        return None if d == 0 else catalogue.round_half_up(n / d, 1)
+    if summed is not None:
+        column = next(h for h in rows[0] if h.endswith(f" {summed}")) if rows else None
+        total = sum(row[column] or 0 for row in rows if row.get(prefix + SUMMED) == "是")
+        return catalogue.round_half_up(total / 10000, 2) if metric.unit == "万元" else total
+    return marked(COUNT)
+
+
+@pytest.mark.parametrize("last_year", [False, True], ids=["this_year", "last_year"])
+def test_ledger_sheets_reproduce_every_2021_figure(sheets_2021, stats_2021, results, last_year):
+    """Filtering the ledger sheets by 编号 gives the rows behind each figure and, on the 上年
+    sheets, behind its 上年: counting the marked roles gives the value stats.json states."""
+    by_id = figure_rows(sheets_2021, last_year)
+    summary = {row[0]: row for row in sheets_2021["汇总"][1:]}
+    head = sheets_2021["汇总"][0]
+    assert set(summary) == set(stats_2021["metrics"])
+    prefix, key = ("上年", "previous") if last_year else ("", "value")
+    checked = 0
+    for metric_id, entry in stats_2021["metrics"].items():
+        metric = catalogue.CATALOGUE[metric_id]
+        if metric.is_manual or (last_year and entry["previous"] is None):
+            continue
+        rows = by_id.get(metric_id, [])
+        summed = next((p.summed for p in results[2021][metric_id].rows if p.summed), None)
+        assert reproduce_from_sheets(metric, rows, prefix, summed) == entry[key], metric_id
+        lines = [(row["记录编号"], row["行号"]) for row in rows]
+        assert len(set(lines)) == len(lines), metric_id  # a row per record, whatever its roles
+        assert summary[metric_id][head.index(f"{prefix}计入行数")] == len(rows), metric_id
+        checked += 1
+    assert checked > (40 if last_year else 60)
+    assert summary["wage_arrears.closure_rate"][head.index("变化单位")] == "个百分点"
+
+
+def test_summary_links_land_on_each_figures_first_row(workbook_2021, sheets_2021):
+    head, *rows = sheets_2021["汇总"]
+    links = read_links(workbook_2021)
+    found = 0
+    for n, row in enumerate(rows, start=2):
+        for column in ("明细位置", "上年明细位置"):
+            ref = f"{xlsx.column_letter(head.index(column) + 1)}{n}"
+            if ref not in links:
+                assert not row[head.index(column.replace("明细位置", "计入行数"))], (row[0], column)
+                continue
+            sheet, line = links[ref][1:].split("'!A")
+            target = sheets_2021[sheet]
+            assert target[int(line) - 1][0] == row[0]
+            assert int(line) == 2 or target[int(line) - 2][0] != row[0]
+            found += 1
+    assert found > 100
+
+
+def test_a_figures_rows_lie_together(sheets_2021):
+    """Each figure's rows are one block of its sheet, so its link lands on all of them."""
+    for name, (_, *rows) in sheets_2021.items():
+        if name == "汇总":
+            continue
+        ids = [row[0] for row in rows]
+        blocks = [i for n, i in enumerate(ids) if n == 0 or ids[n - 1] != i]
+        assert len(blocks) == len(set(blocks)), name
 
 
 def test_evidence_rows_carry_no_personal_data(sample_ledgers_dir, tmp_path):
@@ -202,12 +246,10 @@ def test_evidence_rows_carry_no_personal_data(sample_ledgers_dir, tmp_path):
 def test_work_paper_is_reproducible(ledgers, stats_2021, tmp_path, monkeypatch):
     import zipfile
 
-    from helpers.figures.evidence import write_evidence
+    from helpers.figures.evidence import write_evidence, write_workbook
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     small = {k: v for k, v in list(catalogue.evaluate(ledgers, 2021).items())[:12]}
-    from helpers.figures.evidence import write_workbook
-
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     write_workbook(first, stats_2021, small, ledgers)
     write_workbook(second, stats_2021, small, ledgers)
@@ -223,39 +265,47 @@ def test_work_paper_opens_in_openpyxl_with_frozen_header_and_filter(ledgers, sta
 
     from helpers.figures.evidence import write_workbook
 
-    small = {k: v for k, v in list(catalogue.evaluate(ledgers, 2021).items())[:12]}
+    ids = ["wage_arrears.closure_rate", "reconsideration.received", "litigation.first_instance_cases",
+           "decisions.meeting_topics"]  # fmt: skip
+    small = {k: CATALOGUE[k].evaluate(ledgers, 2021) for k in ids}
     path = tmp_path / "e.xlsx"
     written = write_workbook(path, stats_2021, small, ledgers)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["汇总", "明细"]
+    ledgers_zh = [spec.zh for spec in LEDGERS.values()]
+    assert wb.sheetnames[0] == "汇总"
+    assert all(name.removesuffix("（上年）") in ledgers_zh for name in wb.sheetnames[1:])
+    assert "欠薪线索台账" in wb.sheetnames and "欠薪线索台账（上年）" in wb.sheetnames
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
         assert ws.cell(1, 1).font.b
-    assert (
-        wb["明细"].max_row - 1
-        == written["明细"]
-        == sum(len(p.frame) for r in small.values() for p in r.rows)
-    )
-    row = [c.value for c in wb["明细"][2]]
-    assert row[0] == next(iter(small)) and isinstance(row[3], int)
+        assert ws.max_row - 1 == written[ws.title]
+    leads = wb["欠薪线索台账"]
+    assert [c.value for c in leads[1]][:3] == ["编号", "行号", "记录编号"]
+    row = [c.value for c in leads[2]]
+    assert row[0] == "wage_arrears.closure_rate" and isinstance(row[1], int)
 
 
-def test_detail_continues_on_further_sheets_past_the_row_limit(ledgers, stats_2021, tmp_path):
+def test_ledger_sheets_continue_on_further_sheets_past_the_row_limit(ledgers, stats_2021, tmp_path):
     from helpers.figures.evidence import write_workbook
 
     small = {k: v for k, v in list(catalogue.evaluate(ledgers, 2021).items())[:12]}
     whole, split = tmp_path / "whole.xlsx", tmp_path / "split.xlsx"
     write_workbook(whole, stats_2021, small, ledgers)
     written = write_workbook(split, stats_2021, small, ledgers, max_rows=40)
-    sheets = read_sheets(split)
-    names = [n for n in sheets if n.startswith("明细")]
-    assert names == ["明细"] + [f"明细{i}" for i in range(2, len(names) + 1)] and len(names) > 2
-    assert all(len(sheets[n]) <= 40 for n in names)
-    assert all(sheets[n][0] == sheets["明细"][0] for n in names)
-    rows = [row for n in names for row in sheets[n][1:]]
-    assert rows == read_sheets(whole)["明细"][1:]
-    assert sum(written[n] for n in names) == len(rows)
+    parts, sheets = read_sheets(split), read_sheets(whole)
+    for base in [n for n in sheets if n != "汇总"]:
+        names = [n for n in parts if n == base or (n.startswith(base) and n[len(base) :].isdigit())]
+        assert names == [base] + [f"{base}{i}" for i in range(2, len(names) + 1)]
+        assert all(len(parts[n]) <= 40 and parts[n][0] == sheets[base][0] for n in names)
+        assert [row for n in names for row in parts[n][1:]] == sheets[base][1:]
+        assert sum(written[n] for n in names) == len(sheets[base]) - 1
+    assert max(sum(n.startswith(base) for n in parts) for base in sheets if base != "汇总") > 2
+    head, *rows = parts["汇总"]
+    for ref, place in read_links(split).items():
+        sheet, line = place[1:].split("'!A")
+        metric_id = rows[int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) - 2][0]
+        assert parts[sheet][int(line) - 1][0] == metric_id
 
 
 # -- the notebook's calls ------------------------------------------------------------------------

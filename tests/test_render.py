@@ -266,6 +266,132 @@ def test_review_is_offline(review):
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", review)
 
 
+def _traced(metric: str, text: str) -> str:
+    return f'<span class="fig" data-metric="{metric}" data-value="1" title="{metric} 名称：口径">{text}</span>'
+
+
+def traced_notebook() -> nbformat.NotebookNode:
+    """A report with traced numbers (one manual, one growth), its review tables and cards."""
+    narrative = (
+        "<h2>一、主要举措</h2><h3>（一）劳动争议</h3>"
+        f"<p>受理{_traced('disputes.accepted_total', '32014')}件，比上年增长"
+        f"{_traced('disputes.accepted_total.growth', '6.4%')}；窗口"
+        f"{_traced('service.window_items_moved', '12')}个。</p>"
+        f"<h3>（二）欠薪</h3><p>再次受理{_traced('disputes.accepted_total', '32014')}件。</p>"
+    )
+    listed = ('<span class="fig" data-metric="wage_arrears.amount_recovered" data-listed="1" '
+              'data-value="6573.74">6573.74</span>')  # fmt: skip
+    cards = "".join(
+        f"<section class='fig-card' id='fig-{id}'><h4><code>{id}</code> 名称{n}</h4>"
+        f"<div class='fig-uses' data-uses='{id}'></div></section>"
+        for n, id in enumerate(["disputes.accepted_total", "service.window_items_moved",
+                                "wage_arrears.amount_recovered", "disputes.accepted_total.growth"])
+    )  # fmt: skip
+    review_only = {"tags": ["remove-cell"]}
+    cells = [
+        new_markdown_cell("### 输入文件", metadata=review_only),
+        new_code_cell(
+            "report.section('m07')", execution_count=1, outputs=[_html_output(narrative)]
+        ),  # fmt: skip
+        new_code_cell(
+            "report.figures_table()",
+            execution_count=2,
+            metadata=review_only,
+            outputs=[_html_output(f"<table><tr><td>{listed}</td></tr></table>")],
+        ),  # fmt: skip
+        new_code_cell(
+            "report.unstated_figures()",
+            execution_count=3,
+            metadata=review_only,
+            outputs=[
+                _html_output(
+                    "<div class='unstated-figures' data-report='rule_of_law'><p>待填</p></div>"
+                )
+            ],
+        ),  # fmt: skip
+        new_code_cell(
+            "report.figure_cards()",
+            execution_count=4,
+            metadata=review_only,
+            outputs=[_html_output(cards)],
+        ),  # fmt: skip
+    ]
+    return new_notebook(cells=cells, metadata={"language_info": {"name": "python"}})
+
+
+@pytest.fixture(scope="module")
+def traced_review() -> str:
+    return render.review_html(traced_notebook(), TITLE)
+
+
+def _ids(html: str) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', html))
+
+
+def test_review_headings_have_anchors_and_a_contents_list(traced_review):
+    toc = traced_review[traced_review.index('<nav class="review-toc"') :]
+    toc = toc[: toc.index("</nav>")]
+    entries = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', toc)
+    assert [text for _, text in entries] == [
+        "输入文件",
+        "一、主要举措",
+        "（一）劳动争议",
+        "（二）欠薪",
+    ]
+    ids = _ids(traced_review)
+    assert all(anchor in ids for anchor, _ in entries)
+    assert traced_review.index("review-toc") < traced_review.index("一、主要举措")
+
+
+def test_review_numbers_link_to_their_own_cards_and_back(traced_review):
+    links = re.findall(
+        r'<a class="fig-link" href="#fig-([^"]+)"(?: id="([^"]+)")?><span', traced_review
+    )
+    assert ("disputes.accepted_total.growth", "use-disputes.accepted_total.growth-1") in links
+    assert ("wage_arrears.amount_recovered", "") in links  # a listing links, is not a use
+    assert len(links) == len(re.findall(r'<span class="fig"', traced_review))
+    card = traced_review[traced_review.index('id="fig-disputes.accepted_total"') :]
+    card = card[: card.index("</section>")]
+    back = re.findall(r'<li><a href="#(use-[^"]+)">[^<]*</a>：<a href="#([^"]+)">([^<]+)</a>', card)
+    assert [(use, heading) for use, _, heading in back] == [
+        ("use-disputes.accepted_total-1", "（一）劳动争议"),
+        ("use-disputes.accepted_total-2", "（二）欠薪"),
+    ]
+    ids = _ids(traced_review)
+    assert all(use in ids and anchor in ids for use, anchor, _ in back)
+
+
+def test_review_lists_the_figures_no_edition_states(traced_review):
+    block = traced_review[traced_review.index('<div class="unstated-figures">') :]
+    block = block[: block.index("</div>")]
+    assert re.findall(r'href="#fig-([^"]+)"', block) == ["wage_arrears.amount_recovered"]
+
+
+def test_manual_figures_are_marked_in_both_html_editions(traced_review):
+    reader = render.reader_html(traced_notebook(), TITLE)
+    for html in (reader, traced_review):
+        marked = re.findall(
+            r'data-metric="([^"]+)"[^>]*>[^<]*</span>(?:</a>)?<sup class="manual-mark"', html
+        )
+        assert set(marked) == {"service.window_items_moved"}, marked
+        assert "人工填报" in html
+    assert '<p class="manual-legend">' in reader and "href=" not in reader
+
+
+def test_the_contract_page_keeps_every_anchor_and_no_markdown_syntax():
+    from helpers.ledgers.contract_doc import render_contract
+
+    page = render.contract_html()
+    anchors = re.findall(r'<a id="([^"]+)"></a>', render_contract())
+    assert anchors and set(anchors) <= _ids(page)
+    assert (
+        "ledger-wage_arrears_leads" in anchors and "metric-wage_arrears.amount_recovered" in anchors
+    )
+    assert "|---" not in page and "**" not in page and "`" not in page
+    assert '<html lang="zh-CN">' in page and "<script" not in page
+    assert render.contract_html() == page
+
+
 # ---------- PDF ----------
 
 

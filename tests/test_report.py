@@ -229,16 +229,16 @@ def test_several_years_in_parallel_match_one_at_a_time_and_failures_are_named(
 # -- the review edition: every traced number links to a card with its code ----------------------
 
 _LINKED = re.compile(
-    r'<a class="fig-link" href="#fig-([^"]+)"><span class="fig" data-metric="([^"]+)"'
+    r'<a class="fig-link" href="#fig-([^"]+)"(?: id="use-[^"]+")?><span class="fig" data-metric="([^"]+)"'
 )
 
 
 def _cards(html: str) -> dict[str, str]:
-    parts = re.split(r'(?=<section class="fig-card" id="fig-)', html)
+    parts = re.split(r'(?=<section class="fig-card[^"]*" id="fig-)', html)
     return {
         m.group(1): part
         for part in parts
-        if (m := re.match(r'<section class="fig-card" id="fig-([^"]+)"', part))
+        if (m := re.match(r'<section class="fig-card[^"]*" id="fig-([^"]+)"', part))
     }
 
 
@@ -249,11 +249,14 @@ def test_every_review_number_links_to_a_card_showing_its_code(report_dir):
     spans = re.findall(r'<span class="fig" data-metric="([^"]+)"', html)
     links = _LINKED.findall(html)
     assert spans and len(links) == len(spans)
-    assert all(target == base_metric(metric) for target, metric in links)
+    assert all(target == metric for target, metric in links)  # a comparison value: its own card
     assert any(metric.endswith(".growth") for _, metric in links), "comparisons are traced"
     cards = _cards(html)
-    assert set(cards) == {m.id for m in CATALOGUE.values() if m.report == "rule_of_law"}
-    for metric_id in {target for target, _ in links}:
+    assert {id for id in cards if base_metric(id) == id and "@" not in id} == {
+        m.id for m in CATALOGUE.values() if m.report == "rule_of_law"
+    }
+    assert {m for _, m in links if base_metric(m) != m} <= set(cards)
+    for metric_id in {target for target, _ in links if base_metric(target) == target}:
         card = cards[metric_id]
         if CATALOGUE[metric_id].is_manual:
             assert "人工填报" in card

@@ -44,6 +44,7 @@ OUTPUTS = (
     "report.pdf",
     "report.docx",
     "review.html",
+    "contract.html",
     "report.ipynb",
     "evidence.xlsx",
     "stats.json",
@@ -335,7 +336,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
     import papermill
 
     from helpers.render.docx import write_docx
-    from helpers.render.html import reader_html, review_html
+    from helpers.render.html import contract_html, reader_html, review_html
     from helpers.render.pdf import write_pdf
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
@@ -385,6 +386,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
                 reader = reader_html(nb, title)
                 (staging / "report.html").write_text(reader, encoding="utf-8")
                 (staging / "review.html").write_text(review_html(nb, title), encoding="utf-8")
+                (staging / "contract.html").write_text(contract_html(), encoding="utf-8")
             with timings.stage("pdf"):
                 write_pdf(nb, staging / "report.pdf", title, params.bureau.signature)
             with timings.stage("docx"):

@@ -14,10 +14,13 @@ number without restating any rule. The value is derived from those same rows.
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 from helpers.ledgers import contract as c
@@ -196,6 +199,9 @@ class Metric:
     examples: tuple[Example, ...] = ()
     report: str = RULE_OF_LAW
     cell: Cell | None = None
+    # A figure of a fixed earlier year (`<id>@<year>`, a trend's point): its rule runs for that
+    # year whatever the report's year.
+    year: int | None = None
 
     @property
     def is_manual(self) -> bool:
@@ -208,13 +214,56 @@ class Metric:
     def evaluate(self, L: Ledgers, year: int) -> Result:
         """The value and the rows behind it."""
         assert self.rule is not None, f"{self.id} is a manual figure"
-        return self.rule(L, year)
+        return self.rule(L, year if self.year is None else self.year)
 
     def compute(self, L: Ledgers, year: int) -> Value:
         return self.evaluate(L, year).value
 
 
-CATALOGUE: dict[str, Metric] = {}
+# `<id>@<year>`: a ledger figure in another year, by the same rule (the trend chart's points).
+_IN_YEAR = re.compile(r"(?P<base>.+)@(?P<year>\d{4})")
+
+
+class _Catalogue(dict[str, Metric]):
+    """The registered figures, by id; also answers for `<id>@<year>`, a ledger figure in another
+    year (its earlier years in a trend), which is made when asked for: which years a report
+    charts depends on the ledgers, so those figures cannot be registered up front."""
+
+    def __missing__(self, key: str) -> Metric:
+        metric = _in_year(key)
+        if metric is None:
+            raise KeyError(key)
+        return metric
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (isinstance(key, str) and _in_year(key) is not None)
+
+    def get(self, key, default=None):  # type: ignore[override]
+        return self[key] if key in self else default
+
+
+CATALOGUE: dict[str, Metric] = _Catalogue()
+_YEAR_FIGURES: dict[str, Metric] = {}
+
+
+def at_year(metric_id: str, year: int) -> str:
+    """The id of a figure in another year: `disputes.accepted_total@2019`."""
+    return f"{metric_id}@{year}"
+
+
+def _in_year(key: str) -> Metric | None:
+    if key in _YEAR_FIGURES:
+        return _YEAR_FIGURES[key]
+    match = _IN_YEAR.fullmatch(key)
+    base = dict.get(CATALOGUE, match["base"]) if match else None
+    if base is None or base.is_manual:
+        return None
+    year = int(match["year"])  # type: ignore[index]
+    metric = replace(base, id=key, name=f"{base.name}（{year}年）",
+                     definition=f"{year}年的数值，口径同 {base.id}（“当年”指{year}年）：{base.definition}",
+                     examples=(), cell=None, year=year)  # fmt: skip
+    _YEAR_FIGURES[key] = metric
+    return metric
 
 
 def _register(id, name, unit, source, definition, *, report=RULE_OF_LAW, cell=None):
@@ -233,6 +282,61 @@ def manual(id, name, unit, definition, *, report=RULE_OF_LAW, cell=None):
 def of_report(report: str) -> list[Metric]:
     """The metrics one kind of report states, in catalogue order."""
     return [m for m in CATALOGUE.values() if m.report == report]
+
+
+# Per report, functions naming the figures it also states for given ledgers and year beyond its
+# registered ones (the earlier years of its trend chart, `<id>@<year>`).
+_ALSO_STATED: dict[str, list[Callable[[Ledgers, int], list[str]]]] = {}
+
+
+def also_stated(report: str):
+    """Register a function (ledgers, year) -> ids a report states besides its registered figures."""
+
+    def wrap(fn):
+        _ALSO_STATED.setdefault(report, []).append(fn)
+        return fn
+
+    return wrap
+
+
+def figures_for(L: Ledgers, year: int, report: str = RULE_OF_LAW) -> list[Metric]:
+    """The figures one report of `year` states: its registered ones in catalogue order, then
+    those it states for these ledgers only (a trend's earlier years)."""
+    extra = [CATALOGUE[id] for fn in _ALSO_STATED.get(report, []) for id in fn(L, year)]
+    return of_report(report) + extra
+
+
+# -- series: many figures cut from one selection ------------------------------------------------
+
+_ONCE: dict[tuple, tuple[weakref.ref, object]] = {}
+
+
+def once_per_ledgers(L: Ledgers, year: int, make: Callable[[Ledgers, int], object]):
+    """`make(L, year)`, made once per ledgers and year (or other key) and dropped with the
+    ledgers: a series' elements (12 months) cut one selection, made once, not once per element."""
+    key = (make, id(L), year)
+    hit = _ONCE.get(key)
+    if hit is not None and hit[0]() is L:
+        return hit[1]
+    value = make(L, year)
+    _ONCE[key] = (weakref.ref(L), value)
+    weakref.finalize(L, _ONCE.pop, key, None)
+    return value
+
+
+_NO_ROWS = np.array([], dtype=np.intp)
+
+
+class Split:
+    """One selection of rows, grouped once by a key (month, outcome); each element's rows are
+    taken only when asked for, so 12 months cost one groupby and no copy of rows nobody reads."""
+
+    def __init__(self, frame: pd.DataFrame, by: pd.Series):
+        self.frame = frame
+        self.positions = frame.groupby(by, sort=False).indices if len(frame) else {}
+
+    def rows(self, key) -> pd.DataFrame:
+        return self.frame.iloc[self.positions.get(key, _NO_ROWS)]
 
 
 def round_half_up(value: float, places: int) -> float:
@@ -266,9 +370,15 @@ def ledger_years(L: Ledgers, name: str) -> range:
     still open when the period began; a first year with no row dated before July is such a stub
     and is not compared against.
     """
-    spec = c.LEDGERS[name]
     if name == "meeting_topics":
         return ledger_years(L, "meetings")
+    # Asked for by every figure (and its earlier years) of a report: read once per ledgers.
+    return once_per_ledgers(L, (name, id(L[name])), _ledger_years)  # type: ignore[arg-type]
+
+
+def _ledger_years(L: Ledgers, key: tuple[str, int]) -> range:
+    name = key[0]
+    spec = c.LEDGERS[name]
     dates = L[name][spec.year_column].dropna()
     if dates.empty:
         return range(0)
@@ -289,13 +399,23 @@ def compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None
     manual_values = manual_values or {}
     previous_manual = previous_manual or {}
     results: dict[str, dict] = {}
-    for metric in of_report(report):
+    # A rule's value per year, computed once: a trend's 2020 point is its figure's last year.
+    seen: dict[tuple[object, int], Value] = {}
+
+    def at(metric: Metric, when: int) -> Value:
+        key = (metric.rule, when)
+        if key not in seen:
+            seen[key] = metric.rule(L, when).value  # type: ignore[misc]
+        return seen[key]
+
+    for metric in figures_for(L, year, report):
         if metric.is_manual:
             value = manual_values.get(metric.id)
             previous = previous_manual.get(metric.id)
         else:
-            value = metric.compute(L, year)  # type: ignore[misc]
-            previous = metric.compute(L, year - 1) if covers(L, metric, year - 1) else None  # type: ignore[misc]
+            when = year if metric.year is None else metric.year
+            value = at(metric, when)
+            previous = at(metric, when - 1) if covers(L, metric, when - 1) else None
         results[metric.id] = {
             "value": value,
             "unit": metric.unit,
@@ -328,7 +448,7 @@ class Evaluated(Mapping[str, Result]):
 
     def __init__(self, L: Ledgers, year: int, report: str = RULE_OF_LAW):
         self.L, self.year = L, year
-        self.ids = [m.id for m in of_report(report) if not m.is_manual]
+        self.ids = [m.id for m in figures_for(L, year, report) if not m.is_manual]
 
     def __getitem__(self, metric_id: str) -> Result:
         if metric_id not in self.ids:
@@ -345,4 +465,30 @@ class Evaluated(Mapping[str, Result]):
 def evaluate(L: Ledgers, year: int, report: str = RULE_OF_LAW) -> dict[str, Result]:
     """Every ledger figure of one report for `year` with the rows behind it (manual figures
     have none)."""
-    return {m.id: m.evaluate(L, year) for m in of_report(report) if not m.is_manual}
+    return {m.id: m.evaluate(L, year) for m in figures_for(L, year, report) if not m.is_manual}
+
+
+class Values(Mapping[str, Value]):
+    """The values of one report's ledger figures for `year`, each computed when first asked for;
+    a figure of another year (`<id>@<year>`) is there only when its ledgers cover that year."""
+
+    def __init__(self, L: Ledgers, year: int, report: str = RULE_OF_LAW):
+        self.L, self.year = L, year
+        self.ids = [m.id for m in figures_for(L, year, report) if not m.is_manual]
+        self._values: dict[str, Value] = {}
+
+    def __getitem__(self, metric_id: str) -> Value:
+        if metric_id not in self._values:
+            metric = CATALOGUE[metric_id]
+            if metric.is_manual or (
+                metric.year is not None and not covers(self.L, metric, metric.year)
+            ):
+                raise KeyError(metric_id)
+            self._values[metric_id] = metric.compute(self.L, self.year)
+        return self._values[metric_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)

@@ -27,7 +27,10 @@ def year_figures(year: int, data_dir: Path, params: Path | None = None,
                  report: str = RULE_OF_LAW) -> dict:  # fmt: skip
     """Figures of one report of `year`; manual figures come from the params file (default: the
     sample bureau's params/<bureau>/<year>.yaml). The ledgers are checked against `profile`'s
-    names. The disclosure report's document also holds its three tables (see disclosure.py)."""
+    names. The disclosure report's document also holds its three tables (see disclosure.py); the
+    rule-of-law report's, its charts: each one's number, caption and the id of every figure it
+    draws, in order (the figures themselves, series elements and a trend's earlier years such as
+    `disputes.accepted_total@2019`, are under "metrics" with the others)."""
     params = Path(params) if params else config.params_path(year)
     ledgers = ledgers or load_ledgers(data_dir, profile=profile)
     document = figures_document(
@@ -42,6 +45,10 @@ def year_figures(year: int, data_dir: Path, params: Path | None = None,
 
         document = {"year": year, "report": report, "metrics": document["metrics"],
                     "tables": stats_tables(document["metrics"])}  # fmt: skip
+    else:
+        from helpers.figures.breakdowns import chart_index
+
+        document["charts"] = chart_index(document, year)
     return document
 
 

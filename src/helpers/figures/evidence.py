@@ -1,12 +1,21 @@
 """The reviewer's work paper (审核底稿, evidence.xlsx): every figure and the ledger rows behind it.
 
-Sheet 汇总 lists each figure once; sheet 明细 lists, in long form, every row a figure counted,
-with the line of the ledger file it came from and the columns the rule reads, so filtering 明细
-by 编号 gives exactly the rows behind that number. Personal columns never appear. Rows beyond
-Excel's limit continue on sheets 明细2, 明细3, …
+Sheet 汇总 lists each figure once: its value, 上年 and how that was obtained (ledger figures are
+recomputed from today's ledgers by the same rule: 按本次台账重新计算), the change and its unit (a
+rate's in 个百分点), the rows it counted, and a link to its first row. Each ledger then has a sheet
+of its own (named as the ledger, 欠薪线索台账) with the columns the figures read from it and no
+other, in the contract's order: a row per record and figure (a figure's rows together, so its
+link lands on them), the record's values read from the ledger, and a column per role (计数, 分子,
+分母, 合计) marked 是 where the record plays it. Filtering by 编号 thus gives a rate's denominator
+rows with its numerator's marked; a distinct count's later rows of a key already counted are
+marked 重复不计. Dates are date cells (Excel's date filter works), amounts numbers in 元 as the
+ledgers hold them. The rows behind every 上年 follow on sheets of their own (欠薪线索台账（上年）,
+roles 上年计数 …). Personal columns never appear. Rows beyond Excel's limit continue on sheets
+numbered on (欠薪线索台账2, …).
 
 Reproducible: with SOURCE_DATE_EPOCH set, the workbook's properties and every zip entry carry
-that moment, so the same inputs give a byte-identical file.
+that moment, so the same inputs give a byte-identical file, whether the figures were kept or
+evaluated as their rows were written.
 """
 
 from __future__ import annotations
@@ -14,15 +23,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from helpers.build.provenance import sha256
 from helpers.figures import catalogue
-from helpers.figures.catalogue import CATALOGUE, COUNT, Result, Rows
+from helpers.figures.catalogue import CATALOGUE, COUNT, DENOMINATOR, NUMERATOR, SUMMED, Result, Rows
 from helpers.ledgers import contract as c
 from helpers.ledgers.load import Ledgers
 from helpers.memory import give_back
@@ -30,15 +41,24 @@ from helpers.render import xlsx
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
 # Ledger rows in all up to which the work paper holds every figure's rows at once; above, each
-# figure is evaluated when its rows are written (twice in all) and its rows then let go.
+# figure is evaluated when its rows are written (twice a year in all) and its rows then let go.
 KEEP_ROWS_BELOW = 2_000_000
 REPEAT = "重复不计"  # a distinct count's later rows of an already counted key
+MARK = "是"  # the record plays the column's role
+ROLES = (COUNT, NUMERATOR, DENOMINATOR, SUMMED)
+LAST_YEAR = "上年"
+RECOMPUTED = "按本次台账重新计算"
 
-SUMMARY_HEADER = ("编号", "名称", "数值", "单位", "上年", "变化", "口径", "来源台账", "台账文件",
-                  "台账文件 SHA-256", "计入行数", "行数构成")  # fmt: skip
+SUMMARY_HEADER = ("编号", "名称", "数值", "单位", "上年", "变化", "变化单位", "上年来源", "口径",
+                  "来源台账", "台账文件", "台账文件 SHA-256", "计入行数", "行数构成", "明细位置",
+                  "上年计入行数", "上年行数构成", "上年明细位置")  # fmt: skip
+SUMMARY_WIDTHS = [38, 30, 10, 6, 10, 8, 10, 30, 60, 24, 24, 66, 10, 24, 36, 10, 24, 36]
+# The long form `evidence_frame` gives (the notebook's `report.evidence(id)`).
 DETAIL_FIXED = ("编号", "角色", "台账", "行号", "记录编号", "去重键")
+SHEET_FIXED = ("编号", "行号", "记录编号")
+KEY_HEADER = "去重键"
 
-# Column names several ledgers share, each with its own wording; one label for the work paper.
+# Column names several ledgers share, each with its own wording; one label outside its ledger.
 SHARED_LABELS = {
     "received_date": "受理/接收/收到日期",
     "closed_date": "结案/办结日期",
@@ -50,14 +70,25 @@ SHARED_LABELS = {
 }
 
 
-def column_label(name: str) -> str:
-    """Chinese first, then the contract's column name: 受理机构类型 body_type."""
-    if name in SHARED_LABELS:
-        return f"{SHARED_LABELS[name]} {name}"
-    for spec in c.LEDGERS.values():
-        if name in spec.column_names:
-            return f"{spec.column(name).zh.split('（')[0]} {name}"
-    return name
+def _zh(spec: c.LedgerSpec, name: str) -> str:
+    return spec.column(name).zh.split("（")[0]
+
+
+def column_label(name: str, ledger: str | None = None, *, in_wan: bool = False) -> str:
+    """Chinese first, then the contract's column name: 受理机构类型 body_type. On a ledger's own
+    sheet its own wording; an amount says its unit (the ledgers hold 元), and that the figure
+    adding it up is stated in 万元 where one is: 追回金额（元；指标以万元计） amount_recovered."""
+    spec = c.LEDGERS.get(ledger) if ledger else None
+    if spec is not None and name in spec.column_names:
+        owner: c.LedgerSpec | None = spec
+    else:
+        owner = next((s for s in c.LEDGERS.values() if name in s.column_names), None)
+    if owner is None:
+        return name
+    zh = SHARED_LABELS[name] if owner is not spec and name in SHARED_LABELS else _zh(owner, name)
+    if owner.column(name).kind == "amount":
+        zh += "（元；指标以万元计）" if in_wan else "（元）"
+    return f"{zh} {name}"
 
 
 def _personal() -> set[str]:
@@ -65,8 +96,7 @@ def _personal() -> set[str]:
 
 
 def detail_columns(results: dict[str, Result]) -> list[str]:
-    """The columns the rules read, never a personal one; the most used first, so that the rows
-    of the large ledgers end early and the sheet stays small."""
+    """The columns the rules read, never a personal one, the most used first."""
     personal = _personal()
     used: dict[str, int] = {}
     for result in results.values():
@@ -78,13 +108,11 @@ def detail_columns(results: dict[str, Result]) -> list[str]:
 
 
 def _cell(value: object) -> object:
-    """Dates as YYYY-MM-DD text (filterable, no time part), flags as 是/否, blanks empty."""
+    """A 汇总 cell: flags as 是/否, numpy scalars as Python's, blanks empty."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and value != value:
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
     if isinstance(value, bool):
         return c.YES if value else c.NO
     if hasattr(value, "item"):  # numpy scalars
@@ -103,7 +131,8 @@ def part_roles(part: Rows) -> pd.Series:
 def evidence_frame(
     metric_id: str, result: Result, columns: list[str] | None = None
 ) -> pd.DataFrame:
-    """A figure's rows in the work paper's long form (what `report.evidence(id)` shows)."""
+    """A figure's rows in long form, a row per part and record (the notebook's
+    `report.evidence(id)`); the work paper shows the same rows a row per record."""
     columns = columns if columns is not None else detail_columns({metric_id: result})
     frames = []
     for part in result.rows:
@@ -136,50 +165,223 @@ def row_makeup(result: Result) -> str:
     return " + ".join(f"{role} {n}" for role, n in counts.items())
 
 
-def _survey(results: Mapping[str, Result]) -> tuple[dict[str, tuple[int, str]], list[str], int]:
-    """One pass over the figures: each one's rows and their make-up, the columns the rules read
-    (as `detail_columns`), and the rows of 明细 in all."""
+# -- the layout: which ledger sheet holds which figure's rows, and where ----------------------
+
+
+def _by_ledger(result: Result) -> dict[str, list[Rows]]:
+    """A figure's non-empty parts, by ledger in the order the rule gave them."""
+    out: dict[str, list[Rows]] = {}
+    for part in result.rows:
+        if not part.frame.empty:
+            out.setdefault(part.ledger, []).append(part)
+    return out
+
+
+def _lines(parts: list[Rows]) -> pd.Index:
+    """The ledger lines of a figure's parts on one ledger, each once (a rate's numerator rows
+    are among its denominator's)."""
+    largest, *others = sorted(parts, key=lambda p: -len(p.frame))
+    lines = largest.frame.index
+    for part in others:
+        if not part.frame.index.isin(lines).all():
+            lines = lines.union(part.frame.index)
+    return lines
+
+
+@dataclass
+class _Sheet:
+    """One ledger's rows behind the figures of one year: the roles, the columns read (never a
+    personal one), and each figure's row count in the order the rows are written."""
+
+    ledger: str
+    roles: set[str] = field(default_factory=set)
+    keyed: bool = False
+    columns: dict[str, None] = field(default_factory=dict)
+    in_wan: set[str] = field(default_factory=set)  # amounts a 万元 figure adds up
+    figures: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.figures.values())
+
+    def ordered_roles(self) -> list[str]:
+        return [role for role in ROLES if role in self.roles]
+
+    def ordered_columns(self) -> list[str]:
+        """The ledger's own columns in the contract's order, then any a join brought along."""
+        own = c.LEDGERS[self.ledger].column_names
+        return [col for col in own if col in self.columns] + [
+            col for col in self.columns if col not in own
+        ]
+
+
+@dataclass
+class _Layout:
+    sheets: dict[str, _Sheet]  # by ledger, in the contract's order
+    makeup: dict[str, str]  # each figure's 行数构成
+    rows: dict[str, int]  # each figure's rows on the ledger sheets
+
+
+def _survey(results: Mapping[str, Result]) -> _Layout:
+    """One pass over the figures: the sheets' shape and each figure's rows, before any is
+    written (汇总, written first, links to them)."""
     personal = _personal()
-    facts: dict[str, tuple[int, str]] = {}
-    used: dict[str, int] = {}
-    lazy = isinstance(results, catalogue.Evaluated)
+    sheets: dict[str, _Sheet] = {}
+    makeup: dict[str, str] = {}
+    rows: dict[str, int] = {}
+    lazy = _lazy(results)
     for metric_id, result in results.items():
-        facts[metric_id] = (sum(len(p.frame) for p in result.rows), row_makeup(result))
-        for part in result.rows:
-            for col in part.columns:
-                if col not in personal:
-                    used[col] = used.get(col, 0) + len(part.frame)
+        makeup[metric_id] = row_makeup(result)
+        rows[metric_id] = 0
+        for ledger, parts in _by_ledger(result).items():
+            sheet = sheets.setdefault(ledger, _Sheet(ledger))
+            count = len(_lines(parts))
+            sheet.figures[metric_id] = count
+            rows[metric_id] += count
+            for part in parts:
+                sheet.roles.add(part.role)
+                sheet.keyed |= part.key is not None and part.key not in personal
+                sheet.columns.update(dict.fromkeys(
+                    col for col in part.columns if col not in personal and col in part.frame
+                ))  # fmt: skip
+                if part.summed and CATALOGUE[metric_id].unit == "万元":
+                    sheet.in_wan.add(part.summed)
         if lazy:
             del result
-            give_back()  # the figure's rows and the copies its rule made
-    total = sum(rows for rows, _ in facts.values())
-    return facts, sorted(used, key=lambda col: -used[col]), total
+            _give_back_after(metric_id, results)  # the figure's rows and the copies its rule made
+    order = list(c.LEDGERS)
+    return _Layout({k: sheets[k] for k in sorted(sheets, key=order.index)}, makeup, rows)
 
 
-def summary_records(stats: dict, results: Mapping[str, Result], ledgers: Ledgers,
-                    facts: dict[str, tuple[int, str]] | None = None) -> list[list]:  # fmt: skip
-    facts = facts if facts is not None else _survey(results)[0]
+def sheet_names(base: str, rows: int, per_sheet: int) -> list[str]:
+    """A ledger's sheet, then its continuations past Excel's row limit: 台账, 台账2, 台账3, …"""
+    return [base if n == 1 else f"{base}{n}" for n in range(1, -(-max(rows, 1) // per_sheet) + 1)]
+
+
+def _base_name(ledger: str, last_year: bool) -> str:
+    name = c.LEDGERS[ledger].zh
+    for char in "[]:*?/\\":
+        name = name.replace(char, "、")
+    return f"{name[:25]}（{LAST_YEAR}）" if last_year else name[:29]
+
+
+@dataclass
+class _Placed:
+    """Where each figure's rows are: per ledger, (sheet, first row, last row) spans."""
+
+    names: dict[str, list[str]]  # the sheets of each ledger
+    spans: dict[str, list[tuple[str, int, str, int]]]  # id → (sheet, row, last sheet, row)
+
+    def first(self, metric_id: str) -> tuple[str, int] | None:
+        spans = self.spans.get(metric_id)
+        return (spans[0][0], spans[0][1]) if spans else None
+
+    def where(self, metric_id: str) -> str:
+        texts = []
+        for sheet, row, last_sheet, last in self.spans.get(metric_id, []):
+            if sheet == last_sheet:
+                texts.append(f"{sheet} 第 {row}–{last} 行")
+            else:
+                texts.append(f"{sheet} 第 {row} 行至 {last_sheet} 第 {last} 行")
+        return "；".join(texts) if texts else "无（计入 0 行）"
+
+
+def _place(layout: _Layout, last_year: bool, per_sheet: int) -> _Placed:
+    names: dict[str, list[str]] = {}
+    spans: dict[str, list[tuple[str, int, str, int]]] = {}
+    for ledger, sheet in layout.sheets.items():
+        names[ledger] = sheet_names(_base_name(ledger, last_year), sheet.total, per_sheet)
+        offset = 0
+        for metric_id, count in sheet.figures.items():
+            first, last = divmod(offset, per_sheet), divmod(offset + count - 1, per_sheet)
+            spans.setdefault(metric_id, []).append(
+                (names[ledger][first[0]], first[1] + 2, names[ledger][last[0]], last[1] + 2)
+            )
+            offset += count
+    return _Placed(names, spans)
+
+
+# -- 汇总 --------------------------------------------------------------------------------------
+
+
+def _own_year(metric: catalogue.Metric, year: int) -> int:
+    """The year a figure states: the report's, or a trend point's own (`<id>@2020`)."""
+    own = getattr(metric, "year", None)
+    return year if own is None else own
+
+
+def change_unit(unit: str, change: object) -> str | None:
+    """The unit a change is stated in: a rate's difference is in 百分点, not %."""
+    if change is None:
+        return None
+    return {"%": "个百分点", "比 1": "（比值之差）"}.get(unit, unit)
+
+
+def previous_source(metric: catalogue.Metric, entry: dict, year: int, ledgers: Ledgers) -> str:
+    """How 上年 was obtained: ledger figures are recomputed from today's ledgers with the same
+    rule (catalogue.compute), manual ones come from last year's params file."""
+    last = _own_year(metric, year) - 1
+    if metric.is_manual:
+        if entry["previous"] is None:
+            return f"{last} 年参数文件未填报，不比较"
+        return f"{last} 年参数文件（人工填报）"
+    if entry["previous"] is not None:
+        return f"{RECOMPUTED}（{last} 年，同一口径）"
+    if not catalogue.covers(ledgers, metric, last):
+        return f"台账未完整覆盖 {last} 年，不比较"
+    if metric.unit in ("%", "比 1"):
+        return f"{RECOMPUTED}（{last} 年）：分母为 0，无法计算"
+    return f"{RECOMPUTED}（{last} 年）：无数值"
+
+
+def summary_records(stats: dict, ledgers: Ledgers, now: _Layout, then: _Layout,
+                    here: _Placed, before: _Placed) -> list[list]:  # fmt: skip
     hashes = {name: sha256(path) for name, path in ledgers.files.items()}
     rows = []
     for metric_id, entry in stats["metrics"].items():
         metric = CATALOGUE[metric_id]
-        result = facts.get(metric_id)
         files = [ledgers.files[name].name for name in metric.ledgers if name in ledgers.files]
-        change = entry["change"]
+        traced = metric_id in now.makeup
+        traced_before = metric_id in then.makeup
         rows.append([
             metric_id, entry["name"], _cell(entry["value"]), entry["unit"],
-            _cell(entry["previous"]), _cell(change), entry["definition"],
+            _cell(entry["previous"]), _cell(entry["change"]),
+            change_unit(entry["unit"], entry["change"]),
+            previous_source(metric, entry, stats["year"], ledgers), entry["definition"],
             "人工填报（参数文件）" if metric.is_manual else "、".join(metric.ledgers),
             "\n".join(files), "\n".join(hashes[n] for n in metric.ledgers if n in hashes),
-            result[0] if result else None,
-            result[1] if result else "",
+            now.rows[metric_id] if traced else None, now.makeup.get(metric_id, ""),
+            here.where(metric_id) if traced else None,
+            then.rows[metric_id] if traced_before else None, then.makeup.get(metric_id, ""),
+            before.where(metric_id) if traced_before else None,
         ])  # fmt: skip
     return rows
 
 
-def counted_rows(result: Result) -> int:
-    """Rows of 明细 that carry the role 计数 (a distinct count's repeats excluded)."""
-    return sum(int((part_roles(p) == COUNT).sum()) for p in result.rows)
+def _summary_sheet(book: xlsx.Book, records: list[list], here: _Placed, before: _Placed) -> None:
+    """汇总, its 明细位置 and 上年明细位置 linked to the figure's first row."""
+    frame = pd.DataFrame(records, columns=list(SUMMARY_HEADER))
+    columns = {name: book.cells(col.astype(object)) for name, col in frame.items()}
+    targets = {name: [placed.first(metric_id) for metric_id in frame["编号"]]
+               for name, placed in (("明细位置", here), ("上年明细位置", before))}  # fmt: skip
+    for name, places in targets.items():
+        linked = pa.array([place is not None for place in places], type=pa.bool_())
+        columns[name] = pc.if_else(linked, xlsx.styled(columns[name], xlsx.LINK), columns[name])
+    letters = {name: xlsx.column_letter(SUMMARY_HEADER.index(name) + 1) for name in targets}
+    links = [
+        (f"{letters[name]}{n + 2}", f"'{place[0].replace(QUOTE, QUOTE * 2)}'!A{place[1]}")
+        for n in range(len(frame))
+        for name, places in targets.items()
+        if (place := places[n]) is not None
+    ]
+    rows = xlsx.row_xml(list(columns.values()), len(frame))
+    book.add_sheet("汇总", list(SUMMARY_HEADER), rows, SUMMARY_WIDTHS, links)
+
+
+QUOTE = "'"  # doubled inside a quoted sheet name of a link
+
+
+# -- the ledger sheets -------------------------------------------------------------------------
 
 
 def _moment() -> dt.datetime:
@@ -189,33 +391,92 @@ def _moment() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
+class LastYear(Mapping[str, Result]):
+    """The rows behind each 上年 value, as catalogue.compute got it: each figure's rule for the
+    year before its own (a trend's `<id>@2020` → 2019). Lazy as catalogue.Evaluated: each
+    figure evaluated when asked for and not kept."""
+
+    def __init__(self, L: Ledgers, year: int, ids: list[str]):
+        self.L, self.year, self.ids = L, year, ids
+
+    def __getitem__(self, metric_id: str) -> Result:
+        if metric_id not in self.ids:
+            raise KeyError(metric_id)
+        metric = CATALOGUE[metric_id]
+        return metric.rule(self.L, _own_year(metric, self.year) - 1)  # type: ignore[misc]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _lazy(results: Mapping[str, Result]) -> bool:
+    return isinstance(results, (catalogue.Evaluated, LastYear))
+
+
+# Ledger rows from which a figure's evaluation is worth giving memory back after: a full
+# collection costs about 40 ms whatever the figure, hundreds of figures take tens of seconds.
+GIVE_BACK_ABOVE = 500_000
+
+
+def _give_back_after(metric_id: str, results: Mapping[str, Result]) -> None:
+    L: Ledgers = results.L  # type: ignore[attr-defined]
+    if any(len(L[name]) > GIVE_BACK_ABOVE for name in CATALOGUE[metric_id].ledgers):
+        give_back()
+
+
+def last_year_results(stats: dict, results: Mapping[str, Result],
+                      ledgers: Ledgers) -> Mapping[str, Result]:  # fmt: skip
+    """The figures of `results` whose previous value stats holds, for the year before: kept
+    (a dict) or lazy (`LastYear`) as `results` is."""
+    metrics = stats["metrics"]
+    ids = [i for i in results if metrics.get(i, {}).get("previous") is not None]
+    earlier = LastYear(ledgers, stats["year"], ids)
+    return earlier if _lazy(results) else dict(earlier.items())
+
+
 def write_workbook(path: Path, stats: dict, results: Mapping[str, Result], ledgers: Ledgers,
-                   *, max_rows: int = EXCEL_MAX_ROWS) -> dict[str, int]:  # fmt: skip
-    """Write evidence.xlsx; returns the data rows written per sheet."""
+                   *, previous: Mapping[str, Result] | None = None,
+                   max_rows: int = EXCEL_MAX_ROWS) -> dict[str, int]:  # fmt: skip
+    """Write evidence.xlsx; returns the data rows written per sheet. `previous` holds the
+    figures of the year before (default: `last_year_results`)."""
+    if previous is None:
+        previous = last_year_results(stats, results, ledgers)
     book = xlsx.Book(f"{stats['year']} 年度法治政府建设情况报告审核底稿", _moment())
     # One pass to learn the sheets' shape, one to write their rows: `results` may evaluate each
     # figure when asked (catalogue.Evaluated), so that only one figure's rows are held at a time.
-    facts, columns, total = _survey(results)
-    summary = pd.DataFrame(summary_records(stats, results, ledgers, facts),
-                           columns=list(SUMMARY_HEADER))  # fmt: skip
-    written = {"汇总": book.add_sheet("汇总", list(SUMMARY_HEADER), book.rows(summary),
-                                      [38, 30, 10, 6, 10, 8, 60, 24, 24, 66, 10, 24])}  # fmt: skip
-    header = [*DETAIL_FIXED, *(column_label(col) for col in columns)]
-    widths = [38, 8, 20, 8, 14, 16] + [14] * len(columns)
+    now, then = _survey(results), _survey(previous)
     per_sheet = max_rows - 1
-    # Rows are made a block at a time while the file is written, never all at once: at a
-    # hundred times the sample's volume 明细 runs to millions of rows over many sheets.
-    rows = _Rows(_detail_blocks(book, results, columns))
-    for n, start in enumerate(range(0, max(total, 1), per_sheet), start=1):
-        name = "明细" if n == 1 else f"明细{n}"
-        count = min(per_sheet, total - start) if total else 0
-        book.add_sheet_stream(name, header, count, rows.take(count), widths)
-        written[name] = count
+    here, before = _place(now, False, per_sheet), _place(then, True, per_sheet)
+    _summary_sheet(book, summary_records(stats, ledgers, now, then, here, before), here, before)
+    written = {"汇总": len(stats["metrics"])}
+    for layout, placed, figures, prefix in ((now, here, results, ""),
+                                            (then, before, previous, LAST_YEAR)):  # fmt: skip
+        for ledger, sheet in layout.sheets.items():
+            header, widths = _header(sheet, prefix)
+            # Rows are made a block at a time while the file is written, never all at once: at
+            # a hundred times the sample's volume a ledger runs to millions of rows.
+            rows = _Rows(_sheet_blocks(book, sheet, figures, ledgers))
+            for n, name in enumerate(placed.names[ledger]):
+                count = min(per_sheet, sheet.total - n * per_sheet)
+                book.add_sheet_stream(name, header, count, rows.take(count), widths)
+                written[name] = count
     book.save(path)
     return written
 
 
-# Rows of one part turned into XML at a time.
+def _header(sheet: _Sheet, prefix: str) -> tuple[list[str], list[float]]:
+    columns = sheet.ordered_columns()
+    header = [*SHEET_FIXED, *(prefix + role for role in sheet.ordered_roles()),
+              *([KEY_HEADER] if sheet.keyed else []),
+              *(column_label(col, sheet.ledger, in_wan=col in sheet.in_wan) for col in columns)]  # fmt: skip
+    widths = [38, 8, 18, *([8] * len(sheet.roles)), *([16] * sheet.keyed), *([16] * len(columns))]
+    return header, widths
+
+
+# Rows of one figure turned into XML at a time.
 DETAIL_BLOCK = 100_000
 
 
@@ -236,52 +497,141 @@ class _Rows:
             yield part
 
 
-def _detail_blocks(
-    book: xlsx.Book, results: Mapping[str, Result], columns: list[str]
-) -> Iterator[pa.Array]:
-    lazy = isinstance(results, catalogue.Evaluated)
-    for metric_id, result in results.items():
-        for part in result.rows:
-            if part.frame.empty:
-                continue
-            roles = part_roles(part).reset_index(drop=True)
-            for start in range(0, len(part.frame), DETAIL_BLOCK):
-                yield _detail_rows(
-                    book, metric_id, part, columns, roles, start, start + DETAIL_BLOCK
-                )
+def _sheet_blocks(book: xlsx.Book, sheet: _Sheet, results: Mapping[str, Result],
+                  ledgers: Ledgers) -> Iterator[pa.Array]:  # fmt: skip
+    lazy = _lazy(results)
+    # Every figure's rows at hand: each record's cells are made once for the sheet and taken for
+    # each figure it counts in (a case counts in a dozen figures). Lazily, made block by block.
+    records = _Records(book, sheet, ledgers[sheet.ledger], keep=not lazy)
+    for metric_id in sheet.figures:
+        # A figure over several ledgers is evaluated again for each in the lazy path.
+        rows = _Merged(_by_ledger(results[metric_id])[sheet.ledger], sheet)
+        for start in range(0, len(rows.lines), DETAIL_BLOCK):
+            yield rows.xml(book, records, metric_id, start, start + DETAIL_BLOCK)
         if lazy:  # the figure's rows are let go before the next figure is evaluated
-            result = part = roles = None
-            give_back()
+            rows = None  # type: ignore[assignment]
+            _give_back_after(metric_id, results)
 
 
-def _detail_rows(book: xlsx.Book, metric_id: str, part: Rows, columns: list[str],
-                 roles: pd.Series, start: int, stop: int) -> pa.Array:  # fmt: skip
-    """Rows start:stop of one part as row XML: the fixed columns, then its own columns in their
-    places of the work paper's column list (the others left empty), never a personal column."""
-    f = part.frame.iloc[start:stop]
-    spec = c.LEDGERS[part.ledger]
-    n = len(f)
-    empty = pa.array(["<c/>"] * n, type=pa.string()) if n else pa.array([], type=pa.string())
-    fixed = [
-        book.cells(pd.Series([metric_id] * n, dtype=object)),
-        book.cells(roles.iloc[start:stop].reset_index(drop=True)),
-        book.cells(pd.Series([part.ledger] * n, dtype=object)),
-        book.cells(pd.Series(f.index.astype(np.int64))),
-        book.cells(f[spec.key].reset_index(drop=True)),
-        book.cells(f[part.key].reset_index(drop=True)) if part.key else empty,
-    ]
-    own = [col for col in columns if col in part.columns and col in f]
-    last = max((columns.index(col) for col in own), default=-1)
-    tail = [
-        book.cells(f[col].reset_index(drop=True)) if col in own else empty
-        for col in columns[: last + 1]
-    ]
-    return xlsx.row_xml([*fixed, *tail], n)
+class _Records:
+    """The cells of ledger records as a sheet shows them, read from the ledger itself: its line
+    and record number (head) and the ledger's columns the sheet shows (tail).
+
+    Kept, each record's cells are made when it first appears and then taken: the records new to
+    a block are made in the block's order, so the shared strings are numbered as when every
+    block is made anew (the lazy path), and both paths give the same bytes."""
+
+    def __init__(self, book: xlsx.Book, sheet: _Sheet, frame: pd.DataFrame, *, keep: bool):
+        self.book, self.frame = book, frame
+        self.key = c.LEDGERS[sheet.ledger].key
+        self.columns = [col for col in sheet.ordered_columns() if col in frame.columns]
+        self.at: np.ndarray | None = None  # line → place among the kept records, -1 if none
+        if keep and len(frame):
+            self.at = np.full(int(frame.index.max()) + 1, -1, dtype=np.int64)
+        self.kept: list[list[pa.Array]] = []
+        self.made: list[list[pa.Array]] = []  # made since the last take
+
+    def _make(self, lines: np.ndarray) -> list[pa.Array]:
+        rows = self.frame.loc[lines, [self.key, *self.columns]].reset_index(drop=True)
+        head = pc.binary_join_element_wise(
+            self.book.cells(pd.Series(lines)), self.book.cells(rows[self.key]), ""
+        )
+        tail = [self.book.cells(rows[col]) for col in self.columns]
+        if len(tail) > 1:
+            tail = [pc.binary_join_element_wise(*tail, "")]
+        return [head, *tail]
+
+    def cells(self, lines: np.ndarray) -> list[pa.Array]:
+        if self.at is None:
+            return self._make(lines)
+        new = lines[self.at[lines] < 0]
+        if len(new):
+            count = sum(len(made[0]) for made in self.kept + self.made)
+            self.made.append(self._make(new))
+            self.at[new] = np.arange(count, count + len(new))
+        if self.made:
+            self.kept = [[pa.concat_arrays(list(column)) for column in
+                          zip(*self.kept, *self.made, strict=True)]]  # fmt: skip
+            self.made = []
+        at = pa.array(self.at[lines])
+        return [column.take(at) for column in self.kept[0]]
+
+
+def _gather(series: list[pd.Series], lines: pd.Index) -> pd.Series | None:
+    """One column over `lines` from the parts that hold it (the same ledger row in each)."""
+    if not series:
+        return None
+    for one in series:
+        if one.index.equals(lines):
+            return one
+    joined = pd.concat(series) if len(series) > 1 else series[0]
+    if len(series) > 1:
+        joined = joined[~joined.index.duplicated()]
+    return joined.reindex(lines)
+
+
+class _Merged:
+    """A figure's rows on one ledger, a row per record: the roles it plays (是, or 重复不计),
+    its distinct key, and the columns a join brought from another ledger."""
+
+    def __init__(self, parts: list[Rows], sheet: _Sheet):
+        self.lines = lines = _lines(parts)
+        # Per role: None where no part plays it, True where every row plays it, else a code per
+        # row (0 blank, 1 是, 2 重复不计).
+        self.roles: list[np.ndarray | bool | None] = []
+        for role in sheet.ordered_roles():
+            playing = [p for p in parts if p.role == role]
+            if not playing:
+                self.roles.append(None)
+            elif (len(playing) == 1 and playing[0].key is None
+                  and playing[0].frame.index.equals(lines)):  # fmt: skip
+                self.roles.append(True)
+            else:
+                code = np.zeros(len(lines), dtype=np.int8)
+                for p in playing:
+                    at = lines.get_indexer(p.frame.index)
+                    mark = np.ones(len(at), dtype=np.int8)
+                    if p.key is not None:
+                        mark[p.frame[p.key].duplicated().to_numpy()] = 2
+                    keep = code[at] == 0  # a row another part marked keeps its mark
+                    code[at[keep]] = mark[keep]
+                self.roles.append(code)
+        self.key = (_gather([p.frame[p.key] for p in parts if p.key], lines)
+                    if sheet.keyed else None)  # fmt: skip
+        own = c.LEDGERS[sheet.ledger].column_names
+        self.foreign = [
+            _gather([p.frame[col] for p in parts if col in p.columns and col in p.frame], lines)
+            for col in sheet.ordered_columns() if col not in own
+        ]  # fmt: skip
+
+    def xml(self, book: xlsx.Book, records: _Records, metric_id: str,
+            start: int, stop: int) -> pa.Array:  # fmt: skip
+        """Rows start:stop as row XML, never a personal column."""
+        lines = self.lines[start:stop]
+        marks = pa.array(["<c/>", book.constant(MARK, 1)[0].as_py(),
+                          book.constant(REPEAT, 1)[0].as_py()])  # fmt: skip
+        head, *tail = records.cells(lines.to_numpy(np.int64))
+        pieces: list[pa.Array | str] = [f"<row>{book.constant(metric_id, 1)[0].as_py()}", head]
+        for code in self.roles:
+            if code is None:
+                pieces.append("<c/>")
+            elif code is True:
+                pieces.append(marks[1].as_py())
+            else:
+                pieces.append(marks.take(pa.array(code[start:stop])))
+        if self.key is not None:
+            pieces.append(book.cells(self.key.iloc[start:stop].reset_index(drop=True)))
+        pieces += tail
+        for col in self.foreign:
+            pieces.append("<c/>" if col is None
+                          else book.cells(col.iloc[start:stop].reset_index(drop=True)))  # fmt: skip
+        pieces.append("</row>")
+        return pc.binary_join_element_wise(*pieces, "")
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Cells as the work paper shows them: dates as YYYY-MM-DD text (filterable, no time part),
-    flags as 是/否, numbers as numbers, blanks empty."""
+    """Cells as the notebook shows them: dates as YYYY-MM-DD text (no time part), flags as 是/否,
+    numbers as numbers, blanks empty."""
     out = {}
     for name, col in frame.items():
         if pd.api.types.is_datetime64_any_dtype(col):

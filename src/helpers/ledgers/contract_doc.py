@@ -190,6 +190,9 @@ DERIVED_SECTION = [
     "- **上年数**：用本次读取的台账、按同一口径对上一年重新计算（台账覆盖上一整年时才计算，否则不作比较）；"
     "人工填报指标的上年数取上一年度参数文件中的值。Last year's value is recomputed from the same "
     "ledgers by the same rule; a manual figure's comes from last year's params file.",
+    "- **历年数** `<编号>@<年度>`：趋势图中以前年度的点，用同一口径对该年重新计算（如 "
+    "`disputes.accepted_total@2019`）；本年度的点就是该指标本身。A trend's earlier points are the "
+    "figure recomputed for that year by the same rule.",
     "- **变化** `<编号>.change`：本年数 − 上年数。计数以指标自身的单位表示；比率以百分点表示，"
     "四舍五入保留两位小数。Change: this year minus last year; for rates in percentage points, "
     "rounded half-up to two decimals.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import nbformat
@@ -63,6 +64,7 @@ def reader_html(nb: nbformat.NotebookNode, title: str) -> str:
             "has_front_matter": has_front_matter,
         },
     )
+    html = mark_manual(html)
     _check_offline(html, edition="reader", strict=True)
     return html
 
@@ -79,25 +81,305 @@ def review_html(nb: nbformat.NotebookNode, title: str) -> str:
         },
     )
     html = _STYLE_BLOCK.sub(_drop_url_comments, html)
-    html = link_figures(html)
+    html = trace_review(html, stated_metrics(nb))
     _check_offline(html, edition="review", strict=False)
     return html
 
 
-# A traced number (narrative.fig, and the comparison values of narrative.yoy); its text holds no
-# element, so the first closing tag ends it.
-_FIGURE_SPAN = re.compile(r'<span class="fig" data-metric="([^"]+)"[^>]*>.*?</span>', re.S)
+def contract_html() -> str:
+    """The data contract (docs/data-contract.md, generated from the code) as a page shipped beside
+    review.html: the target of the figure cards' links to ledger (#ledger-<name>) and metric
+    (#metric-<id>) sections. Offline, like both editions."""
+    from helpers.ledgers.contract_doc import render_contract
+
+    body = contract_markdown_html(render_contract())
+    css = (config.STYLES_DIR / "contract.css").read_text(encoding="utf-8")
+    html = (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>数据合同 / Data contract</title>\n<style>\n{_font_properties(resolve_fonts())}"
+        f"{css}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
+    )
+    _check_offline(html, edition="contract", strict=False)
+    return html
 
 
-def link_figures(html: str) -> str:
-    """In the review edition every traced number links to its figure's card (#fig-<id>); a
-    comparison value links to the card of the figure it compares."""
+_INLINE = re.compile(
+    r"\[(?P<text>[^\]]*)\]\((?P<href>[^)\s]+)\)|`(?P<code>[^`]+)`|\*\*(?P<bold>.+?)\*\*"
+)
+_RAW_ANCHOR = re.compile(r'^<a id="[^"<>]+"></a>$')
+
+
+def _inline(text: str) -> str:
+    out, at = [], 0
+    for m in _INLINE.finditer(text):
+        out.append(escape(text[at : m.start()], quote=False))
+        if m.group("href") is not None:
+            out.append(f'<a href="{escape(m.group("href"))}">{_inline(m.group("text"))}</a>')
+        elif m.group("code") is not None:
+            out.append(f"<code>{escape(m.group('code'), quote=False)}</code>")
+        else:
+            out.append(f"<strong>{_inline(m.group('bold'))}</strong>")
+        at = m.end()
+    return "".join(out) + escape(text[at:], quote=False)
+
+
+def contract_markdown_html(markdown: str) -> str:
+    """The data contract's Markdown as HTML. The contract is generated (ledgers.contract_doc) in a
+    small subset — headings, paragraphs, `- ` lists with indented continuation lines, pipe tables,
+    a quoted note, its own `<a id>` anchors, and inline code, bold and links — which is rendered
+    here directly: a general Markdown parser takes most of a second over the whole contract."""
+    blocks: list[str] = []
+    lines = markdown.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+        elif _RAW_ANCHOR.match(line):
+            blocks.append(line)
+            i += 1
+        elif m := re.match(r"(#{1,6}) (.*)", line):
+            level = len(m.group(1))
+            blocks.append(f"<h{level}>{_inline(m.group(2))}</h{level}>")
+            i += 1
+        elif line.startswith("|"):
+            rows = []
+            while i < len(lines) and lines[i].startswith("|"):
+                rows.append([cell.strip() for cell in lines[i].strip().strip("|").split("|")])
+                i += 1
+            head, body = rows[0], [r for r in rows[1:] if not all(set(c) <= set("-: ") for c in r)]
+            blocks.append(
+                "<table><thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head)
+                + "</tr></thead><tbody>"
+                + "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>"
+                          for row in body)
+                + "</tbody></table>"
+            )  # fmt: skip
+        elif line.startswith("- "):
+            items: list[str] = []
+            while i < len(lines) and (
+                lines[i].startswith("- ")
+                or (items and lines[i].startswith("  ") and lines[i].strip())
+            ):
+                if lines[i].startswith("- "):
+                    items.append(lines[i][2:])
+                else:
+                    items[-1] += "\n" + lines[i].strip()
+                i += 1
+            blocks.append("<ul>" + "".join(f"<li>{_inline(t)}</li>" for t in items) + "</ul>")
+        elif line.startswith(">"):
+            quoted = []
+            while i < len(lines) and lines[i].startswith(">"):
+                quoted.append(lines[i][1:].strip())
+                i += 1
+            blocks.append(f"<blockquote><p>{_inline(chr(10).join(quoted))}</p></blockquote>")
+        else:
+            para = []
+            while i < len(lines) and lines[i].strip() and not re.match(r"(#{1,6} |\||- |>)", lines[i]) \
+                    and not _RAW_ANCHOR.match(lines[i]):  # fmt: skip
+                para.append(lines[i])
+                i += 1
+            blocks.append(f"<p>{_inline(chr(10).join(para))}</p>")
+    return "\n".join(blocks) + "\n"
+
+
+# A traced number (narrative.fig, the comparison values of narrative.yoy, the review tables'
+# listings); its text holds no element, so the first closing tag ends it.
+# The attributes are found wherever they stand: the review template's HTML serialiser orders them.
+_FIGURE_SPAN = re.compile(
+    r'<span class="fig"(?=[^>]*\sdata-metric="([^"]+)")([^>]*)>.*?</span>', re.S
+)
+_HEADING = re.compile(r"<h([1-3])\b([^>]*)>(.*?)</h\1>", re.S)
+_ID_ATTR = re.compile(r"""\bid\s*=\s*["']([^"']*)["']""")
+_TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r"<br\s*/?>\s*")
+_CARD = re.compile(
+    r"""<section class=["']fig-card[^"']*["'] id=["']fig-([^"']+)["']>\s*<h4><code>[^<]*</code>"""
+    r"""\s*([^<]*)</h4>"""
+)
+_USES = re.compile(r"""<div class=["']fig-uses["'] data-uses=["']([^"']+)["']></div>""")
+_UNSTATED = re.compile(
+    r"""<div class=["']unstated-figures["'] data-report=["'][^"']*["']>.*?</div>""", re.S
+)
+_LISTED = ' data-listed="1"'
+MANUAL_LEGEND = (
+    "标“{mark}”的数字为人工填报数字（由本局按工作记录填写在年度参数文件中，未经台账逐条计算），"
+    "其余数字均由台账逐条计算得出。"
+)
+
+
+def _is_manual(traced_id: str) -> bool:
+    from helpers.figures.catalogue import CATALOGUE
     from helpers.report.narrative import base_metric
 
-    return _FIGURE_SPAN.sub(
-        lambda m: f'<a class="fig-link" href="#fig-{base_metric(m.group(1))}">{m.group(0)}</a>',
-        html,
+    metric = CATALOGUE.get(traced_id)
+    return metric is not None and metric.is_manual and base_metric(traced_id) == traced_id
+
+
+def _manual_mark() -> str:
+    from helpers.report.cards import MANUAL_MARK
+
+    return f'<sup class="manual-mark" title="人工填报 / manual figure">{MANUAL_MARK}</sup>'
+
+
+def mark_manual(html: str) -> str:
+    """The reader's edition: a manual figure's number is followed by a mark (not only a colour,
+    so it survives printing and colour blindness), explained once at the end."""
+    marked = 0
+
+    def mark(m: re.Match[str]) -> str:
+        nonlocal marked
+        if not _is_manual(m.group(1)):
+            return m.group(0)
+        marked += 1
+        return m.group(0) + _manual_mark()
+
+    html = _FIGURE_SPAN.sub(mark, html)
+    if marked:
+        from helpers.report.cards import MANUAL_MARK
+
+        legend = f'<p class="manual-legend">注：{MANUAL_LEGEND.format(mark=MANUAL_MARK)}</p>\n'
+        html = _replace_last(html, "</main>", legend + "</main>")
+    return html
+
+
+def stated_metrics(nb: nbformat.NotebookNode) -> set[str]:
+    """The figures an edition prints: traced numbers in the outputs the reader's edition shows
+    (the PDF and the Word edition are set from the same outputs), and the figures a chart draws,
+    which the review edition lists under the chart (`<div class="chart-data">`) and the reader's
+    edition prints as the chart and its alt text."""
+    stated: set[str] = set()
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        shown = not tags & (REMOVE_CELL_TAGS | REMOVE_OUTPUT_TAGS)
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            for mime in ("text/html", "text/markdown"):
+                text = _as_text(data.get(mime, ""))
+                if shown or _CHART_DATA.search(text):
+                    stated.update(m.group(1) for m in _FIGURE_SPAN.finditer(text)
+                                  if _LISTED not in m.group(2))  # fmt: skip
+    return stated
+
+
+_CHART_DATA = re.compile(r"""<div class=["']chart-data["']""")
+
+
+@dataclass(frozen=True)
+class _Use:
+    anchor: str
+    heading: str
+    heading_anchor: str
+
+
+def trace_review(html: str, stated: set[str]) -> str:
+    """The review edition's navigation, in one pass over the exported page: an anchor on every
+    heading and a table of contents; every traced number a link to its card (a comparison value
+    to its own card) with an anchor of its own; each card's list of the places it is used; the
+    list of figures no edition prints; manual figures marked."""
+    toc: list[tuple[int, str, str]] = []
+    uses: dict[str, list[_Use]] = {}
+    heading = ("", "")  # the text and anchor of the heading a number sits under
+    taken = set(_ID_ATTR.findall(html))
+
+    def visit(m: re.Match[str]) -> str:
+        nonlocal heading
+        if m.group("h"):
+            level, attrs, inner = int(m.group("h")), m.group("hattrs"), m.group("htext")
+            text = " ".join(unescape(_TAG.sub(" ", _BREAK.sub("", inner))).split())
+            if not text:
+                return m.group(0)
+            if found := _ID_ATTR.search(attrs):
+                anchor = found.group(1)
+            else:
+                anchor = f"sec-{len(toc) + 1}"
+                while anchor in taken:
+                    anchor += "-"
+                taken.add(anchor)
+                attrs = f' id="{anchor}"{attrs}'
+            toc.append((level, anchor, text))
+            heading = (text, anchor)
+            return f"<h{level}{attrs}>{inner}</h{level}>"
+        traced, span = m.group("metric"), m.group(0)
+        mark = _manual_mark() if _is_manual(traced) else ""
+        if _LISTED in m.group("sattrs"):
+            return f'<a class="fig-link" href="#fig-{traced}">{span}</a>{mark}'
+        places = uses.setdefault(traced, [])
+        anchor = f"use-{traced}-{len(places) + 1}"
+        places.append(_Use(anchor, *heading))
+        return f'<a class="fig-link" href="#fig-{traced}" id="{anchor}">{span}</a>{mark}'
+
+    html = _REVIEW_TOKENS.sub(visit, html)
+    html = _USES.sub(lambda m: _uses_html(m.group(1), uses.get(m.group(1), [])), html)
+    cards = {m.group(1): m.group(2).strip() for m in _CARD.finditer(html)}
+    unstated = [(id, name) for id, name in cards.items()
+                if id not in stated and _base(id) == id]  # fmt: skip
+    html = _UNSTATED.sub(lambda m: _unstated_html(unstated), html, count=1)
+    return html.replace("<main>", "<main>\n" + _toc_html(toc), 1)
+
+
+def _base(traced_id: str) -> str:
+    from helpers.report.narrative import base_metric
+
+    return base_metric(traced_id)
+
+
+_REVIEW_TOKENS = re.compile(
+    r"<h(?P<h>[1-3])\b(?P<hattrs>[^>]*)>(?P<htext>.*?)</h(?P=h)>"
+    r'|<span class="fig"(?=[^>]*\sdata-metric="(?P<metric>[^"]+)")(?P<sattrs>[^>]*)>.*?</span>',
+    re.S,
+)
+
+
+def _uses_html(traced: str, places: list[_Use]) -> str:
+    if not places:
+        return ('<div class="fig-uses"><p><strong>用于 / used in</strong>：'
+                "任何版本均未写出这个数字 / no edition states this number</p></div>")  # fmt: skip
+    items = "".join(
+        f'<li><a href="#{u.anchor}">第{n}处 / use {n}</a>：'
+        + (f'<a href="#{u.heading_anchor}">{escape(u.heading)}</a>' if u.heading_anchor else "—")
+        + "</li>"
+        for n, u in enumerate(places, start=1)
     )
+    return (f'<div class="fig-uses"><p><strong>用于 / used in</strong>（{len(places)} 处）：</p>'
+            f"<ol>{items}</ol></div>")  # fmt: skip
+
+
+def _unstated_html(unstated: list[tuple[str, str]]) -> str:
+    if not unstated:
+        return ('<div class="unstated-figures"><p>本报告计算的数字都已写出 / every figure '
+                "computed is stated</p></div>")  # fmt: skip
+    items = "".join(
+        f'<li><a class="card-link" href="#fig-{id}"><code>{id}</code></a> {name}</li>'
+        for id, name in unstated
+    )
+    return (f'<div class="unstated-figures"><p>以下 {len(unstated)} 个数字已计算、有卡片并列入审核底稿，'
+            "但阅读版、PDF 和 Word 版均未写出 / computed, carded and in the work paper, but stated "
+            f"in no edition：</p><ul>{items}</ul></div>")  # fmt: skip
+
+
+def _toc_html(toc: list[tuple[int, str, str]]) -> str:
+    from helpers.report.cards import MANUAL_MARK
+
+    items = "".join(
+        f'<li class="toc-h{level}"><a href="#{anchor}">{escape(text)}</a></li>'
+        for level, anchor, text in toc
+    )
+    return (
+        '<nav class="review-toc" id="toc"><h2 class="toc-title">目录 / Contents</h2>'
+        f"<ol>{items}</ol>"
+        '<p class="review-legend">正文和表格中带虚线下划线的数字链接到它的数字卡片，卡片列出并链接回这个数字的每一处用处；'
+        "“比上年”的变化量和增长率有各自的卡片（公式、基数、修约）。"
+        f"{MANUAL_LEGEND.format(mark=MANUAL_MARK)} / Every underlined number links to its card; "
+        f"each card links back to every place it is used; {MANUAL_MARK} marks a manual figure.</p>"
+        "</nav>\n"
+    )
+
+
+def _replace_last(text: str, old: str, new: str) -> str:
+    head, sep, tail = text.rpartition(old)
+    return head + new + tail if sep else text
 
 
 def _font_properties(fonts: dict[str, ResolvedFont]) -> str:

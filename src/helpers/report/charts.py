@@ -1,4 +1,7 @@
-"""Charts of the report, drawn from the frames in `breakdowns`.
+"""Charts of the report, drawn from the frames in `breakdowns`, whose every value is a figure.
+
+Each chart goes out with an alt text stating what it shows, value by value (`alt_text`), and, in
+the review edition only, its data table, each number linked to its figure's card (`data_table`).
 
 Figures are built with ``matplotlib.figure.Figure`` rather than pyplot so that no figure is ever
 registered with pyplot: nothing leaks between charts, and a notebook's inline backend does not
@@ -9,16 +12,19 @@ matplotlib creates tick labels lazily at draw time, after any context would have
 from __future__ import annotations
 
 import io
+import re
 import sys
 
+import numpy as np
 import pandas as pd
+from markupsafe import Markup
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from helpers.figures import breakdowns as b
-from helpers.figures.catalogue import CATALOGUE, rate
+from helpers.figures.catalogue import CATALOGUE
 from helpers.render import fonts
 from helpers.report.narrative import number
 
@@ -83,6 +89,16 @@ def _legend(ax: Axes, ncols: int, **kwargs) -> None:
     ax.legend(fontsize=TEXT_SIZE, frameon=False, ncols=ncols, **options)
 
 
+def _values(column: pd.Series) -> np.ndarray:
+    """A column of figures as floats for matplotlib; a missing figure is a gap (NaN)."""
+    return column.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _total(frame: pd.DataFrame, column: str):
+    """The whole-year figure a chart prints beside its bars (a title's 共N件, a legend's rate)."""
+    return frame.attrs["totals"][column][1]
+
+
 def _year_prefix(frame: pd.DataFrame) -> str:
     year = frame.attrs.get("year")
     return f"{year}年" if year is not None else ""
@@ -102,8 +118,8 @@ def dispute_intake_chart(frame: pd.DataFrame) -> Figure:
     """Stacked monthly bars: cases accepted by mediation organisations and by the court."""
     fig, (ax,) = _figure()
     months = frame[b.MONTH].to_numpy()
-    mediation = frame[b.MEDIATION].to_numpy()
-    arbitration = frame[b.ARBITRATION].to_numpy()
+    mediation = _values(frame[b.MEDIATION])
+    arbitration = _values(frame[b.ARBITRATION])
     ax.bar(months, mediation, width=0.64, color=DEEP, label=b.MEDIATION)
     top = ax.bar(
         months, arbitration, width=0.64, bottom=mediation, color=LIGHT, label=b.ARBITRATION
@@ -114,7 +130,7 @@ def dispute_intake_chart(frame: pd.DataFrame) -> Figure:
     ax.set_ylabel("受理案件数（件）", fontsize=TEXT_SIZE, color=INK)
     _headroom(ax, 1.08)
     _legend(ax, ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    total = number(int(frame[b.TOTAL].sum()))
+    total = number(_total(frame, b.TOTAL))
     _title(fig, f"{_year_prefix(frame)}各月劳动人事争议案件受理量（共{total}件）")
     return fig
 
@@ -125,7 +141,7 @@ def dispute_outcomes_chart(frame: pd.DataFrame) -> Figure:
     ax.grid(False)  # the bars carry their values; the value axis is hidden
     rows = frame.iloc[::-1].reset_index(drop=True)  # first row at the top
     colours = [DEEP if body == b.MEDIATION else MID for body in rows[b.BODY]]
-    bars = ax.barh(range(len(rows)), rows[b.CASES], height=0.62, color=colours)
+    bars = ax.barh(range(len(rows)), _values(rows[b.CASES]), height=0.62, color=colours)
     labels = [
         f"{number(int(n))}件（{number(share, '%')}）" if pd.notna(share) else f"{number(int(n))}件"
         for n, share in zip(rows[b.CASES], rows[b.SHARE], strict=True)
@@ -147,7 +163,7 @@ def dispute_outcomes_chart(frame: pd.DataFrame) -> Figure:
         frameon=False,
         loc="lower right",
     )
-    total = number(int(frame[b.CASES].sum()))
+    total = number(_total(frame, b.CASES))
     _title(fig, f"{_year_prefix(frame)}办结劳动人事争议案件处理结果（共{total}件）")
     return fig
 
@@ -161,9 +177,9 @@ def wage_arrears_chart(frame: pd.DataFrame) -> Figure:
     """Grouped monthly bars of the year's cohort: received, closed by year end, resolved."""
     fig, (ax,) = _figure()
     months = frame[b.MONTH].to_numpy()
-    received = int(frame[b.WAGE_RECEIVED].sum())
-    closure = rate(int(frame[b.WAGE_CLOSED].sum()), received)
-    resolution = rate(int(frame[b.WAGE_RESOLVED].sum()), received)
+    received = _total(frame, b.WAGE_RECEIVED)
+    closure = _total(frame, b.WAGE_CLOSURE_RATE)
+    resolution = _total(frame, b.WAGE_RESOLUTION_RATE)
     closed_label = "年底前办结" + _rate_note("办结率", closure)
     resolved_label = "已解决" + _rate_note("解决率", resolution)
     series = [
@@ -173,7 +189,8 @@ def wage_arrears_chart(frame: pd.DataFrame) -> Figure:
     ]
     width = 0.27
     for i, (column, colour, label) in enumerate(series):
-        ax.bar(months + (i - 1) * width, frame[column], width=width, color=colour, label=label)
+        ax.bar(months + (i - 1) * width, _values(frame[column]), width=width, color=colour,
+               label=label)  # fmt: skip
     ax.set_xticks(months, [f"{m}月" for m in months])
     ax.set_xlim(months.min() - 0.6, months.max() + 0.6)
     ax.set_ylabel("线索数（起）", fontsize=TEXT_SIZE, color=INK)
@@ -194,7 +211,7 @@ def litigation_chart(litigation: pd.DataFrame, reconsideration: pd.DataFrame) ->
     for i, (column, colour) in enumerate(measures):
         bars = left.bar(
             [p + (i - 1) * width for p in positions],
-            litigation[column],
+            _values(litigation[column]),
             width=width,
             color=colour,
             label=column,
@@ -230,9 +247,8 @@ _TREND_PANELS = [
 ]  # fmt: skip
 _LINE_STYLES = [(DEEP, "o"), (MID, "s"), (RULE, "^")]
 
-
 # A trend needs two years: one year is a single dot under a title like "2021—2021年".
-MIN_TREND_YEARS = 2
+MIN_TREND_YEARS = b.MIN_TREND_YEARS
 
 
 def trends_chart(frame: pd.DataFrame) -> Figure | None:
@@ -291,15 +307,111 @@ def _close(fig: Figure) -> None:
         pyplot.close(fig)
 
 
-def show(fig: Figure, caption: str) -> None:
-    """Display as an embedded PNG output with the caption as its alt text.
+def show(fig: Figure, caption: str, alt: str | None = None) -> None:
+    """Display as an embedded PNG output whose alt text states what it shows (`alt_text`; the
+    caption when none is given).
 
     The alt goes both where JupyterLab looks (the image/png metadata) and at the top level of
     the output metadata, which is where the reader's nbconvert template reads it.
     """
     from IPython.display import Image, display
 
-    display(Image(data=to_png(fig), format="png", alt=caption), metadata={"alt": caption})
+    alt = alt or caption
+    display(Image(data=to_png(fig), format="png", alt=alt), metadata={"alt": alt})
+
+
+# A chart's frames: label columns name a row (月份, 审级, 年度), value columns hold figures.
+def _labels(frame: pd.DataFrame) -> list[str]:
+    return [col for col in frame.columns if col not in frame.attrs["ids"]]
+
+
+def _row_label(frame: pd.DataFrame, row: int) -> str:
+    """How the text names a row: 3月, 2019年, 一审, 仲裁裁决."""
+    column = _labels(frame)[-1]
+    value = frame[column].iloc[row]
+    return {b.MONTH: f"{value}月", b.YEAR: f"{value}年"}.get(column, str(value))
+
+
+def _measure(column: str) -> str:
+    return re.sub(r"（.*?）", "", column)
+
+
+def _stated(metric_id: str | None, value) -> str:
+    """A figure as the text prints it, with its unit: 2154件, 56.50%, —."""
+    if metric_id is None or value is None or pd.isna(value):
+        return "—"
+    unit = CATALOGUE[metric_id].unit
+    return number(value, unit) + ("" if unit in ("%", "比 1") else unit)
+
+
+def _total_label(frame: pd.DataFrame) -> str:
+    return b.WHOLE_YEAR if b.MONTH in frame.columns else b.TOTAL
+
+
+def alt_text(caption: str, frames: list[pd.DataFrame]) -> str:
+    """What a chart shows, in words, value by value, for a reader who cannot see the image:
+    "图1　劳动人事争议案件月度受理情况：1月：调解组织1493件、仲裁院661件、合计2154件；……"."""
+    parts = []
+    for frame in frames:
+        ids = frame.attrs["ids"]
+        for row in range(len(frame)):
+            cells = [
+                f"{_measure(col)}{_stated(ids[col][row], frame[col].iloc[row])}" for col in ids
+            ]
+            parts.append(f"{_row_label(frame, row)}：{'、'.join(cells)}")
+        totals = frame.attrs["totals"]
+        if totals:
+            cells = [f"{_measure(col)}{_stated(id, value)}" for col, (id, value) in totals.items()]
+            parts.append(f"{_total_label(frame)}：{'、'.join(cells)}")
+    return f"{caption}：{'；'.join(parts)}。"
+
+
+def _figure_cell(metric_id: str | None, value) -> Markup:
+    """A value of a chart's table, traced like the narrative's numbers: the review edition
+    links it to its figure's card."""
+    if metric_id is None or value is None or pd.isna(value):
+        return Markup("—")
+    metric = CATALOGUE[metric_id]
+    return Markup(
+        '<span class="fig" data-metric="{}" data-value="{}" title="{} {}：{}">{}</span>'
+    ).format(metric_id, f"{value:g}", metric_id, metric.name, metric.definition,
+             number(value, metric.unit))  # fmt: skip
+
+
+def data_table(caption: str, frames: list[pd.DataFrame]) -> Markup:
+    """The figures a chart draws, as tables under it in the review edition: one row per bar
+    group or year, then the whole-year figures it prints, each number linked to its card."""
+    tables = []
+    for frame in frames:
+        ids, totals, labels = frame.attrs["ids"], frame.attrs["totals"], _labels(frame)
+        columns = list(dict.fromkeys([*ids, *totals]))
+        head = Markup("").join(Markup("<th>{}</th>").format(col) for col in [*labels, *columns])
+        rows = []
+        for row in range(len(frame)):
+            cells = [Markup("<td>{}</td>").format(frame[col].iloc[row]) for col in labels]
+            cells += [Markup("<td>{}</td>").format(
+                _figure_cell(ids[col][row], frame[col].iloc[row]) if col in ids else "")
+                for col in columns]  # fmt: skip
+            rows.append(Markup("<tr>{}</tr>").format(Markup("").join(cells)))
+        if totals:
+            cells = [Markup("<td>{}</td>").format(_total_label(frame) if n == 0 else "")
+                     for n in range(len(labels))]  # fmt: skip
+            cells += [Markup("<td>{}</td>").format(_figure_cell(*totals[col]) if col in totals
+                                                  else "") for col in columns]  # fmt: skip
+            rows.append(Markup("<tr>{}</tr>").format(Markup("").join(cells)))
+        tables.append(Markup('<table border="0" class="dataframe data"><thead><tr>{}</tr></thead>'
+                             "<tbody>{}</tbody></table>").format(head, Markup("").join(rows)))  # fmt: skip
+    return Markup(
+        '<div class="chart-data"><p>{}的数据：图中每个数字都是一个指标，链接到它的数字卡片 / the '
+        "figures the chart draws, each linked to its card</p>{}</div>"
+    ).format(caption, Markup("").join(tables))
+
+
+def draw(name: str, frames: list[pd.DataFrame]) -> Figure | None:
+    """One of the report's charts (breakdowns.CHARTS) from its frames; None when it has none."""
+    if not frames:
+        return None
+    return DRAWERS[name](*frames)
 
 
 def _texts(fig: Figure) -> list[Text]:
@@ -315,3 +427,13 @@ def _texts(fig: Figure) -> list[Text]:
 def chart_texts(fig: Figure) -> list[str]:
     """Every visible string in the figure (titles, labels, ticks, legend, data labels)."""
     return [t.get_text() for t in _texts(fig)]
+
+
+# How each of breakdowns.CHARTS is drawn from its frames.
+DRAWERS = {
+    "dispute_intake": dispute_intake_chart,
+    "dispute_outcomes": dispute_outcomes_chart,
+    "wage_arrears": wage_arrears_chart,
+    "litigation": litigation_chart,
+    "trends": trends_chart,
+}

@@ -118,17 +118,29 @@ class ReportSession:
         return HTML(self.narrative.section(name))
 
     def chart(self, name: str) -> None:
-        """Display one of the report's charts, numbered in the order the notebook shows them."""
-        if name not in CHARTS:
+        """Display one of the report's charts, drawn from the year's figures (each value a figure
+        of stats.json with its card), numbered and captioned as stats.json's "charts" has it, with
+        an alt text stating every value it shows."""
+        if name not in breakdowns.CHARTS:
             raise KeyError(f"未知图表 / unknown chart: {name}")
-        caption, draw = CHARTS[name]
-        fig = draw(self.ledgers, self.year)
-        if fig is None:  # nothing to chart (a trend of one year): no figure, no number taken
+        entry = self.stats.get("charts", {}).get(name)
+        if entry is None:  # nothing to chart (a trend of one year): no figure, no number taken
             return
+        frames = breakdowns.chart_frames(name, self.stats, self.year)
         self._charts_shown += 1
-        label = f"图{self._charts_shown}　{caption}"
-        charts.show(fig, label)
+        label = entry["caption"]
+        charts.show(charts.draw(name, frames), label, charts.alt_text(label, frames))
         display(HTML(Markup('<p class="chart-caption">{}</p>').format(label)))
+
+    def chart_data(self, name: str) -> HTML | None:
+        """The figures a chart draws, each linked to its card: the review edition's table under
+        the chart (the notebook tags its cell remove-cell, so the reader's edition and the PDF
+        show the chart alone)."""
+        entry = self.stats.get("charts", {}).get(name)
+        if entry is None:
+            return None
+        frames = breakdowns.chart_frames(name, self.stats, self.year)
+        return HTML(charts.data_table(entry["caption"], frames))
 
     def row_counts(self) -> HTML:
         return table(quality.row_counts(self.ledgers))
@@ -138,6 +150,34 @@ class ReportSession:
 
     def consistency_checks(self) -> HTML:
         return table(quality.consistency_checks(self.stats, self.ledgers))
+
+    def intake(self) -> HTML:
+        """What the validator found and what intake normalised, file by file: a report is built
+        only from ledgers with no problem, so this says "0 problems" with the work shown."""
+        rows = []
+        for name, note in self.ledgers.intake.items():
+            if not note:
+                continue
+            renamed = "、".join(
+                f"{heading}→{column}" for column, heading in note["headings"].items()
+            )
+            rows.append({
+                "台账 ledger": name, "文件 file": note["file"] + (f"（工作表 {note['sheet']}）" if note["sheet"] else ""),
+                "读入行数 rows": note["rows"], "问题 problems": 0,
+                "表头所在行 header line": note["header_line"],
+                "按别名或中文名对应的表头 headers mapped": renamed or "—",
+                "跳过的其他工作表 sheets passed over": note["other_sheets"],
+                "删去的空行 blank rows dropped": note["blank_rows"],
+                "规范化的日期 dates normalised": note["dates"],
+                "规范化的数字 numbers normalised": note["numbers"],
+                "含全角字符的单元格 full-width cells": note["fullwidth"],
+            })  # fmt: skip
+        if not rows:
+            return HTML("<p>本次运行没有记录台账读入情况 / no intake notes for this run</p>")
+        head = (f"<p>校验结果：{len(rows)} 个台账文件，共 {sum(r['读入行数 rows'] for r in rows)} 行，"
+                "发现问题 0 个（有问题的台账不会生成报告）。下表列出读入时所做的规范化处理。/ Validation found "
+                "0 problems; what intake normalised, per file:</p>")  # fmt: skip
+        return HTML(head + table(pd.DataFrame(rows)).data)
 
     def published_comparison(self) -> HTML:
         """How last year's values were obtained, and where they differ from last year's
@@ -168,7 +208,8 @@ class ReportSession:
         return catalogue.evaluate(self.ledgers, self.year)
 
     def evidence(self, metric_id: str) -> pd.DataFrame:
-        """The rows behind one figure, as in the work paper's 明细 (line, record, columns read)."""
+        """The rows behind one figure in long form (line, record, role, columns read); the work
+        paper shows the same rows as a row per record and figure on its ledger's sheet."""
         if metric_id not in catalogue.CATALOGUE:
             raise KeyError(f"未知指标 / unknown metric: {metric_id}")
         result = self.results.get(metric_id)
@@ -186,50 +227,109 @@ class ReportSession:
         )
 
     def figures_of(self, section: str) -> HTML:
-        """The figures a section states, with their definitions, shown before its narrative."""
+        """The figures a section states, with their definitions, shown before its narrative;
+        each id and number links to the figure's card."""
         rows = [
-            {"编号": id, "名称": e["name"], "数值": number(e["value"], e["unit"]), "单位": e["unit"],
+            {"编号": _card_link(id), "名称": e["name"], "数值": _listed(id, e), "单位": e["unit"],
              "口径": e["definition"]}
             for id in self.figure_ids(section) for e in [self.stats["metrics"][id]]
         ]  # fmt: skip
         if not rows:
             return HTML("<p>本节不引用数字 / this section states no figure</p>")
-        return table(pd.DataFrame(rows))
+        return HTML(markup_table(rows))
 
     def figure_cards(self) -> HTML:
         """One card per figure (value, last year, 口径, ledger file and hash, columns, rows counted,
-        the code that ran): the targets of the review edition's number links."""
+        the code that ran), then one per comparison value the text can state (formula, base,
+        rounding): the targets of the review edition's number links."""
         # Unless the rows are at hand already, each figure is evaluated for its card and let go.
         results = self.__dict__.get("results") or self._evaluated()
-        return HTML(cards.figure_cards(self.stats, results, self.ledgers))
+        derived = cards.derived_ids(self.stats, self.params.comparisons)
+        return HTML(cards.figure_cards(self.stats, results, self.ledgers, derived))
 
     def _evaluated(self) -> Mapping[str, catalogue.Result]:
         return catalogue.Evaluated(self.ledgers, self.year)
 
     def figures_table(self) -> HTML:
-        """Every figure with its id, definition and source, for reviewers tracing a number."""
+        """Every figure with its id, definition and source, for reviewers tracing a number; each
+        id and number links to the figure's card."""
         rows = [
-            {"编号": id, "名称": e["name"], "数值": number(e["value"], e["unit"]), "单位": e["unit"],
+            {"编号": _card_link(id), "名称": e["name"], "数值": _listed(id, e), "单位": e["unit"],
              "上年": number(e["previous"], e["unit"]), "变化": "—" if e["change"] is None else f"{e['change']:g}",
-             "来源": e["source"], "口径": e["definition"]}
+             "来源": cards.MANUAL_MARK + " 人工填报 manual" if e["source"] == "manual" else e["source"],
+             "口径": e["definition"]}
             for id, e in self.stats["metrics"].items()
         ]  # fmt: skip
-        return table(pd.DataFrame(rows))
+        return HTML(markup_table(rows))
+
+    def comparisons(self) -> HTML:
+        """Which figures the text compares with last year: the params file's choice (key
+        `comparisons`), each with its card and the cards of the values the text states."""
+        metrics = self.stats["metrics"]
+        chosen = [id for id in self.params.comparisons if id in metrics]
+        others = [id for id in self.params.comparisons if id not in metrics]
+        derived = cards.derived_ids(self.stats, chosen)
+        intro = Markup(
+            "<p>只有年度参数文件 <code>{}</code> 中键 <code>comparisons</code> 列出的指标才写“比上年"
+            "增加（减少）……、增长（下降）……%”，由分析人员逐年确定；其余数字不作比较。上年数为空或与本年相同"
+            "时只写“与上年持平”或不写。/ Only the figures listed under the params file's key "
+            "<code>comparisons</code> get a 比上年 phrase.</p>"
+        ).format(shown(self.params_file))
+        if not chosen:
+            listed = Markup("<p>本报告的数字均未列入 <code>comparisons</code> / none of this "
+                            "report's figures is listed</p>")  # fmt: skip
+        else:
+            rows = [
+                {"编号": _card_link(id), "名称": metrics[id]["name"], "数值": _listed(id, metrics[id]),
+                 "上年": number(metrics[id]["previous"], metrics[id]["unit"]),
+                 "比较值 comparison values": Markup("、").join(
+                     _card_link(traced) for traced in derived if base_metric(traced) == id) or "—"}
+                for id in chosen
+            ]  # fmt: skip
+            listed = Markup(markup_table(rows))
+        if others:
+            listed += Markup("<p>另列入 comparisons、不属于本报告的指标 / listed, of the other "
+                             "report：{}</p>").format(Markup("、").join(
+                                 Markup("<code>{}</code>").format(id) for id in others))  # fmt: skip
+        return HTML(intro + listed)
+
+    def unstated_figures(self) -> HTML:
+        """The figures computed for this report that no edition prints. Which numbers an edition
+        prints is known only from the whole notebook, so the list is filled in when the review
+        edition is exported (helpers.render.html), from the outputs the reader's edition shows."""
+        return HTML(
+            Markup(
+                "<div class='unstated-figures' data-report='{}'><p>清单在导出审核版时按阅读版（PDF、Word 版"
+                "与之相同）实际印出的数字生成 / listed when the review edition is exported, from the "
+                "numbers the reader's edition prints</p></div>"
+            ).format(self.stats.get("report", catalogue.RULE_OF_LAW))
+        )
 
 
-# The report's charts: caption and how each is drawn from the ledgers of a year.
-CHARTS = {
-    "dispute_intake": ("劳动人事争议案件月度受理情况", lambda L, y: charts.dispute_intake_chart(
-        breakdowns.dispute_intake_by_month(L, y))),
-    "dispute_outcomes": ("劳动人事争议案件结案方式", lambda L, y: charts.dispute_outcomes_chart(
-        breakdowns.dispute_outcomes(L, y))),
-    "wage_arrears": ("欠薪线索接收与办结情况", lambda L, y: charts.wage_arrears_chart(
-        breakdowns.wage_arrears_by_month(L, y))),
-    "litigation": ("行政诉讼与行政复议案件情况", lambda L, y: charts.litigation_chart(
-        breakdowns.litigation_by_stage(L, y), breakdowns.reconsideration_summary(L, y))),
-    "trends": ("主要指标历年变化", lambda L, y: charts.trends_chart(
-        breakdowns.trends(L, breakdowns.trend_years(L, until=y)))),
-}  # fmt: skip
+def _card_link(traced_id: str) -> Markup:
+    return Markup('<a class="card-link" href="#fig-{}"><code>{}</code></a>').format(
+        traced_id, traced_id)  # fmt: skip
+
+
+def _listed(metric_id: str, entry: dict) -> Markup:
+    """A figure's number in a review table: traced like the narrative's numbers (so the review
+    edition links it to the card), marked as a listing rather than a place the number is used."""
+    return Markup(
+        '<span class="fig" data-metric="{}" data-listed="1" data-value="{}">{}</span>'
+    ).format(metric_id, "" if entry["value"] is None else f"{entry['value']:g}",
+             number(entry["value"], entry["unit"]))  # fmt: skip
+
+
+def markup_table(rows: list[dict[str, object]]) -> str:
+    """A whole table like `table`'s, whose cells may hold links: text is escaped, Markup kept."""
+    head = Markup("").join(Markup("<th>{}</th>").format(key) for key in rows[0])
+    body = Markup("").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(
+            Markup("<td>{}</td>").format("—" if value is None else value) for value in row.values()))
+        for row in rows
+    )  # fmt: skip
+    return Markup('<table border="0" class="dataframe data"><thead><tr style="text-align: right;">'
+                  "{}</tr></thead><tbody>{}</tbody></table>").format(head, body)  # fmt: skip
 
 
 def table(frame: pd.DataFrame) -> HTML:
