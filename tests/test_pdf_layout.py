@@ -350,7 +350,8 @@ def test_the_imprint_goes_to_the_next_even_page_unless_it_fits(tmp_path, lines, 
 
 
 class _Paragraphs(HTMLParser):
-    """Text of every <p> (and heading) of the reader's HTML, except the website's record."""
+    """Text of every <p> (and heading) of the reader's HTML, except the website's record and what
+    only the web page carries: the manual-figure mark ※ and its legend."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -358,21 +359,27 @@ class _Paragraphs(HTMLParser):
         self._depth = 0
         self._text: list[str] = []
         self._skip = False
+        self._in_mark = False
 
     def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if tag == "sup" and "manual-mark" in classes:
+            self._in_mark = True
         if tag in ("p", "h1", "h2", "h3", "h4") and self._depth == 0:
             self._depth = 1
             self._text = []
-            self._skip = "doc-meta" in (dict(attrs).get("class") or "")
+            self._skip = "doc-meta" in classes or "manual-legend" in classes
 
     def handle_endtag(self, tag):
+        if tag == "sup":
+            self._in_mark = False
         if tag in ("p", "h1", "h2", "h3", "h4") and self._depth:
             self._depth = 0
             if not self._skip:
                 self.paragraphs.append("".join(self._text))
 
     def handle_data(self, data):
-        if self._depth:
+        if self._depth and not self._in_mark:
             self._text.append(data)
 
 

@@ -310,7 +310,10 @@ def check_invariants(figures: dict[str, dict], ledgers: dict[str, Ledger], year:
     def v(metric_id: str):
         return figures[metric_id]["value"]
 
-    assert set(figures) == set(CATALOGUE)
+    # Besides the catalogue, a trend's earlier points (<id>@<year>) of figures it holds.
+    earlier = {id for id in figures if "@" in id}
+    assert set(figures) - earlier == set(CATALOGUE)
+    assert {id.split("@")[0] for id in earlier} <= set(CATALOGUE)
     for metric_id in COUNTS:
         for key in ("value", "previous"):
             value = figures[metric_id][key]
