@@ -66,3 +66,10 @@ def test_the_build_compares_with_last_years_output_and_says_so(years, tmp_path, 
     review = (out / "2021" / "review.html").read_text(encoding="utf-8")
     assert "与上年已发布的数字比对" in review and "本次重新计算的上年数" in review
     assert str(tmp_path) not in (out / "2021" / "stats.json").read_text(encoding="utf-8")
+
+
+def test_a_published_file_named_by_an_absolute_path_is_shown_by_its_name(years, tmp_path):
+    published = tmp_path / "published-2020.json"
+    published.write_text(to_json(years[2020]), encoding="utf-8")
+    found = published_previous(years[2021], str(published), tmp_path, None)
+    assert found["file"] == "published-2020.json" and str(tmp_path) not in json.dumps(found)

@@ -61,7 +61,8 @@ def published_previous(stats: dict, named: str | None, params_dir: Path,
         if not path.is_file():
             raise ParamsError(f"参数文件 published_previous 所指的文件不存在：{named} / "
                               "published_previous names no file")  # fmt: skip
-        shown_as = named
+        # As the params write it, unless that is a path of this machine: then its name only.
+        shown_as = path.name if Path(named).is_absolute() else named
     elif built is not None and built.is_file():
         path, shown_as = built, f"{built.parent.name}/{built.name}"
     else:
