@@ -85,3 +85,23 @@ def report_dir(tmp_path_factory) -> Path:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         build_report(request, log=lambda *_: None)
     return request.final_dir
+
+
+@pytest.fixture(scope="session")
+def figures_2021(ledgers) -> dict:
+    """The sample bureau's 2021 rule-of-law figures, straight from the catalogue. Do not modify."""
+    from helpers.figures import catalogue
+
+    return catalogue.figures_document(ledgers, 2021)
+
+
+@pytest.fixture(scope="session")
+def workpaper_2021(ledgers, figures_2021, tmp_path_factory) -> Path:
+    """The 2021 work paper as the build writes it, written once for every module that reads it."""
+    from helpers.figures.evidence import write_evidence
+
+    path = tmp_path_factory.mktemp("workpaper") / "evidence.xlsx"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        write_evidence(path, figures_2021, ledgers)
+    return path

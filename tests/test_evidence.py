@@ -125,24 +125,8 @@ def read_links(path, sheet_number: int = 1) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def stats_2021(ledgers):
-    return catalogue.figures_document(ledgers, 2021)
-
-
-@pytest.fixture(scope="module")
-def workbook_2021(ledgers, stats_2021, tmp_path_factory):
-    from helpers.figures.evidence import write_evidence
-
-    path = tmp_path_factory.mktemp("evidence") / "evidence.xlsx"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        write_evidence(path, stats_2021, ledgers)
-    return path
-
-
-@pytest.fixture(scope="module")
-def sheets_2021(workbook_2021):
-    return read_sheets(workbook_2021)
+def sheets_2021(workpaper_2021):
+    return read_sheets(workpaper_2021)
 
 
 def figure_rows(sheets, last_year: bool) -> dict[str, list[dict[str, object]]]:
@@ -175,16 +159,16 @@ def reproduce_from_sheets(metric, rows: list[dict[str, object]], prefix: str, su
 
 
 @pytest.mark.parametrize("last_year", [False, True], ids=["this_year", "last_year"])
-def test_ledger_sheets_reproduce_every_2021_figure(sheets_2021, stats_2021, results, last_year):
+def test_ledger_sheets_reproduce_every_2021_figure(sheets_2021, figures_2021, results, last_year):
     """Filtering the ledger sheets by 编号 gives the rows behind each figure and, on the 上年
     sheets, behind its 上年: counting the marked roles gives the value stats.json states."""
     by_id = figure_rows(sheets_2021, last_year)
     summary = {row[0]: row for row in sheets_2021["汇总"][1:]}
     head = sheets_2021["汇总"][0]
-    assert set(summary) == set(stats_2021["metrics"])
+    assert set(summary) == set(figures_2021["metrics"])
     prefix, key = ("上年", "previous") if last_year else ("", "value")
     checked = 0
-    for metric_id, entry in stats_2021["metrics"].items():
+    for metric_id, entry in figures_2021["metrics"].items():
         metric = catalogue.CATALOGUE[metric_id]
         if metric.is_manual or (last_year and entry["previous"] is None):
             continue
@@ -199,9 +183,9 @@ def test_ledger_sheets_reproduce_every_2021_figure(sheets_2021, stats_2021, resu
     assert summary["wage_arrears.closure_rate"][head.index("变化单位")] == "个百分点"
 
 
-def test_summary_links_land_on_each_figures_first_row(workbook_2021, sheets_2021):
+def test_summary_links_land_on_each_figures_first_row(workpaper_2021, sheets_2021):
     head, *rows = sheets_2021["汇总"]
-    links = read_links(workbook_2021)
+    links = read_links(workpaper_2021)
     found = 0
     for n, row in enumerate(rows, start=2):
         for column in ("明细位置", "上年明细位置"):
@@ -243,7 +227,7 @@ def test_evidence_rows_carry_no_personal_data(sample_ledgers_dir, tmp_path):
     assert values and not values & cells
 
 
-def test_work_paper_is_reproducible(ledgers, stats_2021, tmp_path, monkeypatch):
+def test_work_paper_is_reproducible(ledgers, figures_2021, tmp_path, monkeypatch):
     import zipfile
 
     from helpers.figures.evidence import write_evidence, write_workbook
@@ -251,8 +235,8 @@ def test_work_paper_is_reproducible(ledgers, stats_2021, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     small = {k: v for k, v in list(catalogue.evaluate(ledgers, 2021).items())[:12]}
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    write_workbook(first, stats_2021, small, ledgers)
-    write_workbook(second, stats_2021, small, ledgers)
+    write_workbook(first, figures_2021, small, ledgers)
+    write_workbook(second, figures_2021, small, ledgers)
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as z:
         assert {info.date_time for info in z.infolist()} == {(2022, 1, 30, 0, 0, 0)}
@@ -260,7 +244,9 @@ def test_work_paper_is_reproducible(ledgers, stats_2021, tmp_path, monkeypatch):
     assert write_evidence  # the build's entry point stays importable
 
 
-def test_work_paper_opens_in_openpyxl_with_frozen_header_and_filter(ledgers, stats_2021, tmp_path):
+def test_work_paper_opens_in_openpyxl_with_frozen_header_and_filter(
+    ledgers, figures_2021, tmp_path
+):
     import openpyxl
 
     from helpers.figures.evidence import write_workbook
@@ -269,7 +255,7 @@ def test_work_paper_opens_in_openpyxl_with_frozen_header_and_filter(ledgers, sta
            "decisions.meeting_topics"]  # fmt: skip
     small = {k: CATALOGUE[k].evaluate(ledgers, 2021) for k in ids}
     path = tmp_path / "e.xlsx"
-    written = write_workbook(path, stats_2021, small, ledgers)
+    written = write_workbook(path, figures_2021, small, ledgers)
     wb = openpyxl.load_workbook(path)
     ledgers_zh = [spec.zh for spec in LEDGERS.values()]
     assert wb.sheetnames[0] == "汇总"
@@ -286,13 +272,15 @@ def test_work_paper_opens_in_openpyxl_with_frozen_header_and_filter(ledgers, sta
     assert row[0] == "wage_arrears.closure_rate" and isinstance(row[1], int)
 
 
-def test_ledger_sheets_continue_on_further_sheets_past_the_row_limit(ledgers, stats_2021, tmp_path):
+def test_ledger_sheets_continue_on_further_sheets_past_the_row_limit(
+    ledgers, figures_2021, tmp_path
+):
     from helpers.figures.evidence import write_workbook
 
     small = {k: v for k, v in list(catalogue.evaluate(ledgers, 2021).items())[:12]}
     whole, split = tmp_path / "whole.xlsx", tmp_path / "split.xlsx"
-    write_workbook(whole, stats_2021, small, ledgers)
-    written = write_workbook(split, stats_2021, small, ledgers, max_rows=40)
+    write_workbook(whole, figures_2021, small, ledgers)
+    written = write_workbook(split, figures_2021, small, ledgers, max_rows=40)
     parts, sheets = read_sheets(split), read_sheets(whole)
     for base in [n for n in sheets if n != "汇总"]:
         names = [n for n in parts if n == base or (n.startswith(base) and n[len(base) :].isdigit())]

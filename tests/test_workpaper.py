@@ -20,20 +20,13 @@ LEADS = "欠薪线索台账"
 
 
 @pytest.fixture(scope="module")
-def stats(ledgers):
-    return catalogue.figures_document(ledgers, 2021)
+def stats(figures_2021):
+    return figures_2021
 
 
 @pytest.fixture(scope="module")
-def built(ledgers, stats, tmp_path_factory):
-    """The 2021 work paper as the build writes it."""
-    from helpers.figures.evidence import write_evidence
-
-    path = tmp_path_factory.mktemp("workpaper") / "evidence.xlsx"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        write_evidence(path, stats, ledgers)
-    return path
+def built(workpaper_2021):
+    return workpaper_2021
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from helpers.bureau import BureauProfile
 from helpers.errors import LedgerError, Problem
 from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW, figures_document, ledger_years
 from helpers.ledgers.load import Ledgers, load_ledgers
-from helpers.report.params import manual_provenance, manual_values
+from helpers.report.params import manual_provenance, manual_values, read_if_present
 
 
 def to_json(document: dict) -> str:
@@ -33,12 +33,13 @@ def year_figures(year: int, data_dir: Path, params: Path | None = None,
     `disputes.accepted_total@2019`, are under "metrics" with the others)."""
     params = Path(params) if params else config.params_path(year)
     ledgers = ledgers or load_ledgers(data_dir, profile=profile)
+    current = read_if_present(params)  # read once: the manual values and their provenance
     document = figures_document(
-        ledgers, year, manual_values(params, report),
-        manual_values(_sibling_params(params, year - 1), report), report,
+        ledgers, year, manual_values(current, report),
+        manual_values(read_if_present(_sibling_params(params, year - 1)), report), report,
     )  # fmt: skip
     # A manual figure's card shows where it comes from in place of ledger rows.
-    for metric_id, provenance in manual_provenance(params, report).items():
+    for metric_id, provenance in manual_provenance(current, report).items():
         document["metrics"][metric_id]["provenance"] = provenance
     if report == DISCLOSURE:
         from helpers.report.disclosure_tables import stats_tables

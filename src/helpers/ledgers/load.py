@@ -1046,7 +1046,7 @@ def _note(kind: str, count: int = 1) -> None:
         notes[kind] += int(count)
 
 
-def _noted_fixes(text: pd.Series, fixed: pd.Series, parsed: pd.Series, kind: str) -> None:
+def _noted_fixes(text: pd.Series, parsed: pd.Series, kind: str) -> None:
     """Count the retried cells that read after normalising, and those written full-width."""
     if _NOTES.get() is None:
         return
@@ -1071,7 +1071,7 @@ def parse_dates(text: pd.Series) -> pd.Series:
         fixed = fixed.str.replace(_TIME_SUFFIX, "", regex=True).str.strip()
         fixed = fixed.str.replace(_DATE_SEPARATORS, "-", regex=True)
         parsed[retry] = pd.to_datetime(fixed, format=DATE_FORMAT, errors="coerce")
-        _noted_fixes(text[retry], fixed, parsed[retry], "dates")
+        _noted_fixes(text[retry], parsed[retry], "dates")
     return parsed
 
 
@@ -1086,7 +1086,7 @@ def parse_numbers(text: pd.Series) -> pd.Series:
         fixed = fixed.where(~grouped, fixed.str.replace(",", "", regex=False))
         parsed = parsed.astype("float64")
         parsed[retry] = pd.to_numeric(fixed, errors="coerce")
-        _noted_fixes(text[retry], fixed, parsed[retry], "numbers")
+        _noted_fixes(text[retry], parsed[retry], "numbers")
     return parsed
 
 

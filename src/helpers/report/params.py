@@ -772,28 +772,33 @@ def check_finished(params: Params, path: Path) -> None:
     raise ParamsError("\n".join(lines))
 
 
-def manual_values(path: Path | None, report: str = RULE_OF_LAW) -> dict[str, float | int]:
+def read_if_present(path: Path | None) -> Params | None:
+    """The params file at `path`, or None when there is none (a year without a file)."""
+    return load_params(path) if path is not None and Path(path).is_file() else None
+
+
+def _manual_section(params: Params | None, report: str):
+    """The part of a params file holding one report's manual figures, and its key prefix."""
+    if params is None:
+        return None, ""
+    if report == DISCLOSURE:
+        return params.disclosure, "disclosure.manual_figures"
+    return params, "manual_figures"
+
+
+def manual_values(params: Params | None, report: str = RULE_OF_LAW) -> dict[str, float | int]:
     """Manual figures of one report in a params file, or none when there is no such file or
     section."""
-    if path is None or not Path(path).is_file():
-        return {}
-    params = load_params(path)
-    if report == DISCLOSURE:
-        return params.disclosure.manual_figures if params.disclosure else {}
-    return params.manual_figures
+    section, _ = _manual_section(params, report)
+    return section.manual_figures if section is not None else {}
 
 
-def manual_provenance(path: Path | None, report: str = RULE_OF_LAW) -> dict[str, dict]:
+def manual_provenance(params: Params | None, report: str = RULE_OF_LAW) -> dict[str, dict]:
     """Each manual figure's params key and, where the file gives them, its source, who filled it
     in and when: what the figure's card shows in place of ledger rows."""
-    if path is None or not Path(path).is_file():
+    section, prefix = _manual_section(params, report)
+    if section is None:
         return {}
-    params = load_params(path)
-    section, prefix = params, "manual_figures"
-    if report == DISCLOSURE:
-        if params.disclosure is None:
-            return {}
-        section, prefix = params.disclosure, "disclosure.manual_figures"
     out = {}
     for metric_id in section.manual_figures:
         given = section.manual_sources.get(metric_id, ManualSource())
