@@ -158,29 +158,59 @@ def reproduce_from_sheets(metric, rows: list[dict[str, object]], prefix: str, su
     return marked(COUNT)
 
 
+def linked_rows(sheets, links, n: int, column: str) -> tuple[list[dict[str, object]], str]:
+    """The rows 汇总's row `n` links to in `column` (明细位置 or 上年明细位置): the block starting
+    at the linked row, and the prefix of the roles on that sheet (上年 sheets' are 上年计数 …).
+    A trend's last-year point links to its figure's 上年 rows, which are the same rows."""
+    head = sheets["汇总"][0]
+    sheet, line = links[f"{xlsx.column_letter(head.index(column) + 1)}{n}"][1:].split("'!A")
+    header, *rows = sheets[sheet]
+    start = int(line) - 2
+    block = []
+    for row in rows[start:]:
+        if row[0] != rows[start][0]:
+            break
+        block.append(dict(zip(header, row, strict=False)))
+    return block, ("上年" if "（上年）" in sheet else "")
+
+
 @pytest.mark.parametrize("last_year", [False, True], ids=["this_year", "last_year"])
-def test_ledger_sheets_reproduce_every_2021_figure(sheets_2021, figures_2021, results, last_year):
-    """Filtering the ledger sheets by 编号 gives the rows behind each figure and, on the 上年
-    sheets, behind its 上年: counting the marked roles gives the value stats.json states."""
+def test_ledger_sheets_reproduce_every_2021_figure(workpaper_2021, sheets_2021, figures_2021,
+                                                   results, last_year):  # fmt: skip
+    """Following 汇总's link to a figure's rows (or its 上年's) gives the rows behind it: counting
+    the marked roles gives the value stats.json states. Filtering the sheet by 编号 gives the
+    same rows, except for a figure whose rows are another's (a trend's earlier point)."""
     by_id = figure_rows(sheets_2021, last_year)
-    summary = {row[0]: row for row in sheets_2021["汇总"][1:]}
+    links = read_links(workpaper_2021)
+    summary = {row[0]: (n, row) for n, row in enumerate(sheets_2021["汇总"][1:], start=2)}
     head = sheets_2021["汇总"][0]
     assert set(summary) == set(figures_2021["metrics"])
-    prefix, key = ("上年", "previous") if last_year else ("", "value")
-    checked = 0
+    key = "previous" if last_year else "value"
+    column = "上年明细位置" if last_year else "明细位置"
+    checked = shared = 0
     for metric_id, entry in figures_2021["metrics"].items():
         metric = catalogue.CATALOGUE[metric_id]
         if metric.is_manual or (last_year and entry["previous"] is None):
             continue
-        rows = by_id.get(metric_id, [])
+        n, row = summary[metric_id]
         summed = next((p.summed for p in results[2021][metric_id].rows if p.summed), None)
+        if not row[head.index(column.replace("明细位置", "计入行数"))]:
+            assert entry[key] in (0, None), metric_id
+            continue
+        rows, prefix = linked_rows(sheets_2021, links, n, column)
         assert reproduce_from_sheets(metric, rows, prefix, summed) == entry[key], metric_id
-        lines = [(row["记录编号"], row["行号"]) for row in rows]
+        lines = [(r["记录编号"], r["行号"]) for r in rows]
         assert len(set(lines)) == len(lines), metric_id  # a row per record, whatever its roles
-        assert summary[metric_id][head.index(f"{prefix}计入行数")] == len(rows), metric_id
+        assert row[head.index(column.replace("明细位置", "计入行数"))] == len(rows), metric_id
+        if rows[0]["编号"] == metric_id:
+            assert by_id[metric_id] == rows, metric_id  # filtering by 编号 gives the same rows
+        else:
+            assert "的明细）" in row[head.index(column)], metric_id
+            shared += 1
         checked += 1
     assert checked > (40 if last_year else 60)
-    assert summary["wage_arrears.closure_rate"][head.index("变化单位")] == "个百分点"
+    assert shared >= 5  # each trend's last-year point, and its 上年
+    assert summary["wage_arrears.closure_rate"][1][head.index("变化单位")] == "个百分点"
 
 
 def test_summary_links_land_on_each_figures_first_row(workpaper_2021, sheets_2021):
@@ -195,8 +225,10 @@ def test_summary_links_land_on_each_figures_first_row(workpaper_2021, sheets_202
                 continue
             sheet, line = links[ref][1:].split("'!A")
             target = sheets_2021[sheet]
-            assert target[int(line) - 1][0] == row[0]
-            assert int(line) == 2 or target[int(line) - 2][0] != row[0]
+            owner = target[int(line) - 1][0]
+            # Its own rows, or the block of the figure whose rows they are (named in 明细位置).
+            assert owner == row[0] or f"（即 {owner} " in row[head.index(column)], (row[0], column)
+            assert int(line) == 2 or target[int(line) - 2][0] != owner
             found += 1
     assert found > 100
 

@@ -350,7 +350,9 @@ def test_review_numbers_link_to_their_own_cards_and_back(traced_review):
     assert ("disputes.accepted_total.growth", "use-disputes.accepted_total.growth-1") in links
     assert ("wage_arrears.amount_recovered", "") in links  # a listing links, is not a use
     assert len(links) == len(re.findall(r'<span class="fig"', traced_review))
-    card = traced_review[traced_review.index('id="fig-disputes.accepted_total"') :]
+    card = traced_review[
+        re.search(r"""id=["']fig-disputes.accepted_total["']""", traced_review).start() :
+    ]
     card = card[: card.index("</section>")]
     back = re.findall(r'<li><a href="#(use-[^"]+)">[^<]*</a>：<a href="#([^"]+)">([^<]+)</a>', card)
     assert [(use, heading) for use, _, heading in back] == [

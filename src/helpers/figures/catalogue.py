@@ -29,6 +29,7 @@ from helpers.ledgers.load import Ledgers
 Value = int | float | None
 
 COUNT, NUMERATOR, DENOMINATOR, SUMMED = "计数", "分子", "分母", "合计"
+REPEAT = "重复不计"  # a distinct count's later rows of an already counted key
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,13 @@ class Rows:
         if len(keep) < self.frame.shape[1]:
             object.__setattr__(self, "frame", self.frame[keep])
 
+    def roles(self) -> pd.Series:
+        """Each row's role; in a distinct count the first row of each key counts, later ones not."""
+        roles = pd.Series(self.role, index=self.frame.index, dtype=object)
+        if self.key is not None:
+            roles[self.frame[self.key].duplicated()] = REPEAT
+        return roles
+
 
 @dataclass(frozen=True)
 class Result:
@@ -75,6 +83,14 @@ class Result:
             out.setdefault(ledger, [])
             out[ledger] += list(columns)
         return {ledger: tuple(dict.fromkeys(cols)) for ledger, cols in out.items()}
+
+    def makeup(self) -> str:
+        """The rows counted, by role: "分子 3903 + 分母 4055"."""
+        counts: dict[str, int] = {}
+        for part in self.rows:
+            for role, n in part.roles().value_counts(sort=False).items():
+                counts[role] = counts.get(role, 0) + int(n)
+        return " + ".join(f"{role} {n}" for role, n in counts.items())
 
 
 def counted(ledger: str, frame: pd.DataFrame, *columns: str) -> Result:
@@ -400,13 +416,16 @@ def compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None
     previous_manual = previous_manual or {}
     results: dict[str, dict] = {}
     # A rule's value per year, computed once: a trend's 2020 point is its figure's last year.
-    seen: dict[tuple[object, int], Value] = {}
+    # With it, what its card shows of the rows (their count by role, the columns read), so that
+    # the review edition's cards need not evaluate every figure again.
+    seen: dict[tuple[object, int], tuple[Value, str, dict]] = {}
 
     def at(metric: Metric, when: int) -> Value:
         key = (metric.rule, when)
         if key not in seen:
-            seen[key] = metric.rule(L, when).value  # type: ignore[misc]
-        return seen[key]
+            result = metric.rule(L, when)  # type: ignore[misc]
+            seen[key] = (result.value, result.makeup(), result.reads())
+        return seen[key][0]
 
     for metric in figures_for(L, year, report):
         if metric.is_manual:
@@ -425,6 +444,10 @@ def compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None
             "previous": previous,
             "change": _change(value, previous),
         }
+        if not metric.is_manual:
+            _, makeup, reads = seen[(metric.rule, when)]
+            results[metric.id]["rows_counted"] = makeup
+            results[metric.id]["reads"] = {ledger: list(cols) for ledger, cols in reads.items()}
     return results
 
 

@@ -10,8 +10,10 @@ link lands on them), the record's values read from the ledger, and a column per 
 rows with its numerator's marked; a distinct count's later rows of a key already counted are
 marked 重复不计. Dates are date cells (Excel's date filter works), amounts numbers in 元 as the
 ledgers hold them. The rows behind every 上年 follow on sheets of their own (欠薪线索台账（上年）,
-roles 上年计数 …). Personal columns never appear. Rows beyond Excel's limit continue on sheets
-numbered on (欠薪线索台账2, …).
+roles 上年计数 …). A rule's rows of one year are written once: a trend's earlier point has the
+rows of its figure's 上年 (or of the point before), and its 明细位置 names and links that block.
+Personal columns never appear. Rows beyond Excel's limit continue on sheets numbered on
+(欠薪线索台账2, …).
 
 Reproducible: with SOURCE_DATE_EPOCH set, the workbook's properties and every zip entry carry
 that moment, so the same inputs give a byte-identical file, whether the figures were kept or
@@ -33,7 +35,16 @@ import pyarrow.compute as pc
 
 from helpers.build.provenance import sha256
 from helpers.figures import catalogue
-from helpers.figures.catalogue import CATALOGUE, COUNT, DENOMINATOR, NUMERATOR, SUMMED, Result, Rows
+from helpers.figures.catalogue import (
+    CATALOGUE,
+    COUNT,
+    DENOMINATOR,
+    NUMERATOR,
+    REPEAT,
+    SUMMED,
+    Result,
+    Rows,
+)
 from helpers.ledgers import contract as c
 from helpers.ledgers.load import Ledgers
 from helpers.memory import give_back
@@ -43,7 +54,6 @@ EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
 # Ledger rows in all up to which the work paper holds every figure's rows at once; above, each
 # figure is evaluated when its rows are written (twice a year in all) and its rows then let go.
 KEEP_ROWS_BELOW = 2_000_000
-REPEAT = "重复不计"  # a distinct count's later rows of an already counted key
 MARK = "是"  # the record plays the column's role
 ROLES = (COUNT, NUMERATOR, DENOMINATOR, SUMMED)
 LAST_YEAR = "上年"
@@ -120,14 +130,6 @@ def _cell(value: object) -> object:
     return value
 
 
-def part_roles(part: Rows) -> pd.Series:
-    """Each row's role; in a distinct count the first row of each key counts, later ones not."""
-    roles = pd.Series(part.role, index=part.frame.index, dtype=object)
-    if part.key is not None:
-        roles[part.frame[part.key].duplicated()] = REPEAT
-    return roles
-
-
 def evidence_frame(
     metric_id: str, result: Result, columns: list[str] | None = None
 ) -> pd.DataFrame:
@@ -141,7 +143,7 @@ def evidence_frame(
         out = pd.DataFrame(
             {
                 "编号": metric_id,
-                "角色": part_roles(part),
+                "角色": part.roles(),
                 "台账": part.ledger,
                 "行号": f.index.astype(int),
                 "记录编号": f[spec.key],
@@ -155,14 +157,6 @@ def evidence_frame(
     if not frames:
         return pd.DataFrame(columns=[*DETAIL_FIXED, *columns])
     return pd.concat(frames, ignore_index=True)
-
-
-def row_makeup(result: Result) -> str:
-    counts: dict[str, int] = {}
-    for part in result.rows:
-        for role, n in part_roles(part).value_counts(sort=False).items():
-            counts[role] = counts.get(role, 0) + int(n)
-    return " + ".join(f"{role} {n}" for role, n in counts.items())
 
 
 # -- the layout: which ledger sheet holds which figure's rows, and where ----------------------
@@ -231,7 +225,7 @@ def _survey(results: Mapping[str, Result]) -> _Layout:
     rows: dict[str, int] = {}
     lazy = _lazy(results)
     for metric_id, result in results.items():
-        makeup[metric_id] = row_makeup(result)
+        makeup[metric_id] = result.makeup()
         rows[metric_id] = 0
         for ledger, parts in _by_ledger(result).items():
             sheet = sheets.setdefault(ledger, _Sheet(ledger))
@@ -334,15 +328,109 @@ def previous_source(metric: catalogue.Metric, entry: dict, year: int, ledgers: L
     return f"{RECOMPUTED}（{last} 年）：无数值"
 
 
-def summary_records(stats: dict, ledgers: Ledgers, now: _Layout, then: _Layout,
-                    here: _Placed, before: _Placed) -> list[list]:  # fmt: skip
+# -- rows shared: a rule's rows of one year are written once ----------------------------------
+
+
+def _block_key(metric_id: str, year: int, last_year: bool) -> tuple[object, int]:
+    """A figure's rows are its rule's for one year: `<id>@2020` in a 2021 report has the rows
+    of `<id>`'s 上年, and `<id>@2020`'s 上年 the rows of `<id>@2019`."""
+    metric = CATALOGUE[metric_id]
+    return (metric.rule, _own_year(metric, year) - (1 if last_year else 0))
+
+
+@dataclass
+class _Shared:
+    """Figures whose rows another figure's block already holds: id → (on a 上年 sheet?, the
+    figure whose block it is), for this year's sheets and for the 上年 sheets."""
+
+    now: dict[str, tuple[bool, str]]
+    then: dict[str, tuple[bool, str]]
+
+
+def _share(year: int, now_ids: list[str], then_ids: list[str]) -> _Shared:
+    owners: dict[tuple[bool, tuple[object, int]], str] = {}
+
+    def owner(metric_id: str, last_year: bool) -> tuple[bool, str] | None:
+        key = _block_key(metric_id, year, last_year)
+        for side in (True, False):
+            if (side, key) in owners:
+                return side, owners[side, key]
+        owners[last_year, key] = metric_id
+        return None
+
+    # The 上年 blocks of the report year's own figures first: a trend's last-year point then
+    # points at its figure's 上年 rows rather than repeating them.
+    then = {id: o for id in then_ids if CATALOGUE[id].year is None
+            if (o := owner(id, True)) is not None}  # fmt: skip
+    now = {id: o for id in now_ids if (o := owner(id, False)) is not None}
+    then |= {id: o for id in then_ids if CATALOGUE[id].year is not None
+             if (o := owner(id, True)) is not None}  # fmt: skip
+    return _Shared(now, then)
+
+
+class _Only(Mapping[str, Result]):
+    """Some of the figures of `results`, as lazy as `results` is."""
+
+    def __init__(self, results: Mapping[str, Result], ids: list[str]):
+        self.results, self.ids = results, ids
+        self.L = getattr(results, "L", None)
+
+    def __getitem__(self, metric_id: str) -> Result:
+        if metric_id not in self.ids:
+            raise KeyError(metric_id)
+        return self.results[metric_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _without(results: Mapping[str, Result], shared: dict[str, tuple[bool, str]]):
+    ids = [id for id in results if id not in shared]
+    return _Only(results, ids) if _lazy(results) else {id: results[id] for id in ids}
+
+
+@dataclass
+class _Where:
+    """Both years' layouts and places, and the figures whose rows stand in another's block."""
+
+    now: _Layout
+    then: _Layout
+    here: _Placed
+    before: _Placed
+    shared: _Shared
+
+    def block(self, metric_id: str, last_year: bool) -> tuple[_Layout, _Placed, str] | None:
+        """The layout, places and id of the block holding a figure's rows (or its 上年's)."""
+        owner = (self.shared.then if last_year else self.shared.now).get(metric_id)
+        side, id = owner if owner is not None else (last_year, metric_id)
+        layout, placed = (self.then, self.before) if side else (self.now, self.here)
+        return (layout, placed, id) if id in layout.makeup else None
+
+    def cells(self, metric_id: str, last_year: bool) -> list[object]:
+        """计入行数, 行数构成 and 明细位置 (or their 上年 columns)."""
+        found = self.block(metric_id, last_year)
+        if found is None:
+            return [None, "", None]
+        layout, placed, id = found
+        where = placed.where(id)
+        if id != metric_id or found[0] is not (self.then if last_year else self.now):
+            where += f"（即 {id} {'的上年' if layout is self.then else ''}的明细）"
+        return [layout.rows[id], layout.makeup[id], where]
+
+    def first(self, metric_id: str, last_year: bool) -> tuple[str, int] | None:
+        found = self.block(metric_id, last_year)
+        return None if found is None else found[1].first(found[2])
+
+
+def summary_records(stats: dict, ledgers: Ledgers, where: _Where) -> list[list]:
     hashes = {name: sha256(path) for name, path in ledgers.files.items()}
     rows = []
     for metric_id, entry in stats["metrics"].items():
         metric = CATALOGUE[metric_id]
         files = [ledgers.files[name].name for name in metric.ledgers if name in ledgers.files]
-        traced = metric_id in now.makeup
-        traced_before = metric_id in then.makeup
         rows.append([
             metric_id, entry["name"], _cell(entry["value"]), entry["unit"],
             _cell(entry["previous"]), _cell(entry["change"]),
@@ -350,20 +438,19 @@ def summary_records(stats: dict, ledgers: Ledgers, now: _Layout, then: _Layout,
             previous_source(metric, entry, stats["year"], ledgers), entry["definition"],
             "人工填报（参数文件）" if metric.is_manual else "、".join(metric.ledgers),
             "\n".join(files), "\n".join(hashes[n] for n in metric.ledgers if n in hashes),
-            now.rows[metric_id] if traced else None, now.makeup.get(metric_id, ""),
-            here.where(metric_id) if traced else None,
-            then.rows[metric_id] if traced_before else None, then.makeup.get(metric_id, ""),
-            before.where(metric_id) if traced_before else None,
+            *where.cells(metric_id, False),
+            *(where.cells(metric_id, True) if entry["previous"] is not None else [None, "", None]),
         ])  # fmt: skip
     return rows
 
 
-def _summary_sheet(book: xlsx.Book, records: list[list], here: _Placed, before: _Placed) -> None:
-    """汇总, its 明细位置 and 上年明细位置 linked to the figure's first row."""
+def _summary_sheet(book: xlsx.Book, records: list[list], where: _Where) -> None:
+    """汇总, its 明细位置 and 上年明细位置 linked to the first row of the figure's block."""
     frame = pd.DataFrame(records, columns=list(SUMMARY_HEADER))
     columns = {name: book.cells(col.astype(object)) for name, col in frame.items()}
-    targets = {name: [placed.first(metric_id) for metric_id in frame["编号"]]
-               for name, placed in (("明细位置", here), ("上年明细位置", before))}  # fmt: skip
+    targets = {name: [where.first(metric_id, last) if frame.at[n, name] is not None else None
+                      for n, metric_id in enumerate(frame["编号"])]
+               for name, last in (("明细位置", False), ("上年明细位置", True))}  # fmt: skip
     for name, places in targets.items():
         linked = pa.array([place is not None for place in places], type=pa.bool_())
         columns[name] = pc.if_else(linked, xlsx.styled(columns[name], xlsx.LINK), columns[name])
@@ -413,6 +500,8 @@ class LastYear(Mapping[str, Result]):
 
 
 def _lazy(results: Mapping[str, Result]) -> bool:
+    if isinstance(results, _Only):
+        return _lazy(results.results)
     return isinstance(results, (catalogue.Evaluated, LastYear))
 
 
@@ -447,10 +536,15 @@ def write_workbook(path: Path, stats: dict, results: Mapping[str, Result], ledge
     book = xlsx.Book(f"{stats['year']} 年度法治政府建设情况报告审核底稿", _moment())
     # One pass to learn the sheets' shape, one to write their rows: `results` may evaluate each
     # figure when asked (catalogue.Evaluated), so that only one figure's rows are held at a time.
+    # A rule's rows of one year are written once: a trend's earlier points are the rows of
+    # their figure's 上年, or of the point before.
+    shared = _share(stats["year"], list(results), list(previous))
+    results, previous = _without(results, shared.now), _without(previous, shared.then)
     now, then = _survey(results), _survey(previous)
     per_sheet = max_rows - 1
     here, before = _place(now, False, per_sheet), _place(then, True, per_sheet)
-    _summary_sheet(book, summary_records(stats, ledgers, now, then, here, before), here, before)
+    where = _Where(now, then, here, before, shared)
+    _summary_sheet(book, summary_records(stats, ledgers, where), where)
     written = {"汇总": len(stats["metrics"])}
     for layout, placed, figures, prefix in ((now, here, results, ""),
                                             (then, before, previous, LAST_YEAR)):  # fmt: skip

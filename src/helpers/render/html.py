@@ -405,12 +405,37 @@ def _css_string(value: str) -> str:
 
 def _exporter(template: str):
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    return HTMLExporter(
+    class Exporter(HTMLExporter):
+        """HTMLExporter without its closing BeautifulSoup round trip (pinned nbconvert 7.17),
+        which only adds an alt text our templates always write and focus attributes, and which
+        took 1.7 s of the review edition's 2.3 s. The rest is the stock exporter's own steps."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))  # fmt: skip
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))  # fmt: skip
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _FOCUSABLE.sub(r'\1 tabindex="0"', html), resources
+
+    return Exporter(
         template_name=template,
         extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
         exclude_anchor_links=True,
     )
+
+
+# What the stock exporter makes keyboard-focusable: each cell's input and each output.
+_FOCUSABLE = re.compile(
+    r'(<div class="(?:jp-Cell-inputWrapper|[^"]*\bjp-OutputArea-output\b[^"]*)")'
+)
 
 
 def _without_tagged(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

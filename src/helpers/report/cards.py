@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
 from pathlib import Path
 
 from markupsafe import Markup
 
 from helpers.build.provenance import sha256
 from helpers.figures import catalogue
-from helpers.figures.catalogue import CATALOGUE, Result, round_half_up
-from helpers.figures.evidence import row_makeup
+from helpers.figures.catalogue import CATALOGUE, round_half_up
 from helpers.ledgers import contract as c
 from helpers.ledgers.load import Ledgers
 from helpers.report.narrative import base_metric, figures_for_templates, growth, number, yoy
@@ -95,7 +93,7 @@ def _columns_html(reads: dict[str, tuple[str, ...]], ledgers: Ledgers) -> Markup
         )  # fmt: skip
         items.append(Markup(
             "<p>台账 <code>{}</code>（{}）：文件 {}；数据合同中的这一台账 / contract section "
-            "<a class='contract-link' href='{}#{}'>{} #{}</a></p><ul>{}</ul>"
+            '<a class="contract-link" href="{}#{}">{} #{}</a></p><ul>{}</ul>'
         ).format(ledger, spec.zh, file, CONTRACT_FILE, contract_anchor(ledger), CONTRACT_FILE,
                  contract_anchor(ledger), cols))  # fmt: skip
     return Markup("").join(items)
@@ -114,7 +112,7 @@ PROVENANCE_FIELDS = (("source", "来源 source"), ("filled_by", "填报人 fille
 def uses_placeholder(traced_id: str) -> Markup:
     """Where the card lists the places its number is used; helpers.render.html fills it when it
     exports the review edition, since only the whole notebook shows every place."""
-    return Markup("<div class='fig-uses' data-uses='{}'></div>").format(traced_id)
+    return Markup('<div class="fig-uses" data-uses="{}"></div>').format(traced_id)
 
 
 def params_key(metric_id: str) -> str:
@@ -134,39 +132,40 @@ def _manual_html(metric_id: str, entry: dict) -> Markup:
         if provenance.get(field) not in (None, "")
     ]
     if provenance.get("source") in (None, ""):
-        facts.insert(0, Markup("<li class='fig-unsourced'>未填写来源 / no source given</li>"))
+        facts.insert(0, Markup('<li class="fig-unsourced">未填写来源 / no source given</li>'))
     return Markup(
-        "<p class='fig-manual'><span class='manual-mark'>{}</span> 人工填报：数值来自年度参数文件，"
+        '<p class="fig-manual"><span class="manual-mark">{}</span> 人工填报：数值来自年度参数文件，'
         "键 <code>{}</code>，未经台账计算 / manual figure, params key <code>{}</code>, not computed "
-        "from a ledger</p><ul class='fig-provenance'>{}</ul>"
+        'from a ledger</p><ul class="fig-provenance">{}</ul>'
     ).format(MANUAL_MARK, key, key, Markup("").join(facts))
 
 
-def figure_card(metric_id: str, entry: dict, result: Result | None, ledgers: Ledgers) -> Markup:
+def figure_card(metric_id: str, entry: dict, ledgers: Ledgers) -> Markup:
     metric = CATALOGUE[metric_id]
     # A figure of another year (`<id>@2019`, a trend's point) is defined by its figure's section.
     defined = metric_id.partition("@")[0]
     change = "—" if entry["change"] is None else f"{entry['change']:g}"
     facts = Markup(
-        "<table class='fig-facts'><tr><th>数值 value</th><td>{}</td><th>上年 last year</th>"
+        '<table class="fig-facts"><tr><th>数值 value</th><td>{}</td><th>上年 last year</th>'
         "<td>{}</td><th>变化 change</th><td>{}</td><th>单位 unit</th><td>{}</td></tr></table>"
-        "<p class='fig-definition'><strong>口径</strong>：{}（数据合同 / contract "
-        "<a class='contract-link' href='{}#metric-{}'>{} #metric-{}</a>）</p>"
+        '<p class="fig-definition"><strong>口径</strong>：{}（数据合同 / contract '
+        '<a class="contract-link" href="{}#metric-{}">{} #metric-{}</a>）</p>'
     ).format(number(entry["value"], entry["unit"]), number(entry["previous"], entry["unit"]),
              change, entry["unit"], entry["definition"], CONTRACT_FILE, defined, CONTRACT_FILE,
              defined)  # fmt: skip
-    if result is None:
+    if metric.is_manual:
         body = _manual_html(metric_id, entry)
     else:
+        # The rows counted and the columns read, as catalogue.compute recorded them.
         body = Markup(
-            "{}<p>计入行数 rows counted：{}（明细见审核底稿 <a class='evidence-link' href='{}'>{}</a> "
+            '{}<p>计入行数 rows counted：{}（明细见审核底稿 <a class="evidence-link" href="{}">{}</a> '
             "中该台账的工作表，按编号 <code>{}</code> 筛选；汇总表“明细位置”可直接跳转）</p>"
             "<details open><summary>计算代码 / the code that computed it</summary>"
-            "<pre class='fig-code'><code>{}</code></pre></details>"
-        ).format(_columns_html(result.reads(), ledgers), row_makeup(result) or "0", EVIDENCE_FILE,
-                 EVIDENCE_FILE, metric_id, rule_source(metric))  # fmt: skip
+            '<pre class="fig-code"><code>{}</code></pre></details>'
+        ).format(_columns_html(entry["reads"], ledgers), entry["rows_counted"] or "0",
+                 EVIDENCE_FILE, EVIDENCE_FILE, metric_id, rule_source(metric))  # fmt: skip
     return Markup(
-        "<section class='fig-card' id='fig-{}'><h4><code>{}</code> {}</h4>{}{}{}</section>"
+        '<section class="fig-card" id="fig-{}"><h4><code>{}</code> {}</h4>{}{}{}</section>'
     ).format(metric_id, metric_id, entry["name"], facts, body, uses_placeholder(metric_id))
 
 
@@ -193,7 +192,7 @@ def derived_card(traced_id: str, entry: dict) -> Markup:
     value, previous, unit = entry["value"], entry["previous"], entry["unit"]
     shown_unit = "" if unit in ("%", "比 1") else unit
     diff = value - previous
-    base = Markup("<a class='fig-base' href='#fig-{}'><code>{}</code> {}</a>").format(
+    base = Markup('<a class="fig-base" href="#fig-{}"><code>{}</code> {}</a>').format(
         metric_id, metric_id, entry["name"])  # fmt: skip
     if traced_id.endswith(".growth"):
         exact = 100 * abs(diff) / previous
@@ -221,29 +220,27 @@ def derived_card(traced_id: str, entry: dict) -> Markup:
         )
         stated = f"{'增加' if diff > 0 else '减少'}{_fmt(abs(diff))}{shown_unit}"
     return Markup(
-        "<section class='fig-card fig-derived' id='fig-{}'><h4><code>{}</code> {}{}</h4>"
-        "<table class='fig-facts'><tr><th>公式 formula</th><td>{}</td></tr>"
-        "<tr><th>基数 base（上年值）</th><td><a class='fig-base' href='#fig-{}'>{}{}</a></td></tr>"
+        '<section class="fig-card fig-derived" id="fig-{}"><h4><code>{}</code> {}{}</h4>'
+        '<table class="fig-facts"><tr><th>公式 formula</th><td>{}</td></tr>'
+        '<tr><th>基数 base（上年值）</th><td><a class="fig-base" href="#fig-{}">{}{}</a></td></tr>'
         "<tr><th>本年 this year</th><td>{}{}</td></tr>"
         "<tr><th>计算 working</th><td>{}</td></tr>"
         "<tr><th>修约 rounding</th><td>{}</td></tr>"
         "<tr><th>文中写法 as stated</th><td>比上年{}</td></tr></table>"
         "<p>所比较的数字 / the figure compared：{}；上年数的来源与写法见数据合同 "
-        "<a class='contract-link' href='{}#derived'>{} #derived</a>；只对参数文件 "
+        '<a class="contract-link" href="{}#derived">{} #derived</a>；只对参数文件 '
         "<code>comparisons</code> 中列出的指标写比上年。</p>{}</section>"
     ).format(traced_id, traced_id, entry["name"], name, formula, metric_id, _fmt(previous), shown_unit,
              _fmt(value), shown_unit, working, rounding, stated, base, CONTRACT_FILE,
              CONTRACT_FILE, uses_placeholder(traced_id))  # fmt: skip
 
 
-def figure_cards(stats: dict, results: Mapping[str, Result], ledgers: Ledgers,
-                 derived: list[str] = ()) -> Markup:  # fmt: skip
+def figure_cards(stats: dict, ledgers: Ledgers, derived: list[str] = ()) -> Markup:
     """One card per figure, then one per comparison value the text can state: the targets of
     the review edition's number links."""
     metrics = stats["metrics"]
     return Markup("").join(
-        figure_card(metric_id, entry, results.get(metric_id), ledgers)
-        for metric_id, entry in metrics.items()
+        figure_card(metric_id, entry, ledgers) for metric_id, entry in metrics.items()
     ) + Markup("").join(
         derived_card(traced, metrics[base_metric(traced)]) for traced in derived
     )  # fmt: skip

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import cached_property
@@ -242,13 +241,8 @@ class ReportSession:
         """One card per figure (value, last year, 口径, ledger file and hash, columns, rows counted,
         the code that ran), then one per comparison value the text can state (formula, base,
         rounding): the targets of the review edition's number links."""
-        # Unless the rows are at hand already, each figure is evaluated for its card and let go.
-        results = self.__dict__.get("results") or self._evaluated()
         derived = cards.derived_ids(self.stats, self.params.comparisons)
-        return HTML(cards.figure_cards(self.stats, results, self.ledgers, derived))
-
-    def _evaluated(self) -> Mapping[str, catalogue.Result]:
-        return catalogue.Evaluated(self.ledgers, self.year)
+        return HTML(cards.figure_cards(self.stats, self.ledgers, derived))
 
     def figures_table(self) -> HTML:
         """Every figure with its id, definition and source, for reviewers tracing a number; each
@@ -299,7 +293,7 @@ class ReportSession:
         edition is exported (helpers.render.html), from the outputs the reader's edition shows."""
         return HTML(
             Markup(
-                "<div class='unstated-figures' data-report='{}'><p>清单在导出审核版时按阅读版（PDF、Word 版"
+                '<div class="unstated-figures" data-report="{}"><p>清单在导出审核版时按阅读版（PDF、Word 版'
                 "与之相同）实际印出的数字生成 / listed when the review edition is exported, from the "
                 "numbers the reader's edition prints</p></div>"
             ).format(self.stats.get("report", catalogue.RULE_OF_LAW))
@@ -430,9 +424,6 @@ class DisclosureSession(ReportSession):
     @cached_property
     def results(self) -> dict[str, catalogue.Result]:
         return catalogue.evaluate(self.ledgers, self.year, catalogue.DISCLOSURE)
-
-    def _evaluated(self) -> Mapping[str, catalogue.Result]:
-        return catalogue.Evaluated(self.ledgers, self.year, catalogue.DISCLOSURE)
 
     def table(self, key: str) -> HTML:
         """One of the format's tables (proactive, requests, challenges), every cell traced."""
