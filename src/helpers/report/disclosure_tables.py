@@ -70,7 +70,7 @@ def proactive_grid() -> Grid:
         else:
             body.append([Label(row.label),
                          Value(metric_id("proactive", row.key, row.columns[0][0]), colspan=3)])  # fmt: skip
-    return Grid("proactive", "二、主动公开政府信息情况", 4, [], body, (4, 3, 3, 3))
+    return Grid("proactive", "主动公开政府信息情况", 4, [], body, (4, 3, 3, 3))
 
 
 def requests_grid() -> Grid:
@@ -109,7 +109,7 @@ def requests_grid() -> Grid:
     body.append([Label(labels["carried_out"], colspan=3), *values("carried_out")])
     return Grid(
         "requests",
-        "三、收到和处理政府信息公开申请情况",
+        "收到和处理政府信息公开申请情况",
         10,
         head,
         body,
@@ -129,7 +129,7 @@ def challenges_grid() -> Grid:
         [Value(metric_id("challenges", row, col)) for row, _ in CHALLENGE_ROWS
          for col, _ in CHALLENGE_COLUMNS]
     ]  # fmt: skip
-    return Grid("challenges", "四、政府信息公开行政复议、行政诉讼情况", 15, head, body, (1,) * 15)
+    return Grid("challenges", "政府信息公开行政复议、行政诉讼情况", 15, head, body, (1,) * 15)
 
 
 GRIDS = {"proactive": proactive_grid, "requests": requests_grid, "challenges": challenges_grid}
@@ -154,8 +154,14 @@ def _cell_html(cell: Label | Value, figures: dict[str, Figure]) -> Markup:
                                                          fig(figure))  # fmt: skip
 
 
-def table_html(key: str, figures: dict[str, Figure]) -> Markup:
-    """One table: its heading, then the grid with merged header cells; every figure traced."""
+def table_title(key: str) -> str:
+    """A table's heading without its number: the report's outline numbers it where it stands."""
+    return GRIDS[key]().title
+
+
+def table_html(key: str, figures: dict[str, Figure], heading: Markup | None = None) -> Markup:
+    """One table: its heading (numbered by the caller's outline), then the grid with merged
+    header cells; every figure traced."""
     grid = GRIDS[key]()
     head = Markup("").join(
         Markup("<tr>{}</tr>").format(Markup("").join(_cell_html(c, figures) for c in row))
@@ -167,10 +173,17 @@ def table_html(key: str, figures: dict[str, Figure]) -> Markup:
     )
     thead = Markup("<thead>{}</thead>").format(head) if grid.head else Markup("")
     return Markup(
-        '<section class="disclosure-table"><h2>{}</h2>'
+        '<section class="disclosure-table">{}'
         '<table class="national-table" data-table="{}" data-columns="{}" data-widths="{}">{}'
         "<tbody>{}</tbody></table></section>"
-    ).format(grid.title, key, grid.columns, ",".join(f"{w:g}" for w in grid.widths), thead, body)
+    ).format(
+        heading or Markup("<h2>{}</h2>").format(grid.title),
+        key,
+        grid.columns,
+        ",".join(f"{w:g}" for w in grid.widths),
+        thead,
+        body,
+    )
 
 
 # -- stats.json ------------------------------------------------------------------------------
@@ -192,12 +205,12 @@ def stats_tables(metrics: dict[str, dict]) -> dict[str, dict]:
     proactive_columns = {k: h for r in PROACTIVE_ROWS for k, h, _ in r.columns}
     return {
         "proactive": {
-            "title": "二、主动公开政府信息情况",
+            "title": "主动公开政府信息情况",
             "columns": [{"key": k, "label": v} for k, v in proactive_columns.items()],
             "rows": proactive_rows,
         },
         "requests": {
-            "title": "三、收到和处理政府信息公开申请情况",
+            "title": "收到和处理政府信息公开申请情况",
             "columns": [{"key": k, "label": label} for k, label, _ in REQUEST_COLUMNS],
             "rows": [
                 {"key": row, "label": label,
@@ -206,7 +219,7 @@ def stats_tables(metrics: dict[str, dict]) -> dict[str, dict]:
             ],
         },
         "challenges": {
-            "title": "四、政府信息公开行政复议、行政诉讼情况",
+            "title": "政府信息公开行政复议、行政诉讼情况",
             "columns": [{"key": k, "label": label} for k, label in CHALLENGE_COLUMNS],
             "rows": [
                 {"key": row, "label": label,

@@ -10,10 +10,11 @@ year-on-year comparisons only for the figures the params file lists under `compa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from helpers import config
@@ -154,9 +155,10 @@ def lead(text: str) -> Markup:
     return Markup('<strong class="lead">{}{}</strong>{}').format(head, sep, rest)
 
 
-def paragraphs(text: str, bold_lead: bool = True) -> Markup:
-    """Blank-line separated passages as <p> elements, each opening with its run-in lead."""
-    parts = [part.strip() for part in text.split("\n\n") if part.strip()]
+def paragraphs(text: str, bold_lead: bool = True, each=lambda part: part) -> Markup:
+    """Blank-line separated passages as <p> elements, each opening with its run-in lead
+    (`each` is applied to every paragraph first: the outline's renumbering)."""
+    parts = [each(part.strip()) for part in text.split("\n\n") if part.strip()]
     body = lead if bold_lead else escape
     return Markup("").join(Markup("<p>{}</p>").format(body(part)) for part in parts)
 
@@ -252,9 +254,51 @@ def cn_ordinal(n: int) -> str:
     )
 
 
-def environment(template_dir: Path | None = None) -> Environment:
+# An enumerated point's ordinal at the head of a paragraph ("一是…"): the analyst marks the point,
+# the outline gives it its number.
+_ITEM_ORDINAL = re.compile(r"^\s*[一二三四五六七八九十]+是")
+
+
+class Outline:
+    """The report's numbering, taken from the order in which parts, sections and points are
+    rendered: 一、 for a part, （一） within a part, 一是 for a point within a section. No
+    template writes a number and a passage's "一是" is renumbered where it stands, so moving or
+    removing a section or a paragraph renumbers every edition."""
+
+    def __init__(self) -> None:
+        self.parts = self.sections = self.points = 0
+
+    def part(self, title: str) -> Markup:
+        self.parts += 1
+        self.sections = self.points = 0
+        return Markup("<h2>{}、{}</h2>").format(cn_ordinal(self.parts), title)
+
+    def section(self, title: str) -> Markup:
+        self.sections += 1
+        self.points = 0
+        return Markup("<h3>（{}）{}</h3>").format(cn_ordinal(self.sections), title)
+
+    def renumber(self, paragraph: str) -> str:
+        """A paragraph opening with an ordinal point marker gets the next point's ordinal."""
+        if not _ITEM_ORDINAL.match(paragraph):
+            return paragraph
+        self.points += 1
+        return _ITEM_ORDINAL.sub(cn_ordinal(self.points) + "是", paragraph, count=1)
+
+    def restart_points(self) -> None:
+        self.points = 0
+
+
+def environment(template_dir: Path | None = None, *,
+                overrides: Path | None = None) -> Environment:  # fmt: skip
+    """The templates' environment: a bureau's own templates (`overrides`, beside its profile)
+    take the place of the package's of the same name."""
+    package = FileSystemLoader(str(template_dir or config.TEMPLATES_DIR / "narrative"))
+    loader = (
+        package if overrides is None else ChoiceLoader([FileSystemLoader(str(overrides)), package])
+    )
     env = Environment(
-        loader=FileSystemLoader(str(template_dir or config.TEMPLATES_DIR / "narrative")),
+        loader=loader,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -286,8 +330,15 @@ class Narrative:
     """Renders the report's sections for one year."""
 
     def __init__(self, stats: dict, params: Params, *, synthetic: bool,
-                 template_dir: Path | None = None):  # fmt: skip
-        self.env = environment(template_dir)
+                 template_dir: Path | None = None, overrides: Path | None = None):  # fmt: skip
+        self.env = environment(template_dir, overrides=overrides)
+        self.outline = outline = Outline()
+        self.env.globals["heading"] = outline.section
+        self.env.filters.update(
+            lead=lambda text: lead(outline.renumber(text)),
+            paragraphs=lambda text, bold_lead=True: paragraphs(text, bold_lead, outline.renumber),
+            prose=lambda text: paragraphs(text, False, outline.renumber),
+        )
         compared = set(params.comparisons)
         self.env.globals["yoy"] = lambda figure: (
             yoy(figure) if figure.id in compared else Markup("")
@@ -305,7 +356,20 @@ class Narrative:
         }
 
     def section(self, name: str) -> str:
+        self.outline.restart_points()
         return self.env.get_template(f"{name}.html.j2").render(self.context).strip()
+
+    def preview(self, name: str) -> str:
+        """A section rendered without taking numbers from the outline (to read which figures
+        it states before it is shown)."""
+        kept = vars(self.outline).copy()
+        try:
+            return self.section(name)
+        finally:
+            vars(self.outline).update(kept)
+
+    def part(self, title: str) -> str:
+        return str(self.outline.part(title))
 
     def full_text(self) -> str:
         return "\n".join(self.section(name) for name in SECTIONS)

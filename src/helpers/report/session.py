@@ -113,7 +113,14 @@ class ReportSession:
     def narrative(self) -> Narrative:
         return Narrative(self.stats, self.params, synthetic=is_synthetic(self.data_dir))
 
+    def part(self, title: str) -> HTML:
+        """A part's heading, numbered by its place among the parts (一、二、…): the notebook's
+        order of parts and sections is the report's."""
+        return HTML(self.narrative.part(title))
+
     def section(self, name: str) -> HTML:
+        """A section of the report, from its template (the bureau's own where it has one); its
+        heading is numbered by its place within the part."""
         return HTML(self.narrative.section(name))
 
     def chart(self, name: str) -> None:
@@ -221,7 +228,7 @@ class ReportSession:
         return list(
             dict.fromkeys(
                 base_metric(id)
-                for id in re.findall(r'data-metric="([^"]+)"', self.narrative.section(section))
+                for id in re.findall(r'data-metric="([^"]+)"', self.narrative.preview(section))
             )  # fmt: skip
         )
 
@@ -427,10 +434,11 @@ class DisclosureSession(ReportSession):
 
     def table(self, key: str) -> HTML:
         """One of the format's tables (proactive, requests, challenges), every cell traced."""
-        from helpers.report.disclosure_tables import table_html
+        from helpers.report.disclosure_tables import table_html, table_title
         from helpers.report.narrative import figures_for_templates
 
-        return HTML(table_html(key, figures_for_templates(self.stats)))
+        heading = self.narrative.outline.part(table_title(key))
+        return HTML(table_html(key, figures_for_templates(self.stats), heading))
 
     def format_checks(self) -> HTML:
         """The rules the format implies, each with both sides; a broken one stops the run."""
