@@ -15,6 +15,8 @@ KIND ?= rule_of_law
 DATA_DIR ?= data/raw/$(BUREAU)
 OUT_DIR ?= reports
 PARAMS ?= params/$(BUREAU)/$(YEAR).yaml
+# The notebook that shapes the report; empty: the bureau's own (notebooks/<bureau>/), else the package's.
+NOTEBOOK ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup validate figures report reports new-year new-bureau data lab test lint bench clean
@@ -42,8 +44,8 @@ validate: $(READY) ## 校验台账 / validate the ledgers in DATA_DIR
 figures: $(READY) ## 输出年度数据 JSON / print the year's figures as JSON
 	$(BIN)/python -m helpers figures --bureau $(BUREAU) --year $(YEAR) --data-dir $(DATA_DIR) --params $(PARAMS)
 
-report: $(READY) ## 生成年度报告 / build the report: make report YEAR=2021 [KIND=disclosure] [BUREAU=] [DATA_DIR=] [OUT_DIR=] [PARAMS=]
-	$(BIN)/python -m helpers report --bureau $(BUREAU) --year $(YEAR) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR) --params $(PARAMS) --kind $(KIND)
+report: $(READY) ## 生成年度报告 / build the report: make report YEAR=2021 [KIND=disclosure] [BUREAU=] [DATA_DIR=] [OUT_DIR=] [PARAMS=] [NOTEBOOK=]
+	$(BIN)/python -m helpers report --bureau $(BUREAU) --year $(YEAR) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR) --params $(PARAMS) --kind $(KIND) $(if $(NOTEBOOK),--notebook $(NOTEBOOK))
 
 reports: $(READY) ## 生成多年的各种报告与索引页 / every kind for several years: make reports YEARS="2020 2021 2022"
 	$(BIN)/python -m helpers reports --bureau $(BUREAU) --years $(YEARS) --data-dir $(DATA_DIR) --out-dir $(OUT_DIR)

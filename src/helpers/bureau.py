@@ -14,8 +14,9 @@ import datetime as dt
 import functools
 import re
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from helpers import config
 from helpers.errors import ParamsError
@@ -110,10 +111,68 @@ class SampleMaking(BaseModel):
     about_en: str = Field(description="样例台账说明（英文）")
 
 
+class LocalColumn(BaseModel):
+    """A column of a bureau's own ledger, declared as the contract declares its columns."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="列名（英文小写，下划线）")
+    kind: Literal["id", "text", "enum", "date", "int", "amount", "flag"] = Field(
+        description="类型：id 编号、text 文本、enum 限定取值、date 日期、int 整数、amount 金额（元）、flag 是/否"
+    )
+    zh: str = Field(description="中文列名")
+    en: str = Field(default="", description="英文说明")
+    required: bool = Field(default=True, description="是否必填")
+    personal: bool = Field(default=False, description="是否个人信息（不进入任何输出）")
+    allowed: list[str] = Field(default_factory=list, description="允许的取值（enum）")
+    minimum: int = Field(default=0, description="整数的最小值")
+
+    @model_validator(mode="after")
+    def _enum_has_values(self) -> LocalColumn:
+        if self.kind == "enum" and not self.allowed:
+            raise ValueError(f"列 {self.name} 的类型为 enum，须列出 allowed 取值")
+        return self
+
+
+class LocalLedger(BaseModel):
+    """A ledger the contract lacks, declared by the bureau: read from <name>.csv (or .xlsx) in
+    its data folder and validated like the contract's ledgers."""
+
+    model_config = ConfigDict(extra="forbid")
+    zh: str = Field(description="台账中文名称")
+    en: str = Field(default="", description="英文名称")
+    key: str = Field(description="记录编号所在的列（每行唯一）")
+    year_column: str = Field(description="决定记录属于哪一年的日期列")
+    columns: list[LocalColumn] = Field(min_length=1, description="各列")
+    notes: str = Field(default="", description="说明")
+    sample_rows: int = Field(
+        default=0, ge=0, description="生成样例台账时每年的大约行数（仅样例机关）"
+    )
+
+    @model_validator(mode="after")
+    def _columns_named(self) -> LocalLedger:
+        names = [c.name for c in self.columns]
+        kinds = {c.name: c.kind for c in self.columns}
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"列名重复：{'、'.join(repeated)}")
+        if kinds.get(self.key) != "id":
+            raise ValueError(f"key {self.key} 应为一列 kind: id 的列名")
+        if kinds.get(self.year_column) != "date":
+            raise ValueError(f"year_column {self.year_column} 应为一列 kind: date 的列名")
+        return self
+
+
 class BureauProfile(BaseModel):
     """One bureau: its names for the report and the organisation names its ledgers use."""
 
     model_config = ConfigDict(extra="forbid")
+    # The bureau's id: the name of its folder under params/ (its own figures are namespaced by it).
+    _bureau_id: str | None = PrivateAttr(default=None)
+
+    @property
+    def bureau_id(self) -> str | None:
+        return self._bureau_id
+
     name: str = Field(description="机关全称")
     short_name: str = Field(description="机关简称，如“区人社局”；报告中的自称（“我局”）取其末字")
     signature: str = Field(description="落款机关名称")
@@ -130,6 +189,10 @@ class BureauProfile(BaseModel):
         default_factory=dict, description="列名别名：台账名 → {导出表头: 合同列名}"
     )
     sheets: dict[str, str] = Field(default_factory=dict, description="工作表名：台账名 → 工作表")
+    # A bureau's own ledgers, beside the contract's: name (the file's name) → declaration.
+    ledgers: dict[str, LocalLedger] = Field(
+        default_factory=dict, description="本机关自有台账：台账名（即文件名）→ 列的声明"
+    )
     sample: SampleMaking | None = Field(default=None, description="样例台账的生成设置")
 
     @model_validator(mode="after")
@@ -230,6 +293,8 @@ def load_profile(path: Path) -> BureauProfile:
     if marked:
         raise ParamsError(f"{path}: 键 {'、'.join(marked)} 含有 HTML 标记，只能是纯文本 / "
                           "markup in a name; write plain text")  # fmt: skip
+    if path.name == config.PROFILE_FILE:
+        profile._bureau_id = path.parent.name
     return profile
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from helpers import config, progress
-from helpers.errors import ReportError, os_cause
+from helpers.errors import ParamsError, ReportError, os_cause
 
 # Kinds of report, as metrics.RULE_OF_LAW and metrics.DISCLOSURE name them (not imported here, so
 # that `--help` stays fast).
@@ -79,8 +79,11 @@ def _report(args: argparse.Namespace) -> int:
     from helpers.build.report import ReportRequest, build_report
 
     params = args.params or config.params_path(args.year, args.bureau)
+    notebook = args.notebook.resolve() if args.notebook else None
+    if notebook is not None and not notebook.is_file():
+        raise ParamsError(f"{args.notebook}: 笔记本不存在 / notebook not found")
     request = ReportRequest(args.year, _data_dir(args).resolve(), args.out_dir.resolve(),
-                            params.resolve(), args.bureau, args.kind)  # fmt: skip
+                            params.resolve(), args.bureau, args.kind, notebook)  # fmt: skip
     started = time.perf_counter()
     timings = build_report(request)
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.stages.items())
@@ -199,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=KINDS, default=KINDS[0],
                    help="报告种类：rule_of_law 法治政府建设情况报告（默认），disclosure 政府信息公开工作年度报告"
                    "（输出到 OUT_DIR/<年度>-disclosure/）/ which report")  # fmt: skip
+    p.add_argument("--notebook", type=Path, default=None,
+                   help="所用的笔记本；默认为 notebooks/<机关>/ 下机关自己的笔记本，没有则用 notebooks/ 下的 / "
+                   "the notebook to run (default: the bureau's own, else the package's)")  # fmt: skip
     p.set_defaults(run=_report)
 
     p = sub.add_parser("reports", help="生成多个年度的各种报告和索引页 / every report of several years and an index",

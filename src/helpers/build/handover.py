@@ -156,10 +156,12 @@ def _stats_key(year: int, kind: str, data_dir: Path, params: Path) -> dict:
 
 
 def write_stats(folder: Path, stats: dict, *, year: int, kind: str, data_dir: Path,
-                params: Path) -> None:  # fmt: skip
+                params: Path, notebook: Path | None = None) -> None:  # fmt: skip
     """The figures the report process computed, for a kernel computing the same report: the
-    notebook then does not compute every figure a second time."""
-    document = {"key": _stats_key(year, kind, data_dir, params), "stats": stats}
+    notebook then does not compute every figure a second time. With them, the notebook the
+    report runs, whose sections the params file was checked against."""
+    document = {"key": _stats_key(year, kind, data_dir, params), "stats": stats,
+                "notebook": None if notebook is None else str(notebook)}  # fmt: skip
     (folder / STATS).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
@@ -172,3 +174,11 @@ def read_stats(folder: Path | None, *, year: int, kind: str, data_dir: Path,
     if document["key"] != _stats_key(year, kind, data_dir, params):
         return None
     return document["stats"]
+
+
+def read_notebook(folder: Path | None) -> Path | None:
+    """The notebook a build runs, as handed over with the figures (None outside a build)."""
+    if folder is None or not (folder / STATS).is_file():
+        return None
+    named = json.loads((folder / STATS).read_text(encoding="utf-8")).get("notebook")
+    return None if named is None else Path(named)

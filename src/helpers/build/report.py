@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import queue
 import re
@@ -27,17 +28,26 @@ from helpers import config, progress
 from helpers.build.handover import read_ledgers, write_ledgers, write_stats
 from helpers.build.outdir import check_out_dir
 from helpers.build.provenance import hand_digests_over, input_files, shown
-from helpers.build.scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
+from helpers.build.scratch import (
+    KERNEL_LOG,
+    LEDGER_CACHE,
+    SHOWN_CHARTS,
+    scratch,
+    scratch_dir,
+    sweep_scratch,
+)
 from helpers.bureau import profile_for
 from helpers.errors import RenderError, ReportError, gathering, raise_gathered
 from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW
 from helpers.figures.document import require_year_in_ledgers, to_json, year_figures
 from helpers.figures.evidence import write_evidence
+from helpers.figures.local import define_from_notebook
 from helpers.figures.published import published_previous
 from helpers.ledgers.load import is_synthetic, load_ledgers
 from helpers.memory import give_back
 from helpers.render.fonts import font_manifest, resolve_fonts
 from helpers.report.params import check_finished, load_params, require_disclosure
+from helpers.report.shape import notebook_path, shapes_for
 
 OUTPUTS = (
     "report.html",
@@ -91,6 +101,7 @@ class ReportRequest:
     params: Path
     bureau: str = config.DEFAULT_BUREAU
     kind: str = RULE_OF_LAW
+    notebook_file: Path | None = None
 
     @property
     def name(self) -> str:
@@ -106,7 +117,8 @@ class ReportRequest:
 
     @property
     def notebook(self) -> Path:
-        return config.DISCLOSURE_NOTEBOOK if self.kind == DISCLOSURE else config.REPORT_NOTEBOOK
+        """The notebook asked for, else the bureau's own, else the package's."""
+        return self.notebook_file or notebook_path(self.kind, self.bureau)
 
 
 def _manifest(request: ReportRequest, inputs: dict[str, dict[str, object]]) -> dict:
@@ -304,7 +316,10 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
         profile = profile_for(request.bureau)
         unfinished: list[ReportError] = []
         with gathering(unfinished):
-            params = load_params(request.params, request.year, profile)
+            # The params file is checked against the sections the notebook shows.
+            shapes = shapes_for(request.bureau, request.kind, request.notebook)
+            shapes[request.kind].check()
+            params = load_params(request.params, request.year, profile, shapes)
             check_finished(params, request.params)
             if request.kind == DISCLOSURE:
                 require_disclosure(params, request.params)
@@ -314,6 +329,10 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
         with gathering(found):
             ledgers = load_ledgers(request.data_dir, profile=profile)
             require_year_in_ledgers(ledgers, request.year)
+        # The bureau's own figures, defined in its notebook, join the catalogue's (their worked
+        # examples computed) before any figure is.
+        with gathering(found):
+            define_from_notebook(request.notebook, request.bureau, profile)
         raise_gathered(found + unfinished)
         resolve_fonts()
     # The inputs are good: the notebook's kernel starts meanwhile (a ledger error never pays for it).
@@ -355,7 +374,8 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
             with _naming(scratch_dir):
                 write_ledgers(ledgers, handed)
                 write_stats(handed, stats, year=request.year, kind=request.kind,
-                            data_dir=request.data_dir, params=request.params)  # fmt: skip
+                            data_dir=request.data_dir, params=request.params,
+                            notebook=request.notebook)  # fmt: skip
                 inputs = input_files(files, request.params)  # hashed once, for all who show them
                 hand_digests_over(scratch_dir)
             # The work paper needs only the ledgers and the figures: with ledgers of modest size
@@ -371,7 +391,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
                         parameters={"year": request.year, "data_dir": shown(request.data_dir),
                                     "params_file": shown(request.params),
                                     "bureau": request.bureau},
-                        cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+                        cwd=str(request.notebook.parent), progress_bar=False, log_output=False,
                         kernel_name="python3",
                         kernel_manager_class="helpers.build.kernel.LocalKernelManager",
                         km=kernel.manager(),
@@ -382,6 +402,10 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
                     raise _execution_error(error, executed, request) from None
                 finally:
                     kernel.close()  # its memory is given back before the work paper is made
+            # The charts as the notebook showed them (its own among them, numbered in order).
+            charts_file = handed / SHOWN_CHARTS
+            if charts_file.is_file():
+                stats["charts"] = json.loads(charts_file.read_text(encoding="utf-8"))
             nb = nbformat.read(executed, as_version=4)
             _scrub_volatile_metadata(nb)
             nbformat.write(nb, executed)

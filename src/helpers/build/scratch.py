@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+# Where the kernel leaves the charts it showed (name → caption, figures), for stats.json.
+SHOWN_CHARTS = "charts.json"
 SCRATCH_ENV = "REPORT_SCRATCH_DIR"
 SCRATCH_PREFIX = "report-build-"
 # The validated ledgers, as Arrow files the kernel memory-maps (handover.py).

@@ -218,6 +218,8 @@ class Metric:
     # A figure of a fixed earlier year (`<id>@<year>`, a trend's point): its rule runs for that
     # year whatever the report's year.
     year: int | None = None
+    # A bureau's own figure (`<bureau>.<name>`, defined in its notebook): the bureau's id.
+    bureau: str | None = None
 
     @property
     def is_manual(self) -> bool:
@@ -246,13 +248,16 @@ class _Catalogue(dict[str, Metric]):
     charts depends on the ledgers, so those figures cannot be registered up front."""
 
     def __missing__(self, key: str) -> Metric:
+        if key in LOCAL:
+            return LOCAL[key]
         metric = _in_year(key)
         if metric is None:
             raise KeyError(key)
         return metric
 
     def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or (isinstance(key, str) and _in_year(key) is not None)
+        return (dict.__contains__(self, key) or key in LOCAL
+                or (isinstance(key, str) and _in_year(key) is not None))  # fmt: skip
 
     def get(self, key, default=None):  # type: ignore[override]
         return self[key] if key in self else default
@@ -260,6 +265,10 @@ class _Catalogue(dict[str, Metric]):
 
 CATALOGUE: dict[str, Metric] = _Catalogue()
 _YEAR_FIGURES: dict[str, Metric] = {}
+# Bureaus' own figures by id (`qinglan.fund_inspections`), as their notebooks define them
+# (helpers.figures.local): found by id like any figure, stated only in their bureau's reports,
+# and not among the package's figures the catalogue lists.
+LOCAL: dict[str, Metric] = {}
 
 
 def at_year(metric_id: str, year: int) -> str:
@@ -271,7 +280,7 @@ def _in_year(key: str) -> Metric | None:
     if key in _YEAR_FIGURES:
         return _YEAR_FIGURES[key]
     match = _IN_YEAR.fullmatch(key)
-    base = dict.get(CATALOGUE, match["base"]) if match else None
+    base = (dict.get(CATALOGUE, match["base"]) or LOCAL.get(match["base"])) if match else None
     if base is None or base.is_manual:
         return None
     year = int(match["year"])  # type: ignore[index]
@@ -319,7 +328,13 @@ def figures_for(L: Ledgers, year: int, report: str = RULE_OF_LAW) -> list[Metric
     """The figures one report of `year` states: its registered ones in catalogue order, then
     those it states for these ledgers only (a trend's earlier years)."""
     extra = [CATALOGUE[id] for fn in _ALSO_STATED.get(report, []) for id in fn(L, year)]
-    return of_report(report) + extra
+    return of_report(report) + extra + local_of(L, report)
+
+
+def local_of(L: Ledgers, report: str = RULE_OF_LAW) -> list[Metric]:
+    """The bureau's own figures of one report, in the order its notebook defines them."""
+    bureau = L.profile.bureau_id
+    return [m for m in LOCAL.values() if m.bureau == bureau and m.report == report]
 
 
 # -- series: many figures cut from one selection ------------------------------------------------

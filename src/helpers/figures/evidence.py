@@ -92,7 +92,8 @@ def column_label(name: str, ledger: str | None = None, *, in_wan: bool = False) 
     if spec is not None and name in spec.column_names:
         owner: c.LedgerSpec | None = spec
     else:
-        owner = next((s for s in c.LEDGERS.values() if name in s.column_names), None)
+        owner = next((s for s in (c.LEDGERS | c.LOCAL_LEDGERS).values() if name in s.column_names),
+                     None)  # fmt: skip
     if owner is None:
         return name
     zh = SHARED_LABELS[name] if owner is not spec and name in SHARED_LABELS else _zh(owner, name)
@@ -102,7 +103,7 @@ def column_label(name: str, ledger: str | None = None, *, in_wan: bool = False) 
 
 
 def _personal() -> set[str]:
-    return {col for spec in c.LEDGERS.values() for col in spec.personal_columns}
+    return {col for cols in c.personal_columns().values() for col in cols}
 
 
 def detail_columns(results: dict[str, Result]) -> list[str]:
@@ -243,7 +244,7 @@ def _survey(results: Mapping[str, Result]) -> _Layout:
         if lazy:
             del result
             _give_back_after(metric_id, results)  # the figure's rows and the copies its rule made
-    order = list(c.LEDGERS)
+    order = [*c.LEDGERS, *c.LOCAL_LEDGERS]
     return _Layout({k: sheets[k] for k in sorted(sheets, key=order.index)}, makeup, rows)
 
 

@@ -63,7 +63,7 @@ def row_counts(ledgers: Ledgers, years: Iterable[int] | None = None) -> pd.DataF
     (officers' exam dates go back many years) does not widen the table past what a notebook
     shows untruncated. By default the years are those most ledgers cover in full.
     """
-    names = [n for n in c.LEDGERS if n in ledgers.frames]
+    names = [n for n in [*c.LEDGERS, *c.LOCAL_LEDGERS] if n in ledgers.frames]
     shown = sorted(years) if years is not None else default_years(ledgers)
     rows = []
     for name in names:
@@ -83,7 +83,7 @@ def row_counts(ledgers: Ledgers, years: Iterable[int] | None = None) -> pd.DataF
 
 def default_years(ledgers: Ledgers) -> list[int]:
     """Years that at least half of the ledgers cover in full (see metrics.ledger_years)."""
-    names = [n for n in c.LEDGERS if n in ledgers.frames]
+    names = [n for n in [*c.LEDGERS, *c.LOCAL_LEDGERS] if n in ledgers.frames]
     covering: dict[int, int] = {}
     for name in names:
         for y in catalogue.ledger_years(ledgers, name):

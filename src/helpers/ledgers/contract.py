@@ -172,7 +172,17 @@ def _person(name, zh, en, required=False):
     return _c(name, "text", zh, en, required=required, personal=True)
 
 
-LEDGERS: dict[str, LedgerSpec] = {}
+class _Contract(dict[str, LedgerSpec]):
+    """The contract's ledgers, by name; a bureau's own ledger (declared in its profile and made a
+    spec by ledgers_for) is found by name too, but is not listed among the contract's."""
+
+    def __missing__(self, name: str) -> LedgerSpec:
+        return LOCAL_LEDGERS[name]
+
+
+LEDGERS: dict[str, LedgerSpec] = _Contract()
+# Bureaus' own ledgers as specs, by name: the profile last read that declares a ledger wins.
+LOCAL_LEDGERS: dict[str, LedgerSpec] = {}
 
 
 def _ledger(spec: LedgerSpec) -> None:
@@ -623,7 +633,24 @@ def ledgers_for(profile: BureauProfile | None = None) -> dict[str, LedgerSpec]:
         court = profile.organisations.arbitration_court if spec.name == "disputes" else ""
         return replace(spec, columns=columns, arbitration_court=court)
 
-    return {name: resolved(spec) for name, spec in LEDGERS.items()}
+    return {name: resolved(spec) for name, spec in LEDGERS.items()} | local_ledgers(profile)
+
+
+def local_ledgers(profile: BureauProfile) -> dict[str, LedgerSpec]:
+    """The bureau's own ledgers (its profile's `ledgers`) as specs like the contract's."""
+    out = {}
+    for name, declared in profile.ledgers.items():
+        columns = tuple(
+            _c(col.name, col.kind, col.zh, col.en or col.zh, required=col.required,
+               personal=col.personal,
+               allowed=(YES, NO) if col.kind == "flag" else tuple(col.allowed),
+               minimum=col.minimum)
+            for col in declared.columns
+        )  # fmt: skip
+        out[name] = LedgerSpec(name, declared.zh, declared.en or declared.zh, declared.key,
+                               declared.year_column, columns, notes_zh=declared.notes)  # fmt: skip
+    LOCAL_LEDGERS.update(out)
+    return out
 
 
 def schema_for(name: str, profile: BureauProfile | None = None) -> pa.DataFrameSchema:
@@ -653,4 +680,5 @@ def schema_of(spec: LedgerSpec) -> pa.DataFrameSchema:
 
 
 def personal_columns() -> dict[str, list[str]]:
-    return {name: spec.personal_columns for name, spec in LEDGERS.items()}
+    """Each ledger's personal columns, the bureaus' own ledgers' included."""
+    return {name: spec.personal_columns for name, spec in (LEDGERS | LOCAL_LEDGERS).items()}

@@ -1927,7 +1927,7 @@ def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_persona
     if alias_problems:
         raise LedgerError(alias_problems)
     intake: dict[str, dict] = {}
-    for name in names or list(LEDGERS):
+    for name in names or list(ledgers_for(profile)):
         try:
             frames[name] = load_ledger(data_dir, name, keep_personal=keep_personal,
                                        aliases=aliases.get(name), sheet=sheets.get(name),

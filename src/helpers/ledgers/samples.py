@@ -980,7 +980,51 @@ def _build_base(profile: BureauProfile | None = None) -> dict[str, pd.DataFrame]
     frames["normative_documents"] = add_repeals(frames["normative_documents"], plan, extra.rng)
     link_disclosure_cases(frames, extra.rng)
     frames["administrative_decisions"] = build_decisions(extra, plan, sample)
-    return {name: frames[name][c.LEDGERS[name].column_names] for name in c.LEDGERS}
+    package = {name: frames[name][c.LEDGERS[name].column_names] for name in c.LEDGERS}
+    return package | build_local(profile)
+
+
+def build_local(profile: BureauProfile) -> dict[str, pd.DataFrame]:
+    """The bureau's own ledgers (declared in its profile), made from their declarations alone:
+    `sample_rows` a year, each column's values by its kind; each ledger from a stream of its own,
+    so that declaring one changes no other ledger."""
+    sample = sample_of(profile)
+    out = {}
+    for number, (name, spec) in enumerate(c.local_ledgers(profile).items()):
+        declared = profile.ledgers[name]
+        m = _Maker([sample.seed, 7919, number])
+        years = [y for y in sample.years if declared.sample_rows]
+        sizes = [max(1, round(declared.sample_rows * m.rng.uniform(0.75, 1.25))) for _ in years]
+        out[name] = pd.concat([_local_year(m, spec, year, n) for year, n in zip(years, sizes)],
+                              ignore_index=True) if years else pd.DataFrame(columns=spec.column_names)  # fmt: skip
+    return out
+
+
+def _local_year(m: _Maker, spec: c.LedgerSpec, year: int, n: int) -> pd.DataFrame:
+    anchor = pd.to_datetime(_dates(m, year, n)).sort_values()
+    prefix = "".join(part[0] for part in spec.name.split("_")).upper()
+    columns = {}
+    for col in spec.columns:
+        blank = (m.rng.random(n) < 0.15) if not col.required else np.zeros(n, dtype=bool)
+        if col.name == spec.key:
+            values = np.array([f"{prefix}{year}-{i:04d}" for i in range(1, n + 1)], dtype=object)
+        elif col.name == spec.year_column:
+            values = np.asarray(anchor.strftime("%Y-%m-%d"), dtype=object)
+        elif col.kind == "date":
+            later = anchor + pd.to_timedelta(m.rng.integers(5, 90, n), unit="D")
+            values = np.asarray(later.strftime("%Y-%m-%d"), dtype=object)
+        elif col.kind in ("enum", "flag"):
+            values = m.pick(col.allowed, n)
+        elif col.kind == "int":
+            values = m.rng.integers(max(col.minimum, 0), max(col.minimum, 0) + 12, n)
+        elif col.kind == "amount":
+            values = np.round(m.rng.gamma(2.0, 40000.0, n), 2)
+        elif col.personal:
+            values = m.names(n)
+        else:
+            values = np.array([f"{col.zh}{i}" for i in range(1, n + 1)], dtype=object)
+        columns[col.name] = pd.Series(values, dtype=object).where(~blank, None)
+    return pd.DataFrame(columns)
 
 
 # The ledgers `scale` multiplies, and the least width of their ids' running number at 1×.
@@ -1066,7 +1110,7 @@ def write_all(out_dir: Path, scale: int = 1,
     counts = {}
     with progress.stage("generate", "生成样例台账"):
         frames = _build_base(profile)
-        for name in c.LEDGERS:
+        for name in list(frames):
             frame = frames.pop(name)
             path = out_dir / f"{name}.csv"
             if scale == 1 or name not in SCALED:

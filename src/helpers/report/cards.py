@@ -27,6 +27,11 @@ def rule_source(metric: catalogue.Metric) -> str:
     so the reviewer reads the code that really ran, not a paraphrase."""
     assert metric.rule is not None
     code = metric.rule.__code__
+    if metric.bureau is not None:
+        # A bureau's own figure: the notebook cell that defines it, as the analyst wrote it.
+        import linecache
+
+        return "".join(linecache.getlines(code.co_filename)).rstrip() or _source(metric.rule)
     if code not in _SOURCES:
         _SOURCES[code] = _rule_source(metric.rule)
     return _SOURCES[code]

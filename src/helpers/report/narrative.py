@@ -254,9 +254,9 @@ def cn_ordinal(n: int) -> str:
     )
 
 
-# An enumerated point's ordinal at the head of a paragraph ("一是…"): the analyst marks the point,
-# the outline gives it its number.
-_ITEM_ORDINAL = re.compile(r"^\s*[一二三四五六七八九十]+是")
+# An enumerated point's ordinal ("一是…"), at the head of a paragraph or of a sentence within it:
+# the analyst marks the point, the outline gives it its number.
+_ITEM_ORDINAL = re.compile(r"(?:^\s*|(?<=[。；;！？]))[一二三四五六七八九十]+是")
 
 
 class Outline:
@@ -279,11 +279,13 @@ class Outline:
         return Markup("<h3>（{}）{}</h3>").format(cn_ordinal(self.sections), title)
 
     def renumber(self, paragraph: str) -> str:
-        """A paragraph opening with an ordinal point marker gets the next point's ordinal."""
-        if not _ITEM_ORDINAL.match(paragraph):
-            return paragraph
-        self.points += 1
-        return _ITEM_ORDINAL.sub(cn_ordinal(self.points) + "是", paragraph, count=1)
+        """Each point marker of a paragraph (opening it or a sentence) gets the next ordinal."""
+
+        def next_point(_: re.Match[str]) -> str:
+            self.points += 1
+            return cn_ordinal(self.points) + "是"
+
+        return _ITEM_ORDINAL.sub(next_point, paragraph)
 
     def restart_points(self) -> None:
         self.points = 0

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -189,14 +190,29 @@ def _manual_of(report: str, value: dict) -> dict:
     return value
 
 
-def checked_passages(value: dict[str, str], keys: dict[str, str]) -> dict[str, str]:
-    """A report's passages: exactly its keys, none empty, surrounding blanks stripped."""
-    unknown = sorted(str(k) for k in value if k not in keys)
-    missing = [k for k in keys if k not in value]
+def checked_passages(value: dict[str, str], keys: dict[str, str], report: str,
+                     info: ValidationInfo | None = None) -> dict[str, str]:  # fmt: skip
+    """A report's passages: those its sections read (all of the package's, or as the bureau's
+    notebook and templates shape the report: `shapes` in the validation context), none empty,
+    surrounding blanks stripped; a key no template reads is a slip of the pen."""
+    context = (info.context or {}) if info is not None else {}
+    if context.get("any_passages"):  # read for its figures only (manual values, last year's)
+        required, known = [], set(value)
+        shape = None
+    elif (shape := (context.get("shapes") or {}).get(report)) is None:
+        required, known = list(keys), set(keys)
+    else:
+        from helpers.report.shape import known_passages
+
+        required, known = shape.passages(), set(keys) | known_passages(report, shape.bureau)
+    unknown = sorted(str(k) for k in value if k not in known)
+    missing = [k for k in required if k not in value]
     if unknown:
         raise ValueError(f"未知的段落键 / unknown passage key: {', '.join(unknown)}")
     if missing:
-        raise ValueError(f"缺少段落键 / missing passage key: {', '.join(missing)}")
+        where = "" if shape is None else "".join(
+            f"（{k}：章节 {shape.section_of(k)}）" for k in missing)  # fmt: skip
+        raise ValueError(f"缺少段落键 / missing passage key: {', '.join(missing)}{where}")
     empty = [k for k, v in value.items() if not str(v).strip()]
     if empty:
         raise ValueError(f"段落不能为空 / empty passage: {', '.join(empty)}")
@@ -245,22 +261,43 @@ class DisclosureParams(BaseModel):
 
     @field_validator("passages")
     @classmethod
-    def _known_passages(cls, value: dict[str, str]) -> dict[str, str]:
-        return checked_passages(value, DISCLOSURE_PASSAGE_KEYS)
+    def _known_passages(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        return checked_passages(value, DISCLOSURE_PASSAGE_KEYS, DISCLOSURE, info)
 
 
-def _unknown_passage_keys(keys: object) -> list[str]:
+def _unknown_passage_keys(keys: object, info: ValidationInfo | None = None) -> list[str]:
     """Keys naming no passage; the disclosure report's are written "disclosure.<key>"."""
     known = set(PASSAGE_KEYS) | {f"disclosure.{k}" for k in DISCLOSURE_PASSAGE_KEYS}
+    context = (info.context or {}) if info is not None else {}
+    if context.get("any_passages"):
+        return []
+    shapes = context.get("shapes") or {}
+    if shapes:
+        from helpers.report.shape import known_passages
+
+        bureau = next(iter(shapes.values())).bureau
+        known |= known_passages(RULE_OF_LAW, bureau)
+        known |= {f"disclosure.{k}" for k in known_passages(DISCLOSURE, bureau)}
     return sorted(str(k) for k in keys if k not in known)
 
 
 def passage_texts(params: Params) -> dict[str, str]:
-    """Every analyst-written passage of the file, by the key numbers_in_passages and
-    reused_passages use: the rule-of-law report's by key, the disclosure report's prefixed."""
-    texts = dict(params.passages)
+    """Every analyst-written passage the report's sections read, by the key numbers_in_passages
+    and reused_passages use: the rule-of-law report's by key, the disclosure report's prefixed.
+    A passage of a section the bureau's notebook leaves out is not checked."""
+    shapes = params._shapes
+
+    def present(kind: str, passages: dict[str, str]) -> dict[str, str]:
+        shape = shapes.get(kind)
+        if shape is None:
+            return dict(passages)
+        wanted = set(shape.passages())
+        return {k: v for k, v in passages.items() if k in wanted}
+
+    texts = present(RULE_OF_LAW, params.passages)
     if params.disclosure is not None:
-        texts |= {f"disclosure.{k}": v for k, v in params.disclosure.passages.items()}
+        texts |= {f"disclosure.{k}": v
+                  for k, v in present(DISCLOSURE, params.disclosure.passages).items()}  # fmt: skip
     return texts
 
 
@@ -298,6 +335,7 @@ class Params(BaseModel):
 
     # The bureau's profile (names, signature, programmes), set by load_params: one place for them.
     _profile: BureauProfile | None = PrivateAttr(default=None)
+    _shapes: dict = PrivateAttr(default_factory=dict)
 
     @property
     def bureau(self) -> BureauProfile:
@@ -320,8 +358,8 @@ class Params(BaseModel):
 
     @field_validator("passages")
     @classmethod
-    def _known_passages(cls, value: dict[str, str]) -> dict[str, str]:
-        return checked_passages(value, PASSAGE_KEYS)
+    def _known_passages(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        return checked_passages(value, PASSAGE_KEYS, RULE_OF_LAW, info)
 
     @model_validator(mode="after")
     def _known_sources(self) -> Params:
@@ -330,8 +368,8 @@ class Params(BaseModel):
 
     @field_validator("numbers_in_passages", "reused_passages")
     @classmethod
-    def _passage_keys_only(cls, value: dict | list) -> dict | list:
-        unknown = _unknown_passage_keys(value)
+    def _passage_keys_only(cls, value: dict | list, info: ValidationInfo) -> dict | list:
+        unknown = _unknown_passage_keys(value, info)
         if unknown:
             raise ValueError(f"未知的段落键 / unknown passage key: {', '.join(unknown)}")
         return value
@@ -630,13 +668,17 @@ def read_mapping(path: Path, missing: str) -> dict:
     return raw
 
 
-def load_params(path: Path, year: int | None = None,
-                profile: BureauProfile | None = None) -> Params:  # fmt: skip
+def load_params(path: Path, year: int | None = None, profile: BureauProfile | None = None,
+                shapes: dict | None = None, *, any_passages: bool = False) -> Params:  # fmt: skip
     """Load and check a params file: its shape and types, and passages free of markup and of
     figures the ledgers compute (which would contradict the figures printed beside them).
 
     The bureau's names come from `profile`, else from the profile beside the file (where a
-    bureau's params live), else from the sample bureau's."""
+    bureau's params live), else from the sample bureau's. `shapes` (report kind → shape.Shape)
+    are the reports as the bureau's notebooks shape them: the passages their sections read are
+    the ones required; without, those of the bureau's own notebooks (the params file's folder
+    names the bureau), else every passage of the package's templates. `any_passages` reads a file
+    for its figures only (its passages unchecked: last year's file may have other sections)."""
     path = Path(path)
     raw = read_mapping(path, "参数文件不存在 / params file not found"
                        + (f"（可运行 make new-year YEAR={year} 生成）" if year else ""))  # fmt: skip
@@ -645,7 +687,12 @@ def load_params(path: Path, year: int | None = None,
                           "请从年度参数文件中删去 / the bureau's names live in its profile "
                           "(bureau.yaml); remove the bureau key")  # fmt: skip
     try:
-        params = Params.model_validate(raw)
+        if shapes is None and not any_passages and profile_beside(path) is not None:
+            from helpers.report.shape import shapes_for
+
+            shapes = shapes_for(path.parent.name)
+        params = Params.model_validate(raw, context={"shapes": shapes or {},
+                                                     "any_passages": any_passages})  # fmt: skip
     except ValidationError as error:
         lines = [f"{path}: 参数文件有误 / invalid params file:"]
         lines += [f"  - {line}" for line in _translate(error.errors())]
@@ -657,6 +704,7 @@ def load_params(path: Path, year: int | None = None,
     if problems:
         _refuse(path, problems)
     params._profile = profile or profile_beside(path) or default_profile()
+    params._shapes = dict(shapes or {})
     return params
 
 
@@ -673,6 +721,13 @@ def unfinished(params: Params) -> list[str]:
             marked.append(key)
 
     walk(params.model_dump(mode="json"), "")
+    # A passage of a section the bureau's notebook leaves out is not asked for.
+    shown = passage_texts(params)
+    marked = [key for key in marked
+              if not (key.startswith("passages.") and key.removeprefix("passages.") not in shown)
+              if not (key.startswith("disclosure.passages.")
+                      and key.removeprefix("disclosure.passages.") not in
+                      {k.removeprefix("disclosure.") for k in shown if k.startswith("disclosure.")})]  # fmt: skip
     empty = [f"manual_figures.{k}" for k, v in params.manual_figures.items() if v is None]
     if params.disclosure is not None:
         empty += [f"disclosure.manual_figures.{k}"
@@ -774,7 +829,9 @@ def check_finished(params: Params, path: Path) -> None:
 
 def read_if_present(path: Path | None) -> Params | None:
     """The params file at `path`, or None when there is none (a year without a file)."""
-    return load_params(path) if path is not None and Path(path).is_file() else None
+    if path is None or not Path(path).is_file():
+        return None
+    return load_params(path, any_passages=True)
 
 
 def _manual_section(params: Params | None, report: str):

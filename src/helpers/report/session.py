@@ -7,8 +7,9 @@ from them — default paths, the params file for the year — is resolved here, 
 from __future__ import annotations
 
 import ast
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +21,7 @@ from markupsafe import Markup, escape
 from helpers import config
 from helpers.build import handover
 from helpers.build.provenance import input_files, resolve, shown
-from helpers.build.scratch import LEDGER_CACHE, scratch_dir
+from helpers.build.scratch import LEDGER_CACHE, SHOWN_CHARTS, scratch_dir
 from helpers.bureau import BureauProfile, profile_for
 from helpers.errors import ParamsError, ReportError, gathering, raise_gathered
 from helpers.figures import breakdowns, catalogue, evidence, quality
@@ -29,6 +30,7 @@ from helpers.ledgers.load import Ledgers, is_synthetic, load_ledgers
 from helpers.report import cards, charts
 from helpers.report.narrative import Narrative, base_metric, number
 from helpers.report.params import Params, check_finished, load_params, require_disclosure
+from helpers.report.shape import Shape, shapes_for
 
 
 def resolve_inputs(year: int, data_dir: str = "", params_file: str = "",
@@ -48,14 +50,30 @@ class ReportSession:
     params_file: Path
     bureau: str = config.DEFAULT_BUREAU
     _charts_shown: int = 0
+    # The charts shown so far, in order: caption (numbered as shown), the figures drawn, frames.
+    _charts: dict[str, dict] = field(default_factory=dict)
 
     @cached_property
     def profile(self) -> BureauProfile:
         return profile_for(self.bureau)
 
+    kind = catalogue.RULE_OF_LAW
+
+    @cached_property
+    def shape(self) -> Shape:
+        """The report as its notebook shapes it: the one `make report` runs (handed over), else
+        the bureau's own notebook, else the package's."""
+        return shapes_for(self.bureau, self.kind, self._notebook)[self.kind]
+
+    @cached_property
+    def _notebook(self) -> Path | None:
+        folder = scratch_dir()
+        return handover.read_notebook(folder / LEDGER_CACHE if folder else None)
+
     @cached_property
     def params(self) -> Params:
-        return load_params(self.params_file, self.year, self.profile)
+        shapes = shapes_for(self.bureau, self.kind, self._notebook)
+        return load_params(self.params_file, self.year, self.profile, shapes)
 
     @cached_property
     def ledgers(self) -> Ledgers:
@@ -111,7 +129,8 @@ class ReportSession:
 
     @cached_property
     def narrative(self) -> Narrative:
-        return Narrative(self.stats, self.params, synthetic=is_synthetic(self.data_dir))
+        return Narrative(self.stats, self.params, synthetic=is_synthetic(self.data_dir),
+                         overrides=self.shape.overrides)  # fmt: skip
 
     def part(self, title: str) -> HTML:
         """A part's heading, numbered by its place among the parts (一、二、…): the notebook's
@@ -125,28 +144,88 @@ class ReportSession:
 
     def chart(self, name: str) -> None:
         """Display one of the report's charts, drawn from the year's figures (each value a figure
-        of stats.json with its card), numbered and captioned as stats.json's "charts" has it, with
-        an alt text stating every value it shows."""
+        of stats.json with its card), numbered by its place among the charts shown, with an alt
+        text stating every value it shows."""
         if name not in breakdowns.CHARTS:
             raise KeyError(f"未知图表 / unknown chart: {name}")
         entry = self.stats.get("charts", {}).get(name)
         if entry is None:  # nothing to chart (a trend of one year): no figure, no number taken
             return
         frames = breakdowns.chart_frames(name, self.stats, self.year)
+        self._show(name, breakdowns.CHARTS[name].caption, charts.draw(name, frames), frames)
+
+    def figures_frame(self, ids: list[str]) -> pd.DataFrame:
+        """Figures as a chart of the bureau's own draws them: a row per figure (its name), this
+        year's and last year's value, each traced to the figure (see `show_chart`)."""
+        metrics = self.stats["metrics"]
+        unknown = [id for id in ids if id not in metrics]
+        if unknown:
+            raise KeyError(f"本报告没有这些指标 / not figures of this report: {', '.join(unknown)}")
+        from helpers.render.fonts import configure_matplotlib
+
+        configure_matplotlib()  # the notebook's own chart sets its Chinese in the report's fonts
+        this, last = f"{self.year}年", f"{self.year - 1}年"
+        frame = pd.DataFrame({"指标": [metrics[id]["name"] for id in ids],
+                              this: [metrics[id]["value"] for id in ids],
+                              last: [metrics[id]["previous"] for id in ids]})  # fmt: skip
+        frame.attrs = {"ids": {this: list(ids), last: list(ids)}, "totals": {}}
+        return frame
+
+    def local_examples(self) -> HTML:
+        """The bureau's own figures' worked examples, each computed now: the same check a build
+        makes before it starts (a wrong example stops it)."""
+        from helpers.figures.examples import example_value
+
+        rows = []
+        for metric in catalogue.local_of(self.ledgers, self.kind):
+            for n, example in enumerate(metric.examples, 1):
+                got = example_value(metric, example, self.profile)
+                rows.append({"编号": metric.id, "名称": metric.name, "示例": n, "说明": example.note,
+                             "应为": number(example.value, metric.unit),
+                             "按代码算得": number(got, metric.unit),
+                             "结果": "成立" if got == example.value else "不成立 ✗"})  # fmt: skip
+        if not rows:
+            return HTML("<p>本笔记本没有定义本机关自有指标 / no figures of the bureau's own</p>")
+        return table(pd.DataFrame(rows))
+
+    def show_chart(self, name: str, title: str, figure, data: pd.DataFrame) -> None:
+        """Show a chart the notebook drew (a matplotlib figure) from figures (`figures_frame`):
+        numbered among the report's charts, its alt text stating each value, its data and
+        figures recorded like the package's charts (stats.json, the review edition's table)."""
+        if name in breakdowns.CHARTS:
+            raise KeyError(f"图表名 {name} 与包内图表重名 / the package has a chart {name}")
+        self._show(name, title, figure, [data])
+
+    def _show(self, name: str, title: str, figure, frames: list[pd.DataFrame]) -> None:
         self._charts_shown += 1
-        label = entry["caption"]
-        charts.show(charts.draw(name, frames), label, charts.alt_text(label, frames))
+        label = f"图{self._charts_shown}　{title}"
+        drawn = list(dict.fromkeys(
+            id for frame in frames for ids in frame.attrs["ids"].values() for id in ids
+            if id is not None))  # fmt: skip
+        self._charts[name] = {"number": self._charts_shown, "caption": label, "metrics": drawn,
+                              "frames": frames}  # fmt: skip
+        self._hand_charts_back()
+        charts.show(figure, label, charts.alt_text(label, frames))
         display(HTML(Markup('<p class="chart-caption">{}</p>').format(label)))
+
+    def _hand_charts_back(self) -> None:
+        """The charts as shown, for stats.json: `make report` reads them after the run."""
+        folder = scratch_dir()
+        if folder is None or not (folder / LEDGER_CACHE).is_dir():
+            return
+        shown = {name: {k: v for k, v in entry.items() if k != "frames"}
+                 for name, entry in self._charts.items()}  # fmt: skip
+        (folder / LEDGER_CACHE / SHOWN_CHARTS).write_text(
+            json.dumps(shown, ensure_ascii=False), encoding="utf-8")  # fmt: skip
 
     def chart_data(self, name: str) -> HTML | None:
         """The figures a chart draws, each linked to its card: the review edition's table under
         the chart (the notebook tags its cell remove-cell, so the reader's edition and the PDF
         show the chart alone)."""
-        entry = self.stats.get("charts", {}).get(name)
-        if entry is None:
+        shown = self._charts.get(name)
+        if shown is None:
             return None
-        frames = breakdowns.chart_frames(name, self.stats, self.year)
-        return HTML(charts.data_table(entry["caption"], frames))
+        return HTML(charts.data_table(shown["caption"], shown["frames"]))
 
     def row_counts(self) -> HTML:
         return table(quality.row_counts(self.ledgers))
@@ -411,6 +490,8 @@ class DisclosureSession(ReportSession):
     """The same year's 政府信息公开工作年度报告: its own figures, templates and tables, from the
     same ledgers and params file (section `disclosure`)."""
 
+    kind = catalogue.DISCLOSURE
+
     def check_params(self) -> None:
         super().check_params()
         require_disclosure(self.params, self.params_file)
@@ -424,7 +505,8 @@ class DisclosureSession(ReportSession):
     @cached_property
     def narrative(self) -> Narrative:
         narrative = Narrative(self.stats, self.params, synthetic=is_synthetic(self.data_dir),
-                              template_dir=config.TEMPLATES_DIR / "disclosure")  # fmt: skip
+                              template_dir=config.TEMPLATES_DIR / "disclosure",
+                              overrides=self.shape.overrides)  # fmt: skip
         narrative.context["p"] = require_disclosure(self.params, self.params_file).passages
         return narrative
 
