@@ -995,8 +995,11 @@ def build_local(profile: BureauProfile) -> dict[str, pd.DataFrame]:
         m = _Maker([sample.seed, 7919, number])
         years = [y for y in sample.years if declared.sample_rows]
         sizes = [max(1, round(declared.sample_rows * m.rng.uniform(0.75, 1.25))) for _ in years]
-        out[name] = pd.concat([_local_year(m, spec, year, n) for year, n in zip(years, sizes)],
-                              ignore_index=True) if years else pd.DataFrame(columns=spec.column_names)  # fmt: skip
+        if not years:
+            out[name] = pd.DataFrame(columns=spec.column_names)
+            continue
+        made = [_local_year(m, spec, year, n) for year, n in zip(years, sizes, strict=True)]
+        out[name] = pd.concat(made, ignore_index=True)
     return out
 
 
