@@ -179,6 +179,31 @@ def test_second_bureau_report_is_built_end_to_end(tmp_path):
     html = (report / "report.html").read_text(encoding="utf-8")
     assert "青岚区人力资源和社会保障局" in html and "青岚人社法治课堂" in html
     assert "浦东" not in html
+    # Its notebook shapes it: a section of its own, numbered where it stands; a package section
+    # left out; its own wording of another; a chart of its own figures, numbered in order.
+    text = re.sub(r"<[^>]+>", "", html)
+    checks = stats["metrics"][f"{SECOND}.fund_checks"]
+    assert "（八）守牢社会保险基金安全底线" in text
+    assert f"全年开展基金监督检查{checks['value']}个" in text
+    assert (
+        "服务园区发展和稳岗就业" not in text
+    )  # its m02_key_tasks heading: the section is left out
+    assert "（九）抓住领导干部这个“关键少数”，带动全员依法行政" in text
+    chart = stats["charts"]["fund_checks"]
+    assert chart["caption"] == "图5　社会保险基金监督检查情况"
+    assert chart["metrics"] == [f"{SECOND}.fund_checks", f"{SECOND}.fund_special_audits"]
+    assert stats["charts"]["trends"]["caption"].startswith("图6")
+    review = (report / "review.html").read_text(encoding="utf-8")
+    assert "@local_figure(" in review and 'id="fig-qinglan.fund_recovered"' in review
+    from openpyxl import load_workbook
+
+    book = load_workbook(report / "evidence.xlsx", read_only=True)
+    try:
+        header, *rows = book["社会保险基金监督检查台账"].iter_rows(values_only=True)
+    finally:
+        book.close()
+    assert sum(row[0] == f"{SECOND}.fund_checks" for row in rows) == checks["value"]
+    assert not any("inspector" in str(cell) for cell in header)  # personal: never shown
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["bureau"] == SECOND
     assert manifest["parameters"]["params"] == f"params/{SECOND}/2022.yaml"

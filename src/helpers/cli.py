@@ -69,9 +69,14 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _contract_doc(args: argparse.Namespace) -> int:
-    from helpers.ledgers.contract_doc import render_contract
+    from helpers.ledgers.contract_doc import render_bureau_ledgers, render_contract
 
-    _emit(render_contract(), args.out)
+    if args.bureau:
+        from helpers.bureau import profile_for
+
+        _emit(render_bureau_ledgers(profile_for(args.bureau), args.bureau), args.out)
+    else:
+        _emit(render_contract(), args.out)
     return 0
 
 
@@ -228,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("contract-doc", help="输出数据合同文档 / print docs/data-contract.md")
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--bureau", default=None,
+                   help="输出该机关自有台账的文档 / document a bureau's own ledgers instead")  # fmt: skip
     p.set_defaults(run=_contract_doc)
     return parser
 

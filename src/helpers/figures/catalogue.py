@@ -265,7 +265,7 @@ class _Catalogue(dict[str, Metric]):
 
 CATALOGUE: dict[str, Metric] = _Catalogue()
 _YEAR_FIGURES: dict[str, Metric] = {}
-# Bureaus' own figures by id (`qinglan.fund_inspections`), as their notebooks define them
+# Bureaus' own figures by id (`xinqu.fund_inspections`), as their notebooks define them
 # (helpers.figures.local): found by id like any figure, stated only in their bureau's reports,
 # and not among the package's figures the catalogue lists.
 LOCAL: dict[str, Metric] = {}

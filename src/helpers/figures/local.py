@@ -4,7 +4,7 @@ and at least one worked example.
 
     from helpers.figures.local import Example, counted, local_figure
 
-    @local_figure("qinglan.fund_audits", "社会保险基金专项审计项目数", "个", ["fund_supervision"],
+    @local_figure("xinqu.fund_audits", "社会保险基金专项审计项目数", "个", ["fund_supervision"],
                   "检查类型为“专项审计”、开始日期在当年的项目数",
                   examples=[Example(2022, 1, "只计当年开始的专项审计", {"fund_supervision": "…"})])
     def fund_audits(L, year):
@@ -64,7 +64,7 @@ def local_figure(id: str, name: str, unit: str, ledgers: Iterable[str], definiti
     problems = []
     if not bureau or not rest:
         problems.append(
-            "编号应为“<机关代号>.<名称>”，如 qinglan.fund_audits / the id is <bureau>.<name>"
+            "编号应为“<机关代号>.<名称>”，如 xinqu.fund_audits / the id is <bureau>.<name>"
         )
     elif id in CATALOGUE and id not in LOCAL:
         problems.append("与指标目录中的编号重复 / the catalogue has this id")

@@ -102,7 +102,7 @@ def _ledger_section(spec: c.LedgerSpec) -> list[str]:
         f"`{o.later}` 不早于 `{o.earlier}` / `{o.later}` ≥ `{o.earlier}`" for o in spec.date_orders
     ]
     if spec.notes_zh:
-        rules.append(f"{spec.notes_zh} / {spec.notes_en}")
+        rules.append(f"{spec.notes_zh} / {spec.notes_en}" if spec.notes_en else spec.notes_zh)
     if rules:
         out += ["", "行内规则 / row rules:", ""] + [f"- {r}" for r in rules]
     out.append("")
@@ -206,3 +206,25 @@ DERIVED_SECTION = [
     "Only the figures listed under the params file's `comparisons` are compared.",
     "",
 ]  # fmt: skip
+
+
+def render_bureau_ledgers(profile, bureau: str) -> str:
+    """One bureau's page beside the contract: the ledgers its profile declares, documented as the
+    contract's are (its own figures are defined, with their 口径 and examples, in its notebook)."""
+    specs = c.local_ledgers(profile)
+    lines = [
+        f"# {profile.name}的自有台账 / Ledgers of the bureau's own ({bureau})", "",
+        f"> 本文件由 `python -m helpers contract-doc --bureau {bureau} --out docs/bureaus/{bureau}.md` "
+        f"从机关档案 `params/{bureau}/bureau.yaml` 生成，请勿手工修改。/ Generated from the bureau's "
+        "profile; do not edit by hand.", "",
+        "这些台账在数据合同（[data-contract.md](../data-contract.md)）之外，由本机关在档案的 `ledgers` 下声明；"
+        "文件放在台账目录中，名为 `<台账名>.csv`（或 `.xlsx`、`.xls`），按与合同台账相同的规则读取和校验，错误信息"
+        "同样指明文件、行、列、值和应填内容。本机关自有指标在其笔记本中定义。/ Declared under `ledgers` in "
+        "the profile, read and validated by the contract's rules; the bureau's own figures are "
+        "defined in its notebook.", "",
+    ]  # fmt: skip
+    if not specs:
+        lines += ["本机关没有自有台账。/ No ledger of its own.", ""]
+    for spec in specs.values():
+        lines += _ledger_section(spec)
+    return "\n".join(lines)

@@ -357,16 +357,20 @@ class Narrative:
             "synthetic": synthetic,
         }
 
-    def section(self, name: str) -> str:
+    def section(self, name: str, template: str | None = None) -> str:
+        """A section from its template file, or from `template`, the wording the notebook
+        itself gives (the same placeholders, filters and rules)."""
         self.outline.restart_points()
+        if template is not None:
+            return self.env.from_string(template).render(self.context).strip()
         return self.env.get_template(f"{name}.html.j2").render(self.context).strip()
 
-    def preview(self, name: str) -> str:
+    def preview(self, name: str, template: str | None = None) -> str:
         """A section rendered without taking numbers from the outline (to read which figures
         it states before it is shown)."""
         kept = vars(self.outline).copy()
         try:
-            return self.section(name)
+            return self.section(name, template)
         finally:
             vars(self.outline).update(kept)
 

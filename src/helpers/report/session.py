@@ -52,6 +52,8 @@ class ReportSession:
     _charts_shown: int = 0
     # The charts shown so far, in order: caption (numbered as shown), the figures drawn, frames.
     _charts: dict[str, dict] = field(default_factory=dict)
+    # The wording a section was given in the notebook itself (None: its template file).
+    _templates: dict[str, str | None] = field(default_factory=dict)
 
     @cached_property
     def profile(self) -> BureauProfile:
@@ -137,10 +139,11 @@ class ReportSession:
         order of parts and sections is the report's."""
         return HTML(self.narrative.part(title))
 
-    def section(self, name: str) -> HTML:
-        """A section of the report, from its template (the bureau's own where it has one); its
-        heading is numbered by its place within the part."""
-        return HTML(self.narrative.section(name))
+    def section(self, name: str, template: str | None = None) -> HTML:
+        """A section of the report, from its template (the bureau's own where it has one) or from
+        the wording given here; its heading is numbered by its place within the part."""
+        self._templates[name] = template
+        return HTML(self.narrative.section(name, template))
 
     def chart(self, name: str) -> None:
         """Display one of the report's charts, drawn from the year's figures (each value a figure
@@ -307,9 +310,18 @@ class ReportSession:
         return list(
             dict.fromkeys(
                 base_metric(id)
-                for id in re.findall(r'data-metric="([^"]+)"', self.narrative.preview(section))
+                for id in re.findall(
+                    r'data-metric="([^"]+)"', self.narrative.preview(section, self._inline(section))
+                )
             )  # fmt: skip
         )
+
+    def _inline(self, section: str) -> str | None:
+        """A section's wording written in the notebook (read from the notebook's cells when it
+        has not been shown yet, as `figures_of` comes before the section)."""
+        if section in self._templates:
+            return self._templates[section]
+        return self.shape.inline.get(section)
 
     def figures_of(self, section: str) -> HTML:
         """The figures a section states, with their definitions, shown before its narrative;

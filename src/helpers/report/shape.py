@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -43,8 +43,9 @@ def notebook_path(kind: str, bureau: str = config.DEFAULT_BUREAU) -> Path:
     return own if own.is_file() else config.NOTEBOOKS_DIR / NOTEBOOK_NAMES[kind]
 
 
-def _calls(notebook: Path, method: str) -> list[str]:
-    """The string arguments of `report.<method>("…")` calls in the notebook's code cells."""
+def _calls(notebook: Path, method: str) -> list[tuple[str, str | None]]:
+    """The string arguments of `report.<method>("…")` calls in the notebook's code cells, each
+    with its `template="…"` (the wording given in the notebook) if it has one."""
     try:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -65,7 +66,10 @@ def _calls(notebook: Path, method: str) -> list[str]:
                     and node.func.attr == method and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):  # fmt: skip
-                found.append(node.args[0].value)
+                given = next((k.value.value for k in node.keywords if k.arg == "template"
+                              and isinstance(k.value, ast.Constant)
+                              and isinstance(k.value.value, str)), None)  # fmt: skip
+                found.append((node.args[0].value, given))
     return found
 
 
@@ -82,6 +86,8 @@ class Shape:
     notebook: Path
     sections: tuple[str, ...]
     tables: tuple[str, ...] = ()
+    # Sections whose wording the notebook itself gives (`report.section(name, template=…)`).
+    inline: dict[str, str] = field(default_factory=dict)
 
     @property
     def overrides(self) -> Path | None:
@@ -102,7 +108,8 @@ class Shape:
 
     def check(self) -> None:
         """Every section the notebook shows has a template."""
-        missing = [name for name in self.sections if not self.template(name).is_file()]
+        missing = [name for name in self.sections
+                   if name not in self.inline and not self.template(name).is_file()]  # fmt: skip
         if missing:
             raise ParamsError(
                 f"{self.notebook}: 笔记本中的章节没有模板 / sections without a template: "
@@ -114,8 +121,13 @@ class Shape:
     @cached_property
     def passages_by_section(self) -> dict[str, list[str]]:
         """Each section's passages (the `p.<key>` its template reads), in order."""
-        return {name: template_passages(self.template(name)) for name in self.sections
-                if self.template(name).is_file()}  # fmt: skip
+        out = {}
+        for name in self.sections:
+            if name in self.inline:
+                out[name] = source_passages(self.inline[name])
+            elif self.template(name).is_file():
+                out[name] = template_passages(self.template(name))
+        return out
 
     def passages(self) -> list[str]:
         """The passages the sections present read, each once, in report order."""
@@ -140,7 +152,11 @@ _PARSER = Environment()
 
 def template_passages(path: Path) -> list[str]:
     """The passage keys a template reads (`p.key` or `p["key"]`), in the order they appear."""
-    tree = _PARSER.parse(path.read_text(encoding="utf-8"))
+    return source_passages(path.read_text(encoding="utf-8"))
+
+
+def source_passages(source: str) -> list[str]:
+    tree = _PARSER.parse(source)
     keys: list[str] = []
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         if isinstance(node.node, nodes.Name) and node.node.name == "p":
@@ -156,8 +172,10 @@ def shape_for(kind: str, bureau: str = config.DEFAULT_BUREAU,
               notebook: Path | None = None) -> Shape:  # fmt: skip
     """The shape of one bureau's report of one kind: its notebook's sections and tables."""
     notebook = Path(notebook) if notebook is not None else notebook_path(kind, bureau)
-    return Shape(kind, bureau, notebook, tuple(_calls(notebook, "section")),
-                 tuple(_calls(notebook, "table")))  # fmt: skip
+    sections = _calls(notebook, "section")
+    return Shape(kind, bureau, notebook, tuple(name for name, _ in sections),
+                 tuple(name for name, _ in _calls(notebook, "table")),
+                 {name: given for name, given in sections if given is not None})  # fmt: skip
 
 
 def shapes_for(bureau: str = config.DEFAULT_BUREAU, kind: str | None = None,
