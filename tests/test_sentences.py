@@ -23,10 +23,12 @@ from helpers.bureau import profile_for
 from helpers.figures import catalogue
 from helpers.figures.catalogue import CATALOGUE
 from helpers.figures.document import year_figures
+from helpers.figures.local import define_from_notebook
 from helpers.ledgers.contract import LEDGERS
 from helpers.ledgers.load import Ledgers, load_ledgers
 from helpers.report.narrative import Narrative, base_metric
 from helpers.report.params import load_params, require_disclosure
+from helpers.report.shape import shapes_for
 
 KINDS = {"rule_of_law": "narrative", "disclosure": "disclosure"}
 # Every year a sample bureau has a params file for.
@@ -64,8 +66,8 @@ class Reading(dict):
 def narrative(stats: dict, params_file: Path, bureau: str, kind: str) -> Narrative:
     profile = profile_for(bureau)
     params = load_params(params_file, stats["year"], profile)
-    n = Narrative(stats, params, synthetic=True,
-                  template_dir=config.TEMPLATES_DIR / KINDS[kind])  # fmt: skip
+    n = Narrative(stats, params, synthetic=True, template_dir=config.TEMPLATES_DIR / KINDS[kind],
+                  overrides=shapes_for(bureau)[kind].overrides)  # fmt: skip
     if kind == "disclosure":
         n.context["p"] = require_disclosure(params, params_file).passages
     n.context["m"] = Reading(n.context["m"])
@@ -119,8 +121,10 @@ def _pudong_ledgers() -> Ledgers:
 
 
 def _render(stats: dict, kind: str, bureau: str = "pudong", year: int = 2021) -> dict[str, str]:
+    """Every section the bureau's notebook shows, in its wording (its own templates included)."""
     n = narrative(stats, config.params_path(year, bureau), bureau, kind)
-    return {name: n.section(name) for name in templates(kind)}
+    shape = shapes_for(bureau)[kind]
+    return {name: n.section(name, shape.inline.get(name)) for name in shape.sections}
 
 
 @cache
@@ -233,6 +237,7 @@ def check_claims(html: dict[str, str], ledgers: Ledgers, year: int) -> list[str]
 @pytest.mark.parametrize("kind", KINDS)
 def test_sample_bureau_years_read_right(bureau, year, kind):
     ledgers = sample_ledgers(bureau)
+    define_from_notebook(shapes_for(bureau)[kind].notebook, bureau, profile_for(bureau))
     params = config.params_path(year, bureau)
     stats = year_figures(year, config.data_dir(bureau), params, ledgers, report=kind)
     html = _render(stats, kind, bureau, year)
@@ -315,3 +320,21 @@ def test_no_figure_names_a_unit_the_profile_decides():
     for metric in CATALOGUE.values():
         for text in (metric.name, metric.definition):
             assert "执法大队" not in text and "浦东" not in text and "秒懂" not in text, metric.id
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_bureaus_own_templates_read_right_with_its_figures_at_a_level(level):
+    """青岚's own section and its own wording of a package section, with every figure (its own
+    among them) at 0, at 1 and at many: the same rules as the package's templates."""
+    bureau, year, kind = "qinglan", 2022, "rule_of_law"
+    define_from_notebook(shapes_for(bureau)[kind].notebook, bureau, profile_for(bureau))
+    stats = copy.deepcopy(year_figures(year, config.data_dir(bureau), config.params_path(year, bureau),
+                                       sample_ledgers(bureau), report=kind))  # fmt: skip
+    for entry in stats["metrics"].values():
+        entry["value"] = at_level(entry, level)
+    own = shapes_for(bureau)[kind].own_sections()
+    assert own == ["fund_supervision", "m09_capacity"]
+    html = _render(stats, kind, bureau, year)
+    assert {name: p for name in own if (p := problems(html[name], stats))} == {}
+    if level == "zero":
+        assert "全年未开展基金监督检查项目" in html["fund_supervision"]

@@ -238,3 +238,21 @@ def test_the_bureau_ledger_page_is_in_sync_with_its_profile():
         )
         pages += 1
     assert pages >= 1
+
+
+def test_on_request_a_section_shows_each_figures_card_code_and_rows():
+    from helpers.bureau import profile_for
+    from helpers.figures.local import define_from_notebook
+    from helpers.report.session import ReportSession
+    from helpers.report.shape import notebook_path
+
+    session = ReportSession(2022, config.data_dir("qinglan"), config.params_path(2022, "qinglan"),
+                            "qinglan")  # fmt: skip
+    define_from_notebook(notebook_path("rule_of_law", "qinglan"), "qinglan", profile_for("qinglan"))
+    shown = session.explain("fund_supervision").data
+    for metric_id in session.figure_ids("fund_supervision"):
+        assert f"<code>{metric_id}</code>" in shown and f'report.evidence("{metric_id}")' in shown
+    assert "def fund_checks(L, year):" in shown  # the notebook cell's own code
+    assert 'id="fig-' not in shown  # the review edition's cards stay the only link targets
+    rows = session.evidence("qinglan.fund_checks")
+    assert len(rows) == session.stats["metrics"]["qinglan.fund_checks"]["value"]

@@ -300,10 +300,32 @@ class ReportSession:
         paper shows the same rows as a row per record and figure on its ledger's sheet."""
         if metric_id not in catalogue.CATALOGUE:
             raise KeyError(f"未知指标 / unknown metric: {metric_id}")
-        result = self.results.get(metric_id)
-        if result is None:
+        metric = catalogue.CATALOGUE[metric_id]
+        if metric.is_manual:
             return pd.DataFrame(columns=list(evidence.DETAIL_FIXED))
+        result = self.__dict__.get("results", {}).get(metric_id) or metric.evaluate(
+            self.ledgers, self.year)  # fmt: skip
         return evidence.evidence_frame(metric_id, result)
+
+    def explain(self, section: str, rows: int = 10) -> HTML:
+        """On request, how a section's figures were computed: for each, its card (value, last
+        year, 口径, ledger columns, the code that ran) and its first rows (`evidence` gives all).
+        For JupyterLab: run it in a cell of your own beside the section."""
+        parts = []
+        for metric_id in self.figure_ids(section):
+            card = str(cards.figure_card(metric_id, self.stats["metrics"][metric_id], self.ledgers))
+            # Not a link target: the review edition's cards are the figure cards at the end.
+            parts.append(re.sub(r"<div class=\"fig-uses\"[^>]*></div>", "",
+                                card.replace(f' id="fig-{metric_id}"', "", 1)))  # fmt: skip
+            frame = self.evidence(metric_id)
+            if len(frame):
+                parts.append(Markup('<p>前 {} 行，共 {} 行（全部：<code>report.evidence("{}")</code>）'
+                                    "/ first rows</p>").format(min(rows, len(frame)), len(frame),
+                                                               metric_id))  # fmt: skip
+                parts.append(table(frame.head(rows)).data)
+        if not parts:
+            return HTML("<p>本节不引用数字 / this section states no figure</p>")
+        return HTML("".join(parts))
 
     def figure_ids(self, section: str) -> list[str]:
         """The figures a section states, read from what its template renders (not a kept list)."""
