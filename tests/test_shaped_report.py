@@ -256,3 +256,45 @@ def test_on_request_a_section_shows_each_figures_card_code_and_rows():
     assert 'id="fig-' not in shown  # the review edition's cards stay the only link targets
     rows = session.evidence("qinglan.fund_checks")
     assert len(rows) == session.stats["metrics"]["qinglan.fund_checks"]["value"]
+
+
+def test_the_consistency_checks_cover_the_sections_present(tmp_path):
+    """Leave m08_supervision out: the checks between its figures (litigation, reconsideration)
+    are not made; those of the sections kept are."""
+    from helpers.report.session import ReportSession
+    from helpers.report.shape import shapes_for
+
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "report.ipynb", as_version=4)
+    nb.cells = [cell for cell in nb.cells if "m08_supervision" not in cell.source]
+    path = tmp_path / "without-m08.ipynb"
+    nbformat.write(nb, path)
+    session = ReportSession(YEAR, config.data_dir("pudong"), config.params_path(YEAR), "pudong")
+    everything = set(session.consistency_checks().data.split("<tr>"))
+    session.__dict__["shape"] = shapes_for("pudong", "rule_of_law", path)["rule_of_law"]
+    kept = session.consistency_checks().data
+    assert "行政机关负责人出庭应诉数 ≤ 一审开庭审理数" not in kept
+    assert "行政机关负责人出庭应诉数 ≤ 一审开庭审理数" in "".join(everything)
+    assert "各级调解组织受理数 + 仲裁院受理数 = 受理劳动人事争议案件数" in kept
+
+
+def test_a_figure_defined_after_the_figures_were_computed_is_taken_in():
+    """In JupyterLab an analyst may run the definition cell again after the sections: the new
+    figure is computed and the section can state it, the numbering given so far kept."""
+    from helpers.bureau import profile_for
+    from helpers.figures.catalogue import LOCAL
+    from helpers.figures.local import define_from_notebook
+    from helpers.report.session import ReportSession
+    from helpers.report.shape import notebook_path
+
+    for stale in [id for id in LOCAL if id.startswith("qinglan.")]:
+        del LOCAL[stale]
+    session = ReportSession(2022, config.data_dir("qinglan"), config.params_path(2022, "qinglan"),
+                            "qinglan")  # fmt: skip
+    session.part("主要举措")
+    session.section("m01_overall")
+    assert "qinglan.fund_checks" not in session.stats["metrics"]
+    define_from_notebook(notebook_path("rule_of_law", "qinglan"), "qinglan", profile_for("qinglan"))
+    shown = session.section("fund_supervision").data
+    assert (
+        "（二）守牢社会保险基金安全底线" in shown and 'data-metric="qinglan.fund_checks"' in shown
+    )

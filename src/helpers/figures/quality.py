@@ -362,6 +362,10 @@ _PARTS = [
 ]  # fmt: skip
 
 
+# The figures a check compares (not a column of the table).
+IDS = "figures"
+
+
 def _check(name: str, left, relation: str, right, note: str = "") -> dict:
     if left is None or right is None or pd.isna(left) or pd.isna(right):
         result = NOT_CHECKED
@@ -395,71 +399,91 @@ def _same_rate(name: str, value, numerator, denominator, note: str) -> dict:
     return _check(name, value, "=", expected, note)
 
 
-def consistency_checks(stats: dict, ledgers: Ledgers | None = None) -> pd.DataFrame:
+def consistency_checks(stats: dict, ledgers: Ledgers | None = None,
+                       stated: set[str] | None = None) -> pd.DataFrame:  # fmt: skip
     """Invariants of the 口径 between the year's figures, one row each, with the values compared.
 
     With `ledgers`, a computed figure whose ledgers do not cover the year in full may be empty;
-    without, every computed figure is expected.
+    without, every computed figure is expected. With `stated` (the figures the report's sections
+    state, as its notebook shapes it), a check none of whose figures the report states is left
+    out: a bureau that leaves a section out is not asked to reconcile its figures.
     """
     metrics = stats.get("metrics", {})
     year = stats.get("year")
 
+    read: list[str] = []  # the figures the check being made has read
+
     def v(metric_id: str):
+        read.append(metric_id)
         value = metrics.get(metric_id, {}).get("value")
         return None if value is None or pd.isna(value) else value
 
+    def traced(row: dict) -> dict:
+        """The row with the figures its arguments read (they are read before it is made)."""
+        row[IDS] = read[:]
+        read.clear()
+        return row
+
+    def check(*args) -> dict:
+        return traced(_check(*args))
+
+    def same_rate(*args) -> dict:
+        return traced(_same_rate(*args))
+
     rows = [
-        _check("各级调解组织受理数 + 仲裁院受理数 = 受理劳动人事争议案件数",
+        check("各级调解组织受理数 + 仲裁院受理数 = 受理劳动人事争议案件数",
                _sum(v("disputes.accepted_by_mediation_orgs"), v("disputes.accepted_by_arbitration")),
                "=", v("disputes.accepted_total")),
-        _check("调解组织调解成功数 + 仲裁院结案数 = 办结劳动人事争议案件数",
+        check("调解组织调解成功数 + 仲裁院结案数 = 办结劳动人事争议案件数",
                _sum(v("disputes.mediated_successfully"), v("disputes.closed_by_arbitration")),
                "=", v("disputes.closed_total")),
-        _check("调解、仲裁结案比 = 调解成功数 ÷ 仲裁院结案数",
+        check("调解、仲裁结案比 = 调解成功数 ÷ 仲裁院结案数",
                v("disputes.mediation_to_arbitration_closure_ratio"), "=",
                _ratio(v("disputes.mediated_successfully"), v("disputes.closed_by_arbitration")),
                "四舍五入保留一位小数"),
-        _check("欠薪线索办结数 ≤ 接收欠薪线索数",
+        check("欠薪线索办结数 ≤ 接收欠薪线索数",
                v("wage_arrears.leads_closed"), "≤", v("wage_arrears.leads_received")),
-        _check("欠薪线索解决数 ≤ 欠薪线索办结数",
+        check("欠薪线索解决数 ≤ 欠薪线索办结数",
                v("wage_arrears.leads_resolved"), "≤", v("wage_arrears.leads_closed")),
-        _same_rate("欠薪线索办结率 = 办结数 ÷ 接收数", v("wage_arrears.closure_rate"),
+        same_rate("欠薪线索办结率 = 办结数 ÷ 接收数", v("wage_arrears.closure_rate"),
                    v("wage_arrears.leads_closed"), v("wage_arrears.leads_received"),
                    "百分比，保留两位小数"),
-        _same_rate("欠薪线索解决率 = 解决数 ÷ 接收数", v("wage_arrears.resolution_rate"),
+        same_rate("欠薪线索解决率 = 解决数 ÷ 接收数", v("wage_arrears.resolution_rate"),
                    v("wage_arrears.leads_resolved"), v("wage_arrears.leads_received"),
                    "百分比，保留两位小数"),
-        _check("主办件数 + 会办件数 = 办结建议提案数",
+        check("主办件数 + 会办件数 = 办结建议提案数",
                _sum(v("proposals.lead"), v("proposals.co_handled")), "=",
                v("proposals.closed_total")),
-        _check("主动公开主办答复文书数 ≤ 主办件数",
+        check("主动公开主办答复文书数 ≤ 主办件数",
                v("proposals.answers_published"), "≤", v("proposals.lead")),
-        _check("人大建议“回头看”件数 ≤ 办结建议提案数",
+        check("人大建议“回头看”件数 ≤ 办结建议提案数",
                v("proposals.revisits"), "≤", v("proposals.closed_total")),
-        _check("信息公开申请：本年新收 + 上年结转 = 本年答复 + 结转下年",
+        check("信息公开申请：本年新收 + 上年结转 = 本年答复 + 结转下年",
                _sum(v("disclosure.requests_received"), v("disclosure.carried_in")), "=",
                _sum(v("disclosure.requests_answered"), v("disclosure.carried_out")),
                "国家年报格式“一 + 二 = 三 + 四”"),
-        _check("行政机关负责人出庭应诉数 ≤ 一审开庭审理数",
+        check("行政机关负责人出庭应诉数 ≤ 一审开庭审理数",
                v("litigation.leader_appearances"), "≤", v("litigation.first_instance_heard")),
-        _same_rate("行政机关负责人出庭应诉率 = 出庭应诉数 ÷ 一审开庭审理数",
+        same_rate("行政机关负责人出庭应诉率 = 出庭应诉数 ÷ 一审开庭审理数",
                    v("litigation.leader_appearance_rate"), v("litigation.leader_appearances"),
                    v("litigation.first_instance_heard"), "百分比，保留两位小数"),
-        _check("行政复议纠错数 ≤ 行政复议审结数",
+        check("行政复议纠错数 ≤ 行政复议审结数",
                v("reconsideration.corrected"), "≤", v("reconsideration.concluded")),
-        _check("诉讼败诉和纠错数 + 复议纠错数 = 败诉与纠错合计",
+        check("诉讼败诉和纠错数 + 复议纠错数 = 败诉与纠错合计",
                _sum(v("litigation.lost_or_corrected"), v("reconsideration.corrected")), "=",
                v("supervision.lost_or_corrected_total")),
-        _check("行政执法案件被纠错或败诉数 ≤ 败诉与纠错合计",
+        check("行政执法案件被纠错或败诉数 ≤ 败诉与纠错合计",
                v("enforcement.cases_corrected_or_lost"), "≤",
                v("supervision.lost_or_corrected_total")),
     ]  # fmt: skip
     # Carried-over parts of a count: checked when the document holds them.
     for part, whole, name in _PARTS:
         if part in metrics and whole in metrics:
-            rows.append(_check(name, v(part), "≤", v(whole)))
+            rows.append(check(name, v(part), "≤", v(whole)))
     rows += _rate_ranges(metrics)
     rows += _presence(metrics, year, ledgers)
+    if stated is not None:
+        rows = [row for row in rows if not row.get(IDS) or stated & set(row[IDS])]
     # Object columns keep counts as integers beside rates and the 0–100 range text.
     return pd.DataFrame(rows, columns=[CHECK, LEFT, RELATION, RIGHT, RESULT, NOTE], dtype=object)
 

@@ -28,7 +28,7 @@ from helpers.figures import breakdowns, catalogue, evidence, quality
 from helpers.figures.document import require_year_in_ledgers, year_figures
 from helpers.ledgers.load import Ledgers, is_synthetic, load_ledgers
 from helpers.report import cards, charts
-from helpers.report.narrative import Narrative, base_metric, number
+from helpers.report.narrative import Narrative, base_metric, figures_for_templates, number
 from helpers.report.params import Params, check_finished, load_params, require_disclosure
 from helpers.report.shape import Shape, shapes_for
 
@@ -122,6 +122,19 @@ class ReportSession:
             self.year, self.data_dir, self.params_file, self.ledgers
         )
 
+    def _take_new_figures(self) -> None:
+        """A figure of the bureau's own defined after the figures were computed (its cell run
+        again in JupyterLab): the figures are computed anew, so that the text can state it."""
+        stats = self.__dict__.get("stats")
+        if stats is None:
+            return
+        metrics = stats["metrics"]
+        if all(m.id in metrics for m in catalogue.local_of(self.ledgers, self.kind)):
+            return
+        del self.__dict__["stats"]
+        if "narrative" in self.__dict__:  # its outline (the numbers given so far) is kept
+            self.narrative.context["m"] = figures_for_templates(self.stats)
+
     def _handed_stats(self, kind: str) -> dict | None:
         """The figures `make report` computed before starting the notebook, when they are this
         report's (same year, kind, data folder and params file)."""
@@ -143,6 +156,7 @@ class ReportSession:
         """A section of the report, from its template (the bureau's own where it has one) or from
         the wording given here; its heading is numbered by its place within the part."""
         self._templates[name] = template
+        self._take_new_figures()
         return HTML(self.narrative.section(name, template))
 
     def chart(self, name: str) -> None:
@@ -237,7 +251,13 @@ class ReportSession:
         return table(quality.exclusions(self.ledgers, self.year))
 
     def consistency_checks(self) -> HTML:
-        return table(quality.consistency_checks(self.stats, self.ledgers))
+        """The checks between the figures the report's sections state (those the notebook
+        leaves out are not asked to reconcile)."""
+        return table(quality.consistency_checks(self.stats, self.ledgers, self.stated_figures()))
+
+    def stated_figures(self) -> set[str]:
+        """Every figure the sections of this report's notebook state."""
+        return {id for name in self.shape.sections for id in self.figure_ids(name)}
 
     def intake(self) -> HTML:
         """What the validator found and what intake normalised, file by file: a report is built
@@ -348,6 +368,7 @@ class ReportSession:
     def figures_of(self, section: str) -> HTML:
         """The figures a section states, with their definitions, shown before its narrative;
         each id and number links to the figure's card."""
+        self._take_new_figures()
         rows = [
             {"编号": _card_link(id), "名称": e["name"], "数值": _listed(id, e), "单位": e["unit"],
              "口径": e["definition"]}
@@ -551,7 +572,6 @@ class DisclosureSession(ReportSession):
     def table(self, key: str) -> HTML:
         """One of the format's tables (proactive, requests, challenges), every cell traced."""
         from helpers.report.disclosure_tables import table_html, table_title
-        from helpers.report.narrative import figures_for_templates
 
         heading = self.narrative.outline.part(table_title(key))
         return HTML(table_html(key, figures_for_templates(self.stats), heading))
