@@ -160,12 +160,12 @@ def _probe_load(a: dict, clock: _Clock) -> dict:
 def _probe_kernel(a: dict, clock: _Clock) -> dict:
     import papermill
 
-    from helpers.build import kernel
+    from helpers.runs import kernel
 
     # The same kernel manager as the report's (e.g. its transport), where the build names one.
     extra = {}
     if hasattr(kernel, "LocalKernelManager"):
-        extra["kernel_manager_class"] = "helpers.build.kernel.LocalKernelManager"
+        extra["kernel_manager_class"] = "helpers.runs.kernel.LocalKernelManager"
     out = {"import_s": clock.lap(), "kernel_manager": extra.get("kernel_manager_class", "default")}
     papermill.execute_notebook(
         a["notebook"], a["out"], parameters=a["parameters"], cwd=str(NOTEBOOK.parent),
@@ -412,7 +412,7 @@ def run_probe(name: str, args_json: str) -> int:
     clock = _Clock()
     args = json.loads(args_json)
     if args.get("cache"):  # where a report run leaves the validated ledgers for its kernel
-        from helpers.build.scratch import SCRATCH_ENV
+        from helpers.runs.scratch import SCRATCH_ENV
 
         os.environ[SCRATCH_ENV] = str(Path(args["cache"]).parent)
     out = PROBES[name](args, clock)

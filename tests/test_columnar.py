@@ -12,9 +12,9 @@ import pyarrow as pa
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers.build import handover
 from helpers.ledgers import load
 from helpers.ledgers.contract import LEDGERS
+from helpers.runs import handover
 
 
 def test_the_listed_blanks_are_every_character_str_strip_removes():

@@ -76,7 +76,7 @@ def _contract_doc(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from helpers.build.report import ReportRequest, build_report
+    from helpers.runs.report import ReportRequest, build_report
 
     params = args.params or config.params_path(args.year, args.bureau)
     request = ReportRequest(args.year, _data_dir(args).resolve(), args.out_dir.resolve(),
@@ -90,7 +90,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _reports(args: argparse.Namespace) -> int:
-    from helpers.build.batch import build_years
+    from helpers.runs.batch import build_years
 
     return build_years(args.years, _data_dir(args).resolve(), args.out_dir.resolve(),
                        jobs=args.jobs, bureau=args.bureau, kinds=tuple(args.kinds))  # fmt: skip
@@ -105,8 +105,8 @@ def _new_year(args: argparse.Namespace) -> int:
 
 
 def _new_bureau(args: argparse.Namespace) -> int:
-    from helpers.build.provenance import shown
     from helpers.report.scaffold import start_bureau
+    from helpers.runs.provenance import shown
 
     profile, params = start_bureau(args.bureau, args.year)
     print(f"已生成机关档案 / profile written: {shown(profile)}\n"

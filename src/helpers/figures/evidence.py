@@ -33,7 +33,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from helpers.build.provenance import sha256
 from helpers.figures import catalogue
 from helpers.figures.catalogue import (
     CATALOGUE,
@@ -49,6 +48,7 @@ from helpers.ledgers import contract as c
 from helpers.ledgers.load import Ledgers
 from helpers.memory import give_back
 from helpers.render import xlsx
+from helpers.runs.provenance import sha256
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
 # Ledger rows in all up to which the work paper holds every figure's rows at once; above, each

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from helpers import config
-from helpers.build.scratch import scratch_dir
 from helpers.errors import RenderError
 from helpers.render.fonts import font_dirs, resolve_fonts
 from helpers.render.html import _mark_front_matter, _without_tagged
+from helpers.runs.scratch import scratch_dir
 
 if TYPE_CHECKING:
     from helpers.render import typeset

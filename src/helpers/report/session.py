@@ -18,9 +18,6 @@ from IPython.display import HTML, display
 from markupsafe import Markup, escape
 
 from helpers import config
-from helpers.build import handover
-from helpers.build.provenance import input_files, resolve, shown
-from helpers.build.scratch import LEDGER_CACHE, scratch_dir
 from helpers.bureau import BureauProfile, profile_for
 from helpers.errors import ParamsError, ReportError, gathering, raise_gathered
 from helpers.figures import breakdowns, catalogue, evidence, quality
@@ -29,6 +26,9 @@ from helpers.ledgers.load import Ledgers, is_synthetic, load_ledgers
 from helpers.report import cards, charts
 from helpers.report.narrative import Narrative, base_metric, number
 from helpers.report.params import Params, check_finished, load_params, require_disclosure
+from helpers.runs import handover
+from helpers.runs.provenance import input_files, resolve, shown
+from helpers.runs.scratch import LEDGER_CACHE, scratch_dir
 
 
 def resolve_inputs(year: int, data_dir: str = "", params_file: str = "",

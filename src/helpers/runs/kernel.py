@@ -9,7 +9,7 @@ from pathlib import Path
 from jupyter_client import KernelManager
 from traitlets import default
 
-from helpers.build.scratch import KERNEL_LOG, scratch_dir
+from helpers.runs.scratch import KERNEL_LOG, scratch_dir
 
 
 class LocalKernelManager(KernelManager):

@@ -28,7 +28,7 @@ def _identity(path: Path) -> tuple[str, int, int]:
 
 def _handed_digests() -> dict[tuple[str, int, int], str]:
     """Digests a report run left in its scratch folder for its kernel."""
-    from helpers.build.scratch import scratch_dir
+    from helpers.runs.scratch import scratch_dir
 
     folder = scratch_dir()
     if folder is None or not (folder / DIGESTS_FILE).is_file():

@@ -24,10 +24,6 @@ from pathlib import Path
 from typing import IO
 
 from helpers import config, progress
-from helpers.build.handover import read_ledgers, write_ledgers, write_stats
-from helpers.build.outdir import check_out_dir
-from helpers.build.provenance import hand_digests_over, input_files, shown
-from helpers.build.scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
 from helpers.bureau import profile_for
 from helpers.errors import RenderError, ReportError, gathering, raise_gathered
 from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW
@@ -38,6 +34,10 @@ from helpers.ledgers.load import is_synthetic, load_ledgers
 from helpers.memory import give_back
 from helpers.render.fonts import font_manifest, resolve_fonts
 from helpers.report.params import check_finished, load_params, require_disclosure
+from helpers.runs.handover import read_ledgers, write_ledgers, write_stats
+from helpers.runs.outdir import check_out_dir
+from helpers.runs.provenance import hand_digests_over, input_files, shown
+from helpers.runs.scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
 
 OUTPUTS = (
     "report.html",
@@ -373,7 +373,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
                                     "bureau": request.bureau},
                         cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
                         kernel_name="python3",
-                        kernel_manager_class="helpers.build.kernel.LocalKernelManager",
+                        kernel_manager_class="helpers.runs.kernel.LocalKernelManager",
                         km=kernel.manager(),
                     )  # fmt: skip
                 except OSError:
@@ -452,7 +452,7 @@ class _Kernel:
 
     def _start(self) -> None:
         try:
-            from helpers.build.kernel import LocalKernelManager
+            from helpers.runs.kernel import LocalKernelManager
 
             manager = LocalKernelManager(kernel_name="python3")
             if self._stop.is_set():
