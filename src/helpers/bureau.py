@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from helpers import config
 from helpers.errors import ParamsError
+from helpers.yamlfile import MARKUP_RE, read_mapping, translate_errors
 
 _BUREAU_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # What `make new-bureau` writes into every profile key a bureau must fill in.
@@ -212,8 +213,6 @@ def _text_values(value: object, key: str = "") -> list[tuple[str, str]]:
 
 def load_profile(path: Path) -> BureauProfile:
     """Load and check a profile; errors name the file and the key, Chinese first."""
-    from helpers.report.params import MARKUP_RE, read_mapping, translate_errors
-
     path = Path(path)
     raw = read_mapping(path, "机关档案不存在 / bureau profile not found")
     to_fill = [key for key, text in _text_values(raw) if TO_FILL in text]

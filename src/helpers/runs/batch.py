@@ -20,9 +20,9 @@ from markupsafe import Markup
 
 from helpers import config, progress
 from helpers.errors import ReportError
-from helpers.report.params import read_mapping
 from helpers.runs.outdir import check_out_dir
 from helpers.runs.provenance import shown
+from helpers.yamlfile import read_mapping
 
 
 def _title(run: YearRun) -> str:
