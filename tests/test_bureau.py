@@ -85,11 +85,18 @@ def test_lecture_brand_must_be_an_organiser(tmp_path, raw):
     assert "某某大讲堂" in str(error.value) and "outreach_organisers" in str(error.value)
 
 
-def test_aliases_must_name_contract_columns(tmp_path, raw):
+def test_aliases_and_sheets_must_name_the_contracts_ledgers_and_columns(tmp_path, raw, ledger_dir):
+    """Checked when the ledgers are loaded with the profile (the contract reads the profile, so
+    the profile does not read the contract), before any file is read."""
     raw["aliases"] = {"disputes": {"受理机构": "body"}}
-    with pytest.raises(ParamsError) as error:
-        load_profile(write_profile(tmp_path, raw))
-    assert "aliases.disputes" in str(error.value) and "body" in str(error.value)
+    raw["sheets"] = {"dispute": "数据"}
+    profile = load_profile(write_profile(tmp_path, raw))
+    with pytest.raises(LedgerError) as error:
+        load_ledgers(ledger_dir, profile=profile)
+    found = {problem.value: problem.expected for problem in error.value.problems}
+    assert found.keys() == {"受理机构", "dispute"}
+    assert "disputes" in found["受理机构"] and "body" in found["受理机构"]
+    assert "sheets" in found["dispute"]
 
 
 def test_unknown_bureau_lists_the_known_ones():

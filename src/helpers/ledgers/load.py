@@ -337,9 +337,14 @@ def header_index(spec: LedgerSpec, aliases: Mapping[str, str] | None = None) -> 
     return HeaderIndex(spec, columns, spellings)
 
 
-def _alias_problems(data_dir: Path, aliases: Mapping[str, Mapping[str, str]]) -> list[Problem]:
-    """Aliases naming a ledger or a column the contract does not have (a profile's typo)."""
-    problems = []
+def _option_problems(data_dir: Path, aliases: Mapping[str, Mapping[str, str]],
+                     sheets: Mapping[str, str]) -> list[Problem]:  # fmt: skip
+    """Aliases and sheets naming a ledger or a column the contract does not have (a profile's
+    typo). Checked here rather than when the profile is read: the contract reads the profile."""
+    problems = [Problem(str(data_dir), None, None, name,
+                        f"工作表设置中的台账名 “{name}” 不存在，台账为：{'、'.join(LEDGERS)} / "
+                        f"sheets name an unknown ledger “{name}”")
+                for name in sheets if name not in LEDGERS]  # fmt: skip
     for name, mapping in aliases.items():
         if name not in LEDGERS:
             problems.append(Problem(str(data_dir), None, None, name,
@@ -1923,9 +1928,9 @@ def load_ledgers(data_dir: Path, names: list[str] | None = None, *, keep_persona
                 )
             ]
         )
-    alias_problems = _alias_problems(data_dir, aliases)
-    if alias_problems:
-        raise LedgerError(alias_problems)
+    option_problems = _option_problems(data_dir, aliases, sheets)
+    if option_problems:
+        raise LedgerError(option_problems)
     intake: dict[str, dict] = {}
     for name in names or list(LEDGERS):
         try:
