@@ -19,7 +19,7 @@ import pytest
 
 from helpers import config
 from helpers.errors import LedgerError, ReportError
-from helpers.figures.document import require_year_in_ledgers
+from helpers.report.document import require_year_in_ledgers
 from helpers.report.scaffold import scaffold
 from helpers.runs import report as build
 from helpers.runs.report import ReportRequest, check_out_dir, sweep_leftovers

@@ -203,8 +203,8 @@ def test_the_profiles_header_aliases_are_used_by_the_loader(ledger_dir):
 @pytest.mark.parametrize("year", [2021, 2022])
 def test_second_bureau_has_a_disclosure_report_that_passes_the_formats_checks(year):
     from helpers.figures.disclosure import metric_id
-    from helpers.figures.document import year_figures
     from helpers.report import disclosure_tables
+    from helpers.report.document import year_figures
 
     data = config.data_dir(SECOND)
     params = config.params_path(year, SECOND)

@@ -50,7 +50,7 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from helpers.figures.document import to_json, year_figures
+    from helpers.report.document import to_json, year_figures
 
     params = args.params or config.params_path(args.year, args.bureau)
     with progress.stage("figures", "计算年度数据"):

@@ -21,9 +21,9 @@ from helpers import config
 from helpers.bureau import BureauProfile, profile_for
 from helpers.errors import ParamsError, ReportError, gathering, raise_gathered
 from helpers.figures import breakdowns, catalogue, evidence, quality
-from helpers.figures.document import require_year_in_ledgers, year_figures
 from helpers.ledgers.load import Ledgers, is_synthetic, load_ledgers
 from helpers.report import cards, charts
+from helpers.report.document import require_year_in_ledgers, year_figures
 from helpers.report.narrative import Narrative, base_metric, number
 from helpers.report.params import Params, check_finished, load_params, require_disclosure
 from helpers.runs import handover
