@@ -381,7 +381,7 @@ def test_manual_figures_are_marked_in_both_html_editions(traced_review):
 
 
 def test_the_contract_page_keeps_every_anchor_and_no_markdown_syntax():
-    from helpers.ledgers.contract_doc import render_contract
+    from helpers.report.contract_doc import render_contract
 
     page = render.contract_html()
     anchors = re.findall(r'<a id="([^"]+)"></a>', render_contract())

@@ -69,7 +69,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _contract_doc(args: argparse.Namespace) -> int:
-    from helpers.ledgers.contract_doc import render_contract
+    from helpers.report.contract_doc import render_contract
 
     _emit(render_contract(), args.out)
     return 0
