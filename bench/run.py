@@ -412,7 +412,7 @@ def run_probe(name: str, args_json: str) -> int:
     clock = _Clock()
     args = json.loads(args_json)
     if args.get("cache"):  # where a report run leaves the validated ledgers for its kernel
-        from helpers.runs.scratch import SCRATCH_ENV
+        from helpers.config import SCRATCH_ENV
 
         os.environ[SCRATCH_ENV] = str(Path(args["cache"]).parent)
     out = PROBES[name](args, clock)

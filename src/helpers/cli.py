@@ -105,8 +105,8 @@ def _new_year(args: argparse.Namespace) -> int:
 
 
 def _new_bureau(args: argparse.Namespace) -> int:
+    from helpers.provenance import shown
     from helpers.report.scaffold import start_bureau
-    from helpers.runs.provenance import shown
 
     profile, params = start_bureau(args.bureau, args.year)
     print(f"已生成机关档案 / profile written: {shown(profile)}\n"

@@ -47,8 +47,8 @@ from helpers.figures.catalogue import (
 from helpers.ledgers import contract as c
 from helpers.ledgers.load import Ledgers
 from helpers.memory import give_back
+from helpers.provenance import sha256
 from helpers.render import xlsx
-from helpers.runs.provenance import sha256
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
 # Ledger rows in all up to which the work paper holds every figure's rows at once; above, each

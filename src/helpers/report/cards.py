@@ -13,8 +13,8 @@ from helpers.figures import catalogue
 from helpers.figures.catalogue import CATALOGUE, round_half_up
 from helpers.ledgers import contract as c
 from helpers.ledgers.load import Ledgers
+from helpers.provenance import sha256
 from helpers.report.narrative import base_metric, figures_for_templates, growth, number, yoy
-from helpers.runs.provenance import sha256
 
 
 def contract_anchor(ledger: str) -> str:

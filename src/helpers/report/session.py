@@ -22,13 +22,13 @@ from helpers.bureau import BureauProfile, profile_for
 from helpers.errors import ParamsError, ReportError, gathering, raise_gathered
 from helpers.figures import breakdowns, catalogue, evidence, quality
 from helpers.ledgers.load import Ledgers, is_synthetic, load_ledgers
+from helpers.provenance import input_files, resolve, shown
 from helpers.report import cards, charts
 from helpers.report.document import require_year_in_ledgers, year_figures
 from helpers.report.narrative import Narrative, base_metric, number
 from helpers.report.params import Params, check_finished, load_params, require_disclosure
 from helpers.runs import handover
-from helpers.runs.provenance import input_files, resolve, shown
-from helpers.runs.scratch import LEDGER_CACHE, scratch_dir
+from helpers.runs.scratch import LEDGER_CACHE
 
 
 def resolve_inputs(year: int, data_dir: str = "", params_file: str = "",
@@ -62,7 +62,7 @@ class ReportSession:
         """`make report` validates the ledgers before the notebook starts and leaves them in its
         scratch folder as Arrow files, which are memory-mapped here: a report run neither reads
         and validates the same files twice nor holds a second copy of them."""
-        folder = scratch_dir()
+        folder = config.scratch_dir()
         cache = folder / LEDGER_CACHE if folder else None
         if handover.present(cache):
             return handover.read_ledgers(cache, self.profile)
@@ -105,7 +105,7 @@ class ReportSession:
     def _handed_stats(self, kind: str) -> dict | None:
         """The figures `make report` computed before starting the notebook, when they are this
         report's (same year, kind, data folder and params file)."""
-        folder = scratch_dir()
+        folder = config.scratch_dir()
         return handover.read_stats(folder / LEDGER_CACHE if folder else None, year=self.year,
                                    kind=kind, data_dir=self.data_dir, params=self.params_file)  # fmt: skip
 

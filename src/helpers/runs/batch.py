@@ -20,8 +20,8 @@ from markupsafe import Markup
 
 from helpers import config, progress
 from helpers.errors import ReportError
+from helpers.provenance import shown
 from helpers.runs.outdir import check_out_dir
-from helpers.runs.provenance import shown
 from helpers.yamlfile import read_mapping
 
 

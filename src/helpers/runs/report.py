@@ -31,13 +31,13 @@ from helpers.figures.evidence import write_evidence
 from helpers.figures.published import published_previous
 from helpers.ledgers.load import is_synthetic, load_ledgers
 from helpers.memory import give_back
+from helpers.provenance import hand_digests_over, input_files, shown
 from helpers.render.fonts import font_manifest, resolve_fonts
 from helpers.report.document import require_year_in_ledgers, to_json, year_figures
 from helpers.report.params import check_finished, load_params, require_disclosure
 from helpers.runs.handover import read_ledgers, write_ledgers, write_stats
 from helpers.runs.outdir import check_out_dir
-from helpers.runs.provenance import hand_digests_over, input_files, shown
-from helpers.runs.scratch import KERNEL_LOG, LEDGER_CACHE, scratch, scratch_dir, sweep_scratch
+from helpers.runs.scratch import KERNEL_LOG, LEDGER_CACHE, scratch, sweep_scratch
 
 OUTPUTS = (
     "report.html",
@@ -252,7 +252,7 @@ def _execution_error(error: Exception, notebook: Path, request: ReportRequest) -
     kept = request.failed_dir / "report.ipynb"
     if notebook.exists():
         shutil.copyfile(notebook, kept)
-    folder = scratch_dir()
+    folder = config.scratch_dir()
     if (
         folder is not None
         and (folder / KERNEL_LOG).is_file()

@@ -17,18 +17,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-SCRATCH_ENV = "REPORT_SCRATCH_DIR"
+from helpers.config import SCRATCH_ENV
+
 SCRATCH_PREFIX = "report-build-"
 # The validated ledgers, as Arrow files the kernel memory-maps (handover.py).
 LEDGER_CACHE = "ledgers"
 KERNEL_LOG = "kernel.log"
 _LOCK = "lock"
-
-
-def scratch_dir() -> Path | None:
-    """The current run's scratch folder, when a report build started this process or kernel."""
-    value = os.environ.get(SCRATCH_ENV)
-    return Path(value) if value else None
 
 
 def _owner_gone(folder: Path) -> bool:
