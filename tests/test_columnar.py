@@ -14,7 +14,7 @@ from pandas.testing import assert_frame_equal
 
 from helpers.ledgers import load
 from helpers.ledgers.contract import LEDGERS
-from helpers.runs import handover
+from helpers.report import handover
 
 
 def test_the_listed_blanks_are_every_character_str_strip_removes():

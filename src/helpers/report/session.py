@@ -23,12 +23,10 @@ from helpers.errors import ParamsError, ReportError, gathering, raise_gathered
 from helpers.figures import breakdowns, catalogue, evidence, quality
 from helpers.ledgers.load import Ledgers, is_synthetic, load_ledgers
 from helpers.provenance import input_files, resolve, shown
-from helpers.report import cards, charts
+from helpers.report import cards, charts, handover
 from helpers.report.document import require_year_in_ledgers, year_figures
 from helpers.report.narrative import Narrative, base_metric, number
 from helpers.report.params import Params, check_finished, load_params, require_disclosure
-from helpers.runs import handover
-from helpers.runs.scratch import LEDGER_CACHE
 
 
 def resolve_inputs(year: int, data_dir: str = "", params_file: str = "",
@@ -63,7 +61,7 @@ class ReportSession:
         scratch folder as Arrow files, which are memory-mapped here: a report run neither reads
         and validates the same files twice nor holds a second copy of them."""
         folder = config.scratch_dir()
-        cache = folder / LEDGER_CACHE if folder else None
+        cache = folder / handover.LEDGER_CACHE if folder else None
         if handover.present(cache):
             return handover.read_ledgers(cache, self.profile)
         return load_ledgers(self.data_dir, profile=self.profile)
@@ -106,7 +104,7 @@ class ReportSession:
         """The figures `make report` computed before starting the notebook, when they are this
         report's (same year, kind, data folder and params file)."""
         folder = config.scratch_dir()
-        return handover.read_stats(folder / LEDGER_CACHE if folder else None, year=self.year,
+        return handover.read_stats(folder / handover.LEDGER_CACHE if folder else None, year=self.year,
                                    kind=kind, data_dir=self.data_dir, params=self.params_file)  # fmt: skip
 
     @cached_property

@@ -34,10 +34,10 @@ from helpers.memory import give_back
 from helpers.provenance import hand_digests_over, input_files, shown
 from helpers.render.fonts import font_manifest, resolve_fonts
 from helpers.report.document import require_year_in_ledgers, to_json, year_figures
+from helpers.report.handover import LEDGER_CACHE, read_ledgers, write_ledgers, write_stats
 from helpers.report.params import check_finished, load_params, require_disclosure
-from helpers.runs.handover import read_ledgers, write_ledgers, write_stats
 from helpers.runs.outdir import check_out_dir
-from helpers.runs.scratch import KERNEL_LOG, LEDGER_CACHE, scratch, sweep_scratch
+from helpers.runs.scratch import KERNEL_LOG, scratch, sweep_scratch
 
 OUTPUTS = (
     "report.html",

@@ -1,8 +1,7 @@
 """The scratch folder each report run owns.
 
 A run's scratch folder holds its kernel's sockets and connection file and the validated ledgers
-handed to the kernel as
-memory-mapped Arrow files. The run holds a lock on the folder while it lives, so the next build of any
+handed to the kernel as memory-mapped Arrow files (report.handover). The run holds a lock on the folder while it lives, so the next build of any
 year can tell a folder left by a killed run (lock free) from one in use, and remove it.
 """
 
@@ -20,8 +19,6 @@ from pathlib import Path
 from helpers.config import SCRATCH_ENV
 
 SCRATCH_PREFIX = "report-build-"
-# The validated ledgers, as Arrow files the kernel memory-maps (handover.py).
-LEDGER_CACHE = "ledgers"
 KERNEL_LOG = "kernel.log"
 _LOCK = "lock"
 
