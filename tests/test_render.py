@@ -20,8 +20,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
+from helpers import fonts  # noqa: E402
 from helpers.errors import RenderError  # noqa: E402
-from helpers.render import fonts  # noqa: E402
 from helpers.render import html as render  # noqa: E402
 from helpers.render import pdf as typst_pdf  # noqa: E402
 

@@ -18,7 +18,7 @@ import nbformat
 
 from helpers import config
 from helpers.errors import RenderError
-from helpers.render.fonts import ResolvedFont, resolve_fonts
+from helpers.fonts import ResolvedFont, resolve_fonts
 
 NBCONVERT_TEMPLATES = config.TEMPLATES_DIR / "nbconvert"
 REPORT_CSS = config.STYLES_DIR / "report.css"

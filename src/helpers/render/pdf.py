@@ -15,7 +15,7 @@ import nbformat
 
 from helpers import config
 from helpers.errors import RenderError
-from helpers.render.fonts import font_dirs, resolve_fonts
+from helpers.fonts import font_dirs, resolve_fonts
 from helpers.render.html import _mark_front_matter, _without_tagged
 
 if TYPE_CHECKING:
