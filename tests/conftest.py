@@ -98,7 +98,7 @@ def figures_2021(ledgers) -> dict:
 @pytest.fixture(scope="session")
 def workpaper_2021(ledgers, figures_2021, tmp_path_factory) -> Path:
     """The 2021 work paper as the build writes it, written once for every module that reads it."""
-    from helpers.figures.evidence import write_evidence
+    from helpers.render.workpaper import write_evidence
 
     path = tmp_path_factory.mktemp("workpaper") / "evidence.xlsx"
     with pytest.MonkeyPatch.context() as mp:

@@ -124,7 +124,7 @@ def test_the_work_paper_is_the_same_whether_figures_are_kept_or_evaluated_anew(
 ):
     """At millions of rows each figure is evaluated when its rows are written and then let go."""
     from helpers.figures import catalogue as metrics
-    from helpers.figures.evidence import write_workbook
+    from helpers.render.workpaper import write_workbook
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643500800")
     stats = metrics.figures_document(ledgers, 2021)

@@ -27,12 +27,12 @@ from helpers import config, progress
 from helpers.bureau import profile_for
 from helpers.errors import RenderError, ReportError, gathering, raise_gathered
 from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW
-from helpers.figures.evidence import write_evidence
 from helpers.figures.published import published_previous
 from helpers.fonts import font_manifest, resolve_fonts
 from helpers.ledgers.load import is_synthetic, load_ledgers
 from helpers.memory import give_back
 from helpers.provenance import hand_digests_over, input_files, shown
+from helpers.render.workpaper import write_evidence
 from helpers.report.document import require_year_in_ledgers, to_json, year_figures
 from helpers.report.handover import LEDGER_CACHE, read_ledgers, write_ledgers, write_stats
 from helpers.report.params import check_finished, load_params, require_disclosure
