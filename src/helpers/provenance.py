@@ -3,7 +3,7 @@
 Recorded in manifest.json and shown on the review edition's first page, so a reviewer sees which
 file was read for each ledger (a stale CSV beside a newer workbook is visible, not silent).
 Paths are shown relative to the project when inside it, so no output holds a path of the
-machine that built it. Beside config, below the layers: the work paper and the figure cards show
+machine that built it. A base module, beside config: the work paper and the figure cards show
 the ledgers' digests too, and a run's kernel reads the digests the run already computed.
 """
 

@@ -104,8 +104,9 @@ class ReportSession:
         """The figures `make report` computed before starting the notebook, when they are this
         report's (same year, kind, data folder and params file)."""
         folder = config.scratch_dir()
-        return handover.read_stats(folder / handover.LEDGER_CACHE if folder else None, year=self.year,
-                                   kind=kind, data_dir=self.data_dir, params=self.params_file)  # fmt: skip
+        cache = folder / handover.LEDGER_CACHE if folder else None
+        return handover.read_stats(cache, year=self.year, kind=kind, data_dir=self.data_dir,
+                                   params=self.params_file)  # fmt: skip
 
     @cached_property
     def narrative(self) -> Narrative:

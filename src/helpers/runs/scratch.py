@@ -1,8 +1,10 @@
 """The scratch folder each report run owns.
 
 A run's scratch folder holds its kernel's sockets and connection file and the validated ledgers
-handed to the kernel as memory-mapped Arrow files (report.handover). The run holds a lock on the folder while it lives, so the next build of any
-year can tell a folder left by a killed run (lock free) from one in use, and remove it.
+handed to the kernel as memory-mapped Arrow files (report.handover). The run holds a lock on the
+folder while it lives, so the next build of any year can tell a folder left by a killed run (lock
+free) from one in use, and remove it. The run names the folder in the environment
+(config.scratch_dir), for its kernel and for every layer below.
 """
 
 from __future__ import annotations
