@@ -74,12 +74,12 @@ def _probe_load(a: dict, clock: _Clock) -> dict:
 def _probe_kernel(a: dict, clock: _Clock) -> dict:
     import papermill
 
-    from helpers.build import kernel
+    from helpers.runs import kernel
 
     # The same kernel manager as the report's (e.g. its transport), where the build names one.
     extra = {}
     if hasattr(kernel, "LocalKernelManager"):
-        extra["kernel_manager_class"] = "helpers.build.kernel.LocalKernelManager"
+        extra["kernel_manager_class"] = "helpers.runs.kernel.LocalKernelManager"
     out = {"import_s": clock.lap(), "kernel_manager": extra.get("kernel_manager_class", "default")}
     papermill.execute_notebook(
         a["notebook"], a["out"], parameters=a["parameters"], cwd=str(NOTEBOOK.parent),
@@ -185,7 +185,7 @@ def _probe_notebook_work(a: dict, clock: _Clock) -> dict:
 def _probe_floor(a: dict, clock: _Clock) -> dict:
     """Floor (2): the same ledgers, metrics, narrative and charts, as a plain script."""
     from helpers.figures import breakdowns as b
-    from helpers.figures.document import year_figures
+    from helpers.report.document import year_figures
     from helpers.ledgers.load import load_ledgers
     from helpers.report import charts
     from helpers.report.narrative import Narrative
@@ -279,7 +279,7 @@ def run_probe(name: str, args_json: str) -> int:
     clock = _Clock()
     args = json.loads(args_json)
     if args.get("cache"):  # where a report run leaves the validated ledgers for its kernel
-        from helpers.build.scratch import SCRATCH_ENV
+        from helpers.config import SCRATCH_ENV
 
         os.environ[SCRATCH_ENV] = str(Path(args["cache"]).parent)
     out = PROBES[name](args, clock)

@@ -77,7 +77,7 @@ EPOCH = "1643500800"
 def report_dir(tmp_path_factory) -> Path:
     """The sample bureau's 2021 report, built once for every module that reads its outputs.
     Do not modify it."""
-    from helpers.build.report import ReportRequest, build_report
+    from helpers.runs.report import ReportRequest, build_report
 
     request = ReportRequest(2021, config.DATA_DIR, tmp_path_factory.mktemp("out"),
                             config.params_path(2021))  # fmt: skip
@@ -98,7 +98,7 @@ def figures_2021(ledgers) -> dict:
 @pytest.fixture(scope="session")
 def workpaper_2021(ledgers, figures_2021, tmp_path_factory) -> Path:
     """The 2021 work paper as the build writes it, written once for every module that reads it."""
-    from helpers.figures.evidence import write_evidence
+    from helpers.render.workpaper import write_evidence
 
     path = tmp_path_factory.mktemp("workpaper") / "evidence.xlsx"
     with pytest.MonkeyPatch.context() as mp:

@@ -6,7 +6,7 @@ import json
 import re
 
 from helpers import config
-from helpers.build.batch import LINKS, YearRun, build_years, write_index
+from helpers.runs.batch import LINKS, YearRun, build_years, write_index
 
 
 def _report(out, folder, manifest=None):

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from helpers import config
-from helpers.build import report as build
-from helpers.build.report import ReportRequest, check_out_dir, sweep_leftovers
 from helpers.errors import LedgerError, ReportError
-from helpers.figures.document import require_year_in_ledgers
+from helpers.report.document import require_year_in_ledgers
 from helpers.report.scaffold import scaffold
+from helpers.runs import report as build
+from helpers.runs.report import ReportRequest, check_out_dir, sweep_leftovers
 
 
 def test_a_year_the_ledgers_do_not_hold_is_refused(ledgers):

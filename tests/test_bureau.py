@@ -85,11 +85,18 @@ def test_lecture_brand_must_be_an_organiser(tmp_path, raw):
     assert "某某大讲堂" in str(error.value) and "outreach_organisers" in str(error.value)
 
 
-def test_aliases_must_name_contract_columns(tmp_path, raw):
+def test_aliases_and_sheets_must_name_the_contracts_ledgers_and_columns(tmp_path, raw, ledger_dir):
+    """Checked when the ledgers are loaded with the profile (the contract reads the profile, so
+    the profile does not read the contract), before any file is read."""
     raw["aliases"] = {"disputes": {"受理机构": "body"}}
-    with pytest.raises(ParamsError) as error:
-        load_profile(write_profile(tmp_path, raw))
-    assert "aliases.disputes" in str(error.value) and "body" in str(error.value)
+    raw["sheets"] = {"dispute": "数据"}
+    profile = load_profile(write_profile(tmp_path, raw))
+    with pytest.raises(LedgerError) as error:
+        load_ledgers(ledger_dir, profile=profile)
+    found = {problem.value: problem.expected for problem in error.value.problems}
+    assert found.keys() == {"受理机构", "dispute"}
+    assert "disputes" in found["受理机构"] and "body" in found["受理机构"]
+    assert "sheets" in found["dispute"]
 
 
 def test_unknown_bureau_lists_the_known_ones():
@@ -229,8 +236,8 @@ def test_the_profiles_header_aliases_are_used_by_the_loader(ledger_dir):
 @pytest.mark.parametrize("year", [2021, 2022])
 def test_second_bureau_has_a_disclosure_report_that_passes_the_formats_checks(year):
     from helpers.figures.disclosure import metric_id
-    from helpers.figures.document import year_figures
     from helpers.report import disclosure_tables
+    from helpers.report.document import year_figures
 
     data = config.data_dir(SECOND)
     params = config.params_path(year, SECOND)

@@ -364,7 +364,7 @@ def test_a_report_over_years_keeps_the_trend_as_its_fifth_figure(report_ledgers_
 
 @pytest.fixture(scope="module")
 def one_year_report(one_year_dir, tmp_path_factory) -> Path:
-    from helpers.build.report import ReportRequest, build_report
+    from helpers.runs.report import ReportRequest, build_report
 
     request = ReportRequest(YEAR, one_year_dir, tmp_path_factory.mktemp("one_year_out"),
                             config.params_path(YEAR))  # fmt: skip

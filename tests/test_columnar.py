@@ -12,14 +12,14 @@ import pyarrow as pa
 import pytest
 from pandas.testing import assert_frame_equal
 
-from helpers.build import handover
-from helpers.ledgers import load
+from helpers.ledgers import cells, load
 from helpers.ledgers.contract import LEDGERS
+from helpers.report import handover
 
 
 def test_the_listed_blanks_are_every_character_str_strip_removes():
     every = [chr(code).encode() for code in range(0x110000) if chr(code).isspace()]
-    assert load._SPACES == every
+    assert cells._SPACES == every
 
 
 def test_blank_edges_are_found_as_str_strip_finds_them():
@@ -30,8 +30,8 @@ def test_blank_edges_are_found_as_str_strip_finds_them():
     values += [None, ""]
     arr = pa.array(values, type=pa.string())
     expected = np.array([bool(v) and v != v.strip() for v in values])
-    assert (load._blank_edged(arr) == expected).all()
-    assert (load._blank_edged(arr.slice(100, 2000)) == expected[100:2100]).all()
+    assert (cells._blank_edged(arr) == expected).all()
+    assert (cells._blank_edged(arr.slice(100, 2000)) == expected[100:2100]).all()
 
 
 @pytest.mark.parametrize(
@@ -42,8 +42,8 @@ def test_blank_edges_are_found_as_str_strip_finds_them():
 )  # fmt: skip
 def test_dates_read_from_bytes_agree_with_the_text_parser(text):
     arr = pa.array([text], type=pa.string())
-    values, bad = load._parse_date_array(arr, np.array([True]))
-    parsed = load.parse_dates(pd.Series([text.strip()], dtype=object))
+    values, bad = cells._parse_date_array(arr, np.array([True]))
+    parsed = cells.parse_dates(pd.Series([text.strip()], dtype=object))
     parsed = pd.to_datetime(parsed, errors="coerce")
     in_range = (
         parsed.notna()
@@ -124,7 +124,7 @@ def test_the_work_paper_is_the_same_whether_figures_are_kept_or_evaluated_anew(
 ):
     """At millions of rows each figure is evaluated when its rows are written and then let go."""
     from helpers.figures import catalogue as metrics
-    from helpers.figures.evidence import write_workbook
+    from helpers.render.workpaper import write_workbook
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643500800")
     stats = metrics.figures_document(ledgers, 2021)

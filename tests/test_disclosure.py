@@ -16,9 +16,9 @@ import pytest
 
 from helpers import config
 from helpers.figures.disclosure import REQUEST_COLUMNS, RESULT_ROWS, metric_id
-from helpers.figures.document import year_figures
 from helpers.render import typeset
 from helpers.report import disclosure_tables as disclosure
+from helpers.report.document import year_figures
 from helpers.report.narrative import figures_for_templates
 
 RAW = config.data_dir(config.DEFAULT_BUREAU)

@@ -20,9 +20,9 @@ import pytest
 from docx.oxml.ns import qn
 
 from conftest import EPOCH
+from helpers.fonts import resolve_fonts
 from helpers.render import typeset
 from helpers.render.docx import docx_bytes
-from helpers.render.fonts import resolve_fonts
 from test_pdf_layout import _imprint_document, check_imprint_on_an_even_last_page
 from test_report import reference_rows
 

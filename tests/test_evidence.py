@@ -244,9 +244,9 @@ def test_a_figures_rows_lie_together(sheets_2021):
 
 
 def test_evidence_rows_carry_no_personal_data(sample_ledgers_dir, tmp_path):
-    from helpers.figures.evidence import write_evidence
     from helpers.ledgers.contract import personal_columns
     from helpers.ledgers.load import load_ledgers
+    from helpers.render.workpaper import write_evidence
 
     ledgers = load_ledgers(sample_ledgers_dir, keep_personal=True)
     path = tmp_path / "evidence.xlsx"
@@ -262,7 +262,7 @@ def test_evidence_rows_carry_no_personal_data(sample_ledgers_dir, tmp_path):
 def test_work_paper_is_reproducible(ledgers, figures_2021, tmp_path, monkeypatch):
     import zipfile
 
-    from helpers.figures.evidence import write_evidence, write_workbook
+    from helpers.render.workpaper import write_evidence, write_workbook
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     small = {k: v for k, v in list(catalogue.evaluate(ledgers, 2021).items())[:12]}
@@ -281,7 +281,7 @@ def test_work_paper_opens_in_openpyxl_with_frozen_header_and_filter(
 ):
     import openpyxl
 
-    from helpers.figures.evidence import write_workbook
+    from helpers.render.workpaper import write_workbook
 
     ids = ["wage_arrears.closure_rate", "reconsideration.received", "litigation.first_instance_cases",
            "decisions.meeting_topics"]  # fmt: skip
@@ -307,7 +307,7 @@ def test_work_paper_opens_in_openpyxl_with_frozen_header_and_filter(
 def test_ledger_sheets_continue_on_further_sheets_past_the_row_limit(
     ledgers, figures_2021, tmp_path
 ):
-    from helpers.figures.evidence import write_workbook
+    from helpers.render.workpaper import write_workbook
 
     small = {k: v for k, v in list(catalogue.evaluate(ledgers, 2021).items())[:12]}
     whole, split = tmp_path / "whole.xlsx", tmp_path / "split.xlsx"

@@ -10,8 +10,9 @@ import pytest
 
 from helpers.bureau import default_profile
 from helpers.figures.catalogue import CATALOGUE, Example, example_names
+from helpers.ledgers.cells import parse_dates
 from helpers.ledgers.contract import LEDGERS, YES, schema_for
-from helpers.ledgers.load import Ledgers, parse_dates
+from helpers.ledgers.load import Ledgers
 
 LEDGER_METRICS = [m for m in CATALOGUE.values() if not m.is_manual]
 # Examples name a bureau's programmes and places by profile key; the sample bureau's fill them in.

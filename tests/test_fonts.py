@@ -12,9 +12,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from helpers import config
+from helpers import config, fonts  # noqa: E402
 from helpers.errors import ReportError  # noqa: E402
-from helpers.render import fonts  # noqa: E402
 
 ROLES = ("body", "title", "heading", "kai")
 

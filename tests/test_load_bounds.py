@@ -17,8 +17,18 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from helpers.errors import LedgerError, Problem
-from helpers.ledgers import load
-from helpers.ledgers.load import find_ledger_file, load_ledger, load_ledgers
+from helpers.ledgers import (
+    files,
+    headers,
+    load,
+    problems,
+    read_arrow,
+    read_text,
+    read_workbook,
+    validate,
+)
+from helpers.ledgers.files import find_ledger_file
+from helpers.ledgers.load import load_ledger, load_ledgers
 from test_load import (
     DISPUTES,
     DISPUTES_FILE,
@@ -32,11 +42,19 @@ from test_load import (
 )
 
 CAP = 5  # a small cap keeps the files small; the real one is checked separately
+# The loader's modules: each binds the cap and the Problem class it uses by name.
+LOADER = (load, files, headers, problems, read_arrow, read_text, read_workbook, validate)
+
+
+def _patch_loader(monkeypatch, name: str, value: object) -> None:
+    for module in LOADER:
+        if hasattr(module, name):
+            monkeypatch.setattr(module, name, value)
 
 
 @pytest.fixture
 def small_cap(monkeypatch) -> int:
-    monkeypatch.setattr(load, "MAX_PROBLEMS_PER_KIND", CAP)
+    _patch_loader(monkeypatch, "MAX_PROBLEMS_PER_KIND", CAP)
     return CAP
 
 
@@ -82,14 +100,14 @@ def assert_bounded(problems: list[Problem], column: str | None, lines: list[int]
 
 
 def test_cap_is_two_hundred():
-    assert load.MAX_PROBLEMS_PER_KIND == 200
+    assert problems.MAX_PROBLEMS_PER_KIND == 200
 
 
 def test_real_cap_applies_to_a_column_broken_on_every_row(ledger_dir):
     path = ledger_dir / DISPUTES_FILE
     lines = set_column(path, "case_type", "劳务争议")
     error = error_of(ledger_dir)
-    assert_bounded(error.problems, "case_type", lines, load.MAX_PROBLEMS_PER_KIND)
+    assert_bounded(error.problems, "case_type", lines, problems.MAX_PROBLEMS_PER_KIND)
     assert error.total == len(lines)
 
 
@@ -191,12 +209,12 @@ def test_a_huge_bad_file_builds_only_the_listed_problems(ledger_dir, monkeypatch
             super().__init__(*args, **kwargs)
             built.append(self)
 
-    monkeypatch.setattr(load, "Problem", CountedProblem)
+    _patch_loader(monkeypatch, "Problem", CountedProblem)
     error = error_of(ledger_dir)
     repeats = len(body) * (copies - 1)
     assert error.total == repeats
-    assert len(error.problems) == load.MAX_PROBLEMS_PER_KIND + 1
-    assert len(built) == load.MAX_PROBLEMS_PER_KIND + 1
+    assert len(error.problems) == problems.MAX_PROBLEMS_PER_KIND + 1
+    assert len(built) == problems.MAX_PROBLEMS_PER_KIND + 1
     # The repeat at line L is the row at line L - len(body) of the first copy, and so on.
     for problem in error.problems[:-1]:
         original = (problem.line - 2) % len(body) + 2

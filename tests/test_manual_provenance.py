@@ -10,7 +10,7 @@ import yaml
 
 from helpers import config
 from helpers.errors import ParamsError
-from helpers.figures.document import year_figures
+from helpers.report.document import year_figures
 from helpers.report.params import load_params
 from helpers.report.scaffold import scaffold
 

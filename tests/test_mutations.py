@@ -35,11 +35,11 @@ import pytest
 
 from conftest import HIGH_VOLUME_LEDGERS, SAMPLE_HEAD_ROWS
 from helpers import config
-from helpers.build.report import ReportRequest, build_report
 from helpers.errors import LedgerError, Problem
-from helpers.figures.document import year_figures
 from helpers.ledgers.contract import LedgerSpec, ledgers_for, schema_for
 from helpers.ledgers.load import load_ledgers
+from helpers.report.document import year_figures
+from helpers.runs.report import ReportRequest, build_report
 
 # The contract with the sample bureau's organisation names filled in.
 LEDGERS = ledgers_for()

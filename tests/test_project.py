@@ -11,7 +11,7 @@ import yaml
 
 from helpers import config
 from helpers.errors import LedgerError
-from helpers.ledgers.contract_doc import render_contract
+from helpers.report.contract_doc import render_contract
 
 ROOT = config.PROJECT_ROOT
 

@@ -8,10 +8,10 @@ import json
 import pytest
 
 from helpers import config
-from helpers.build.report import ReportRequest, build_report
 from helpers.errors import ParamsError
-from helpers.figures.document import to_json, year_figures
 from helpers.figures.published import compare, published_previous
+from helpers.report.document import to_json, year_figures
+from helpers.runs.report import ReportRequest, build_report
 
 EPOCH = "1700000000"
 

@@ -8,7 +8,7 @@ import pytest
 
 from helpers import config
 from helpers.figures import quality
-from helpers.figures.document import year_figures
+from helpers.report.document import year_figures
 
 YEAR = 2021
 

@@ -20,8 +20,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
+from helpers import fonts  # noqa: E402
 from helpers.errors import RenderError  # noqa: E402
-from helpers.render import fonts  # noqa: E402
 from helpers.render import html as render  # noqa: E402
 from helpers.render import pdf as typst_pdf  # noqa: E402
 
@@ -381,7 +381,7 @@ def test_manual_figures_are_marked_in_both_html_editions(traced_review):
 
 
 def test_the_contract_page_keeps_every_anchor_and_no_markdown_syntax():
-    from helpers.ledgers.contract_doc import render_contract
+    from helpers.report.contract_doc import render_contract
 
     page = render.contract_html()
     anchors = re.findall(r'<a id="([^"]+)"></a>', render_contract())

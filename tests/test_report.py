@@ -17,10 +17,10 @@ import pytest
 
 from conftest import EPOCH
 from helpers import config
-from helpers.build.report import OUTPUTS, ReportRequest, build_report
 from helpers.errors import RenderError
 from helpers.ledgers.contract import LEDGERS
 from helpers.report.narrative import base_metric
+from helpers.runs.report import OUTPUTS, ReportRequest, build_report
 
 FIGURES = Path(__file__).parent / "fixtures" / "2021-figures.csv"
 

@@ -19,7 +19,7 @@ _VOID = {"br", "img", "meta", "link", "hr", "input", "col", "wbr", "source", "ar
 
 @pytest.fixture(scope="module")
 def disclosure_dir(tmp_path_factory) -> Path:
-    from helpers.build.report import ReportRequest, build_report
+    from helpers.runs.report import ReportRequest, build_report
 
     request = ReportRequest(2021, config.DATA_DIR, tmp_path_factory.mktemp("out"),
                             config.params_path(2021), kind=DISCLOSURE)  # fmt: skip

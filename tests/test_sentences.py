@@ -22,10 +22,10 @@ from helpers import config
 from helpers.bureau import profile_for
 from helpers.figures import catalogue
 from helpers.figures.catalogue import CATALOGUE
-from helpers.figures.document import year_figures
 from helpers.figures.local import define_from_notebook
 from helpers.ledgers.contract import LEDGERS
 from helpers.ledgers.load import Ledgers, load_ledgers
+from helpers.report.document import year_figures
 from helpers.report.narrative import Narrative, base_metric
 from helpers.report.params import load_params, require_disclosure
 from helpers.report.shape import shapes_for

@@ -225,7 +225,7 @@ def test_a_bureaus_own_ledger_is_validated_like_the_contracts(tmp_path):
 
 def test_the_bureau_ledger_page_is_in_sync_with_its_profile():
     from helpers.bureau import bureau_ids, profile_for
-    from helpers.ledgers.contract_doc import render_bureau_ledgers
+    from helpers.report.contract_doc import render_bureau_ledgers
 
     pages = 0
     for bureau in bureau_ids():

@@ -17,10 +17,10 @@ import pytest
 import yaml
 
 from helpers import config
-from helpers.build.report import OUTPUTS, ReportRequest, build_report
 from helpers.errors import ParamsError
 from helpers.ledgers.contract import LEDGERS
 from helpers.ledgers.load import load_ledgers
+from helpers.runs.report import OUTPUTS, ReportRequest, build_report
 
 EPOCH = "1643500800"
 SCRIPT = "<script>alert('ledger')</script>"

@@ -63,7 +63,7 @@ def test_a_distinct_counts_repeated_keys_stay_marked(ledgers, tmp_path):
     """A second record of an institution already counted is on the sheet, marked 重复不计."""
     import pandas as pd
 
-    from helpers.figures.evidence import REPEAT, write_workbook
+    from helpers.render.workpaper import REPEAT, write_workbook
 
     approved = "licensing.private_training_institutions_approved"
     result = CATALOGUE[approved].evaluate(ledgers, 2021)
@@ -151,7 +151,7 @@ def test_no_personal_column_on_any_sheet(book):
 def test_each_summary_link_lands_on_its_figures_first_row(ledgers, stats, tmp_path):
     """Opened as Excel shows it (not read-only, so that links are read): a rate, a figure over two
     ledgers, a sum and a distinct count, with a row limit small enough to continue sheets."""
-    from helpers.figures.evidence import write_workbook
+    from helpers.render.workpaper import write_workbook
 
     ids = ["wage_arrears.leads_received", CLOSURE, "wage_arrears.amount_recovered",
            "supervision.lost_or_corrected_total", "mediation.streets_towns_covered",

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from helpers import config
 from helpers.errors import ParamsError
+from helpers.yamlfile import MARKUP_RE, read_mapping, translate_errors
 
 _BUREAU_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # What `make new-bureau` writes into every profile key a bureau must fill in.
@@ -219,18 +220,8 @@ class BureauProfile(BaseModel):
                 f"district“{self.district}”不以区、县、市或旗结尾，无法推定报告中对辖区的称谓，"
                 "请填写 jurisdiction（如“全区”）/ set jurisdiction, e.g. 全区"
             )
-        from helpers.ledgers.contract import LEDGERS
-
-        for key, ledgers in (("aliases", self.aliases), ("sheets", self.sheets)):
-            unknown = sorted(set(ledgers) - set(LEDGERS))
-            if unknown:
-                raise ValueError(f"{key} 中有未知的台账名 / unknown ledger in {key}: "
-                                 f"{'、'.join(unknown)}")  # fmt: skip
-        for ledger, headers in self.aliases.items():
-            wrong = sorted(set(headers.values()) - set(LEDGERS[ledger].column_names))
-            if wrong:
-                raise ValueError(f"aliases.{ledger} 指向合同中没有的列 / maps to unknown columns: "
-                                 f"{'、'.join(wrong)}")  # fmt: skip
+        # The ledgers and columns `aliases` and `sheets` name are checked against the contract
+        # when ledgers are loaded (ledgers.load): the contract reads the profile, not the reverse.
         return self
 
     @property
@@ -275,8 +266,6 @@ def _text_values(value: object, key: str = "") -> list[tuple[str, str]]:
 
 def load_profile(path: Path) -> BureauProfile:
     """Load and check a profile; errors name the file and the key, Chinese first."""
-    from helpers.report.params import MARKUP_RE, read_mapping, translate_errors
-
     path = Path(path)
     raw = read_mapping(path, "机关档案不存在 / bureau profile not found")
     to_fill = [key for key, text in _text_values(raw) if TO_FILL in text]

@@ -50,7 +50,7 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from helpers.figures.document import to_json, year_figures
+    from helpers.report.document import to_json, year_figures
 
     params = args.params or config.params_path(args.year, args.bureau)
     with progress.stage("figures", "计算年度数据"):
@@ -69,7 +69,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _contract_doc(args: argparse.Namespace) -> int:
-    from helpers.ledgers.contract_doc import render_bureau_ledgers, render_contract
+    from helpers.report.contract_doc import render_bureau_ledgers, render_contract
 
     if args.bureau:
         from helpers.bureau import profile_for
@@ -81,7 +81,7 @@ def _contract_doc(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from helpers.build.report import ReportRequest, build_report
+    from helpers.runs.report import ReportRequest, build_report
 
     params = args.params or config.params_path(args.year, args.bureau)
     notebook = args.notebook.resolve() if args.notebook else None
@@ -98,7 +98,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _reports(args: argparse.Namespace) -> int:
-    from helpers.build.batch import build_years
+    from helpers.runs.batch import build_years
 
     return build_years(args.years, _data_dir(args).resolve(), args.out_dir.resolve(),
                        jobs=args.jobs, bureau=args.bureau, kinds=tuple(args.kinds))  # fmt: skip
@@ -113,7 +113,7 @@ def _new_year(args: argparse.Namespace) -> int:
 
 
 def _new_bureau(args: argparse.Namespace) -> int:
-    from helpers.build.provenance import shown
+    from helpers.provenance import shown
     from helpers.report.scaffold import start_bureau
 
     profile, params = start_bureau(args.bureau, args.year)

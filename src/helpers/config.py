@@ -73,6 +73,17 @@ def params_path(year: int, bureau: str = DEFAULT_BUREAU) -> Path:
 
 DATA_DIR = data_dir()
 
+# The scratch folder of the report run this process, or its notebook's kernel, belongs to: the run
+# (runs/scratch.py) names it in the environment. Read here, as every layer has a use for it (the
+# PDF's temporary files, the kernel's sockets, the ledgers and digests handed to the kernel).
+SCRATCH_ENV = "REPORT_SCRATCH_DIR"
+
+
+def scratch_dir() -> Path | None:
+    """The current run's scratch folder, when a report build started this process or kernel."""
+    value = os.environ.get(SCRATCH_ENV)
+    return Path(value) if value else None
+
 
 def font_families() -> dict[str, list[str]]:
     """Font families per role, first available wins.

@@ -505,3 +505,47 @@ def _fees_charged(L, year):
     d = by_year(L["disclosure_requests"], "reply_date", year)
     return summed("disclosure_requests", d, "fee_charged",
                   round_half_up(float(d["fee_charged"].sum()), 2), "reply_date", "fee_charged")  # fmt: skip
+
+
+# -- stats.json ------------------------------------------------------------------------------
+
+
+def stats_tables(metrics: dict[str, dict]) -> dict[str, dict]:
+    """The three tables as rows × columns: {key: {title, columns: [{key, label}], rows: [{key,
+    label, cells: {column key: {value, metric}}}]}}."""
+
+    def cell(id: str) -> dict:
+        return {"value": metrics[id]["value"], "metric": id}
+
+    proactive_rows = []
+    for row in PROACTIVE_ROWS:
+        proactive_rows.append({
+            "key": row.key, "label": row.label, "clause": row.clause,
+            "cells": {k: cell(metric_id("proactive", row.key, k)) for k, _, _ in row.columns},
+        })  # fmt: skip
+    proactive_columns = {k: h for r in PROACTIVE_ROWS for k, h, _ in r.columns}
+    return {
+        "proactive": {
+            "title": "主动公开政府信息情况",
+            "columns": [{"key": k, "label": v} for k, v in proactive_columns.items()],
+            "rows": proactive_rows,
+        },
+        "requests": {
+            "title": "收到和处理政府信息公开申请情况",
+            "columns": [{"key": k, "label": label} for k, label, _ in REQUEST_COLUMNS],
+            "rows": [
+                {"key": row, "label": label,
+                 "cells": {col: cell(metric_id("requests", row, col)) for col, _, _ in REQUEST_COLUMNS}}
+                for row, label, _, _ in REQUEST_ROWS
+            ],
+        },
+        "challenges": {
+            "title": "政府信息公开行政复议、行政诉讼情况",
+            "columns": [{"key": k, "label": label} for k, label in CHALLENGE_COLUMNS],
+            "rows": [
+                {"key": row, "label": label,
+                 "cells": {col: cell(metric_id("challenges", row, col)) for col, _ in CHALLENGE_COLUMNS}}
+                for row, label in CHALLENGE_ROWS
+            ],
+        },
+    }  # fmt: skip

@@ -13,7 +13,8 @@ import pandera.errors
 from helpers.errors import ParamsError
 from helpers.figures.catalogue import Example, Metric, Value, example_names
 from helpers.ledgers import contract as c
-from helpers.ledgers.load import Ledgers, parse_dates
+from helpers.ledgers.cells import parse_dates
+from helpers.ledgers.load import Ledgers
 
 
 def typed_frame(spec: c.LedgerSpec, rows: list[dict[str, str]]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from pandera.engines import pandas_engine
 
 from helpers.bureau import BureauProfile, default_profile
 
-# Accepted spellings are normalised to ISO before parsing (see load.parse_dates).
+# Accepted spellings are normalised to ISO before parsing (see cells.parse_dates).
 DATE_FORMAT = "%Y-%m-%d"
 YES, NO = "是", "否"
 
@@ -550,7 +550,7 @@ def _column(spec: ColumnSpec) -> pa.Column:
         dtype,
         checks=checks,
         nullable=not spec.required,
-        # Ids must be unique too; the loader checks that itself (load._duplicate_problems), as
+        # Ids must be unique too; the loader checks that itself (problems._duplicate_problems), as
         # pandera's own check builds a frame of every repeat and names only the later line.
         coerce=True,
         title=spec.zh,

@@ -30,8 +30,8 @@ from xml.sax.saxutils import quoteattr
 
 import nbformat
 
+from helpers.fonts import resolve_fonts
 from helpers.render import typeset
-from helpers.render.fonts import resolve_fonts
 
 TWIPS_PER_MM = 1440 / 25.4
 

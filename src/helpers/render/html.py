@@ -18,7 +18,7 @@ import nbformat
 
 from helpers import config
 from helpers.errors import RenderError
-from helpers.render.fonts import ResolvedFont, resolve_fonts
+from helpers.fonts import ResolvedFont, resolve_fonts
 
 NBCONVERT_TEMPLATES = config.TEMPLATES_DIR / "nbconvert"
 REPORT_CSS = config.STYLES_DIR / "report.css"
@@ -90,7 +90,7 @@ def contract_html() -> str:
     """The data contract (docs/data-contract.md, generated from the code) as a page shipped beside
     review.html: the target of the figure cards' links to ledger (#ledger-<name>) and metric
     (#metric-<id>) sections. Offline, like both editions."""
-    from helpers.ledgers.contract_doc import render_contract
+    from helpers.report.contract_doc import render_contract
 
     body = contract_markdown_html(render_contract())
     css = (config.STYLES_DIR / "contract.css").read_text(encoding="utf-8")
@@ -125,7 +125,7 @@ def _inline(text: str) -> str:
 
 
 def contract_markdown_html(markdown: str) -> str:
-    """The data contract's Markdown as HTML. The contract is generated (ledgers.contract_doc) in a
+    """The data contract's Markdown as HTML. The contract is generated (report.contract_doc) in a
     small subset — headings, paragraphs, `- ` lists with indented continuation lines, pipe tables,
     a quoted note, its own `<a id>` anchors, and inline code, bold and links — which is rendered
     here directly: a general Markdown parser takes most of a second over the whole contract."""

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from helpers import config
-from helpers.build.scratch import scratch_dir
 from helpers.errors import RenderError
-from helpers.render.fonts import font_dirs, resolve_fonts
+from helpers.fonts import font_dirs, resolve_fonts
 from helpers.render.html import _mark_front_matter, _without_tagged
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ def pdf_bytes(doc: typeset.Document, *, title: str, author: str = "") -> bytes:
     source = typeset.source(doc, title=title, author=author, fonts=typst_fonts(font_set))
     # Inside a report run the Typst root lives in the run's scratch folder, so a killed run
     # leaves nothing in the temporary directory that the next build would not sweep.
-    with tempfile.TemporaryDirectory(prefix="typst-", dir=scratch_dir()) as root:
+    with tempfile.TemporaryDirectory(prefix="typst-", dir=config.scratch_dir()) as root:
         typeset.write_root(doc, Path(root))
         try:
             pdf, warnings = typst.Compiler(root=root, font_paths=font_set).compile_with_warnings(

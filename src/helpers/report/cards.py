@@ -9,11 +9,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from helpers.build.provenance import sha256
 from helpers.figures import catalogue
 from helpers.figures.catalogue import CATALOGUE, round_half_up
 from helpers.ledgers import contract as c
 from helpers.ledgers.load import Ledgers
+from helpers.provenance import sha256
 from helpers.report.narrative import base_metric, figures_for_templates, growth, number, yoy
 
 

@@ -23,9 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from helpers import fonts
 from helpers.figures import breakdowns as b
 from helpers.figures.catalogue import CATALOGUE
-from helpers.render import fonts
 from helpers.report.narrative import number
 
 # 156 mm text width of the A4 PDF; the chart is placed at that width, so points stay points.

@@ -4,7 +4,7 @@ format implies.
 A table is a grid of cells: label cells (th, may span rows and columns) and figure cells (td,
 one metric each). The HTML written here carries the spans and each figure's `data-metric`; the
 PDF and the Word edition are set from that HTML (helpers.render.typeset), so all three draw the same
-grid. `stats_tables` gives the same tables for stats.json as rows × columns under fixed keys.
+grid. stats.json holds the same tables as rows × columns (figures.disclosure.stats_tables).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from markupsafe import Markup
 
+from helpers.figures.catalogue import CATALOGUE, ledger_years
 from helpers.figures.disclosure import (
     CHALLENGE_COLUMNS,
     CHALLENGE_ROWS,
@@ -24,6 +25,7 @@ from helpers.figures.disclosure import (
     metric_id,
 )
 from helpers.ledgers import contract as c
+from helpers.report.document import year_figures
 from helpers.report.narrative import Figure, fig
 
 
@@ -186,50 +188,6 @@ def table_html(key: str, figures: dict[str, Figure], heading: Markup | None = No
     )
 
 
-# -- stats.json ------------------------------------------------------------------------------
-
-
-def stats_tables(metrics: dict[str, dict]) -> dict[str, dict]:
-    """The three tables as rows × columns: {key: {title, columns: [{key, label}], rows: [{key,
-    label, cells: {column key: {value, metric}}}]}}."""
-
-    def cell(id: str) -> dict:
-        return {"value": metrics[id]["value"], "metric": id}
-
-    proactive_rows = []
-    for row in PROACTIVE_ROWS:
-        proactive_rows.append({
-            "key": row.key, "label": row.label, "clause": row.clause,
-            "cells": {k: cell(metric_id("proactive", row.key, k)) for k, _, _ in row.columns},
-        })  # fmt: skip
-    proactive_columns = {k: h for r in PROACTIVE_ROWS for k, h, _ in r.columns}
-    return {
-        "proactive": {
-            "title": "主动公开政府信息情况",
-            "columns": [{"key": k, "label": v} for k, v in proactive_columns.items()],
-            "rows": proactive_rows,
-        },
-        "requests": {
-            "title": "收到和处理政府信息公开申请情况",
-            "columns": [{"key": k, "label": label} for k, label, _ in REQUEST_COLUMNS],
-            "rows": [
-                {"key": row, "label": label,
-                 "cells": {col: cell(metric_id("requests", row, col)) for col, _, _ in REQUEST_COLUMNS}}
-                for row, label, _, _ in REQUEST_ROWS
-            ],
-        },
-        "challenges": {
-            "title": "政府信息公开行政复议、行政诉讼情况",
-            "columns": [{"key": k, "label": label} for k, label in CHALLENGE_COLUMNS],
-            "rows": [
-                {"key": row, "label": label,
-                 "cells": {col: cell(metric_id("challenges", row, col)) for col, _ in CHALLENGE_COLUMNS}}
-                for row, label in CHALLENGE_ROWS
-            ],
-        },
-    }  # fmt: skip
-
-
 # -- checks the format implies ---------------------------------------------------------------
 
 
@@ -325,8 +283,6 @@ SHOWN_RECORDS = 20
 
 def _side_text(side: Side, ledgers, year: int) -> list[str]:
     """The figures of one side and the ledger records behind them."""
-    from helpers.figures.catalogue import CATALOGUE
-
     out = []
     for metric_id_ in side.ids:
         metric = CATALOGUE[metric_id_]
@@ -373,9 +329,6 @@ def explain(frame: pd.DataFrame, ledgers, year: int) -> list[str]:
 def format_checks(stats: dict, ledgers, params_file, data_dir) -> pd.DataFrame:
     """checks() with the same year's rule-of-law figures and, when the ledgers hold the next
     year, its carried-in requests."""
-    from helpers.figures.catalogue import CATALOGUE, ledger_years
-    from helpers.figures.document import year_figures
-
     year = stats["year"]
     rule_of_law = year_figures(year, data_dir, params_file, ledgers)
     next_year = None

@@ -19,15 +19,13 @@ from IPython.display import HTML, display
 from markupsafe import Markup, escape
 
 from helpers import config
-from helpers.build import handover
-from helpers.build.provenance import input_files, resolve, shown
-from helpers.build.scratch import LEDGER_CACHE, SHOWN_CHARTS, scratch_dir
 from helpers.bureau import BureauProfile, profile_for
 from helpers.errors import ParamsError, ReportError, gathering, raise_gathered
 from helpers.figures import breakdowns, catalogue, evidence, quality
-from helpers.figures.document import require_year_in_ledgers, year_figures
 from helpers.ledgers.load import Ledgers, is_synthetic, load_ledgers
-from helpers.report import cards, charts
+from helpers.provenance import input_files, resolve, shown
+from helpers.report import cards, charts, handover
+from helpers.report.document import require_year_in_ledgers, year_figures
 from helpers.report.narrative import Narrative, base_metric, figures_for_templates, number
 from helpers.report.params import Params, check_finished, load_params, require_disclosure
 from helpers.report.shape import Shape, shapes_for
@@ -69,8 +67,8 @@ class ReportSession:
 
     @cached_property
     def _notebook(self) -> Path | None:
-        folder = scratch_dir()
-        return handover.read_notebook(folder / LEDGER_CACHE if folder else None)
+        folder = config.scratch_dir()
+        return handover.read_notebook(folder / handover.LEDGER_CACHE if folder else None)
 
     @cached_property
     def params(self) -> Params:
@@ -82,8 +80,8 @@ class ReportSession:
         """`make report` validates the ledgers before the notebook starts and leaves them in its
         scratch folder as Arrow files, which are memory-mapped here: a report run neither reads
         and validates the same files twice nor holds a second copy of them."""
-        folder = scratch_dir()
-        cache = folder / LEDGER_CACHE if folder else None
+        folder = config.scratch_dir()
+        cache = folder / handover.LEDGER_CACHE if folder else None
         if handover.present(cache):
             return handover.read_ledgers(cache, self.profile)
         return load_ledgers(self.data_dir, profile=self.profile)
@@ -138,9 +136,10 @@ class ReportSession:
     def _handed_stats(self, kind: str) -> dict | None:
         """The figures `make report` computed before starting the notebook, when they are this
         report's (same year, kind, data folder and params file)."""
-        folder = scratch_dir()
-        return handover.read_stats(folder / LEDGER_CACHE if folder else None, year=self.year,
-                                   kind=kind, data_dir=self.data_dir, params=self.params_file)  # fmt: skip
+        folder = config.scratch_dir()
+        cache = folder / handover.LEDGER_CACHE if folder else None
+        return handover.read_stats(cache, year=self.year, kind=kind, data_dir=self.data_dir,
+                                   params=self.params_file)  # fmt: skip
 
     @cached_property
     def narrative(self) -> Narrative:
@@ -178,7 +177,7 @@ class ReportSession:
         unknown = [id for id in ids if id not in metrics]
         if unknown:
             raise KeyError(f"本报告没有这些指标 / not figures of this report: {', '.join(unknown)}")
-        from helpers.render.fonts import configure_matplotlib
+        from helpers.fonts import configure_matplotlib
 
         configure_matplotlib()  # the notebook's own chart sets its Chinese in the report's fonts
         this, last = f"{self.year}年", f"{self.year - 1}年"
@@ -227,12 +226,12 @@ class ReportSession:
 
     def _hand_charts_back(self) -> None:
         """The charts as shown, for stats.json: `make report` reads them after the run."""
-        folder = scratch_dir()
-        if folder is None or not (folder / LEDGER_CACHE).is_dir():
+        folder = config.scratch_dir()
+        if folder is None or not (folder / handover.LEDGER_CACHE).is_dir():
             return
         shown = {name: {k: v for k, v in entry.items() if k != "frames"}
                  for name, entry in self._charts.items()}  # fmt: skip
-        (folder / LEDGER_CACHE / SHOWN_CHARTS).write_text(
+        (folder / handover.LEDGER_CACHE / handover.SHOWN_CHARTS).write_text(
             json.dumps(shown, ensure_ascii=False), encoding="utf-8")  # fmt: skip
 
     def chart_data(self, name: str) -> HTML | None:

@@ -1,4 +1,6 @@
-"""The year's figures document (stats.json): ledgers plus the params file's manual inputs."""
+"""The year's figures document (stats.json): the ledger figures, the params file's manual values
+and where each comes from, and per report kind its tables or its charts. In the report layer, as
+it reads the year's params file."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from pathlib import Path
 from helpers import config
 from helpers.bureau import BureauProfile
 from helpers.errors import LedgerError, Problem
+from helpers.figures.breakdowns import chart_index
 from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW, figures_document, ledger_years
+from helpers.figures.disclosure import stats_tables
 from helpers.ledgers.load import Ledgers, load_ledgers
 from helpers.report.params import manual_provenance, manual_values, read_if_present
 
@@ -27,7 +31,7 @@ def year_figures(year: int, data_dir: Path, params: Path | None = None,
                  report: str = RULE_OF_LAW) -> dict:  # fmt: skip
     """Figures of one report of `year`; manual figures come from the params file (default: the
     sample bureau's params/<bureau>/<year>.yaml). The ledgers are checked against `profile`'s
-    names. The disclosure report's document also holds its three tables (see disclosure.py); the
+    names. The disclosure report's document also holds its three tables (figures.disclosure); the
     rule-of-law report's, its charts: each one's number, caption and the id of every figure it
     draws, in order (the figures themselves, series elements and a trend's earlier years such as
     `disputes.accepted_total@2019`, are under "metrics" with the others)."""
@@ -42,13 +46,9 @@ def year_figures(year: int, data_dir: Path, params: Path | None = None,
     for metric_id, provenance in manual_provenance(current, report).items():
         document["metrics"][metric_id]["provenance"] = provenance
     if report == DISCLOSURE:
-        from helpers.report.disclosure_tables import stats_tables
-
         document = {"year": year, "report": report, "metrics": document["metrics"],
                     "tables": stats_tables(document["metrics"])}  # fmt: skip
     else:
-        from helpers.figures.breakdowns import chart_index
-
         document["charts"] = chart_index(document, year)
     return document
 

@@ -3,7 +3,8 @@
 Recorded in manifest.json and shown on the review edition's first page, so a reviewer sees which
 file was read for each ledger (a stale CSV beside a newer workbook is visible, not silent).
 Paths are shown relative to the project when inside it, so no output holds a path of the
-machine that built it.
+machine that built it. A base module, beside config: the work paper and the figure cards show
+the ledgers' digests too, and a run's kernel reads the digests the run already computed.
 """
 
 from __future__ import annotations
@@ -28,9 +29,7 @@ def _identity(path: Path) -> tuple[str, int, int]:
 
 def _handed_digests() -> dict[tuple[str, int, int], str]:
     """Digests a report run left in its scratch folder for its kernel."""
-    from helpers.build.scratch import scratch_dir
-
-    folder = scratch_dir()
+    folder = config.scratch_dir()
     if folder is None or not (folder / DIGESTS_FILE).is_file():
         return {}
     entries = json.loads((folder / DIGESTS_FILE).read_text(encoding="utf-8"))

@@ -9,7 +9,8 @@ from pathlib import Path
 from jupyter_client import KernelManager
 from traitlets import default
 
-from helpers.build.scratch import KERNEL_LOG, scratch_dir
+from helpers import config
+from helpers.runs.scratch import KERNEL_LOG
 
 
 class LocalKernelManager(KernelManager):
@@ -23,7 +24,7 @@ class LocalKernelManager(KernelManager):
     transport = "ipc"
 
     def _base(self) -> str:
-        folder = scratch_dir() or Path(tempfile.gettempdir())
+        folder = config.scratch_dir() or Path(tempfile.gettempdir())
         return str(folder / f"kernel-{uuid.uuid4().hex[:12]}")
 
     @default("ip")
@@ -38,7 +39,7 @@ class LocalKernelManager(KernelManager):
         """The kernel's own messages (e.g. "KeyboardInterrupt caught in kernel" when a Ctrl-C
         interrupts it while idle) go to a log in the run's scratch folder, not to the analyst's
         terminal; a failed run keeps the log beside its notebook."""
-        folder = scratch_dir()
+        folder = config.scratch_dir()
         if folder is None or "stderr" in kw:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         with (folder / KERNEL_LOG).open("ab") as log:  # the kernel holds its own copy

@@ -3,6 +3,8 @@
 Fontconfig is the source of truth, so that the charts, the PDF and the Word edition agree on the
 faces; asking matplotlib instead could name a face the PDF renderer cannot see. ``fc-match`` always
 returns *some* font, so candidates are checked by exact family name against ``fc-list``.
+A base module, beside config's font stacks: the report's charts need it as much as the
+renderings do.
 """
 
 from __future__ import annotations

@@ -25,29 +25,28 @@ from pathlib import Path
 from typing import IO
 
 from helpers import config, progress
-from helpers.build.handover import read_ledgers, write_ledgers, write_stats
-from helpers.build.outdir import check_out_dir
-from helpers.build.provenance import hand_digests_over, input_files, shown
-from helpers.build.scratch import (
-    KERNEL_LOG,
-    LEDGER_CACHE,
-    SHOWN_CHARTS,
-    scratch,
-    scratch_dir,
-    sweep_scratch,
-)
 from helpers.bureau import profile_for
 from helpers.errors import RenderError, ReportError, gathering, raise_gathered
 from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW
-from helpers.figures.document import require_year_in_ledgers, to_json, year_figures
-from helpers.figures.evidence import write_evidence
 from helpers.figures.local import define_from_notebook
 from helpers.figures.published import published_previous
+from helpers.fonts import font_manifest, resolve_fonts
 from helpers.ledgers.load import is_synthetic, load_ledgers
 from helpers.memory import give_back
-from helpers.render.fonts import font_manifest, resolve_fonts
+from helpers.provenance import hand_digests_over, input_files, shown
+from helpers.render.workpaper import write_evidence
+from helpers.report.document import require_year_in_ledgers, to_json, year_figures
+from helpers.report.handover import (
+    LEDGER_CACHE,
+    SHOWN_CHARTS,
+    read_ledgers,
+    write_ledgers,
+    write_stats,
+)
 from helpers.report.params import check_finished, load_params, require_disclosure
 from helpers.report.shape import notebook_path, shapes_for
+from helpers.runs.outdir import check_out_dir
+from helpers.runs.scratch import KERNEL_LOG, scratch, sweep_scratch
 
 OUTPUTS = (
     "report.html",
@@ -264,7 +263,7 @@ def _execution_error(error: Exception, notebook: Path, request: ReportRequest) -
     kept = request.failed_dir / "report.ipynb"
     if notebook.exists():
         shutil.copyfile(notebook, kept)
-    folder = scratch_dir()
+    folder = config.scratch_dir()
     if (
         folder is not None
         and (folder / KERNEL_LOG).is_file()
@@ -393,7 +392,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
                                     "bureau": request.bureau},
                         cwd=str(request.notebook.parent), progress_bar=False, log_output=False,
                         kernel_name="python3",
-                        kernel_manager_class="helpers.build.kernel.LocalKernelManager",
+                        kernel_manager_class="helpers.runs.kernel.LocalKernelManager",
                         km=kernel.manager(),
                     )  # fmt: skip
                 except OSError:
@@ -476,7 +475,7 @@ class _Kernel:
 
     def _start(self) -> None:
         try:
-            from helpers.build.kernel import LocalKernelManager
+            from helpers.runs.kernel import LocalKernelManager
 
             manager = LocalKernelManager(kernel_name="python3")
             if self._stop.is_set():

@@ -1,9 +1,10 @@
 """The scratch folder each report run owns.
 
 A run's scratch folder holds its kernel's sockets and connection file and the validated ledgers
-handed to the kernel as
-memory-mapped Arrow files. The run holds a lock on the folder while it lives, so the next build of any
-year can tell a folder left by a killed run (lock free) from one in use, and remove it.
+handed to the kernel as memory-mapped Arrow files (report.handover). The run holds a lock on the
+folder while it lives, so the next build of any year can tell a folder left by a killed run (lock
+free) from one in use, and remove it. The run names the folder in the environment
+(config.scratch_dir), for its kernel and for every layer below.
 """
 
 from __future__ import annotations
@@ -17,20 +18,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-# Where the kernel leaves the charts it showed (name → caption, figures), for stats.json.
-SHOWN_CHARTS = "charts.json"
-SCRATCH_ENV = "REPORT_SCRATCH_DIR"
+from helpers.config import SCRATCH_ENV
+
 SCRATCH_PREFIX = "report-build-"
-# The validated ledgers, as Arrow files the kernel memory-maps (handover.py).
-LEDGER_CACHE = "ledgers"
 KERNEL_LOG = "kernel.log"
 _LOCK = "lock"
-
-
-def scratch_dir() -> Path | None:
-    """The current run's scratch folder, when a report build started this process or kernel."""
-    value = os.environ.get(SCRATCH_ENV)
-    return Path(value) if value else None
 
 
 def _owner_gone(folder: Path) -> bool:

@@ -6,6 +6,10 @@ memory-maps the files and builds its frames on the mapped bytes themselves (text
 category codes, whole numbers): no second copy of the ledgers is made, and only the pages a
 computation reads are brought into memory. The report process drops its own copy before the
 kernel starts and maps the same files again when it needs the rows afterwards (the work paper).
+The figures the report process computed are handed over the same way (`write_stats`).
+
+In the report layer, not with the runs that write it: the kernel reads it under the report's
+session (report.session), which imports nothing of the runs stage.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ import pyarrow.ipc as ipc
 from helpers.bureau import BureauProfile
 from helpers.ledgers.load import Ledgers
 
+# The folder of a run's scratch folder the validated ledgers are handed over in.
+LEDGER_CACHE = "ledgers"
+# Where the kernel leaves the charts it showed (name → caption, figures), for stats.json.
+SHOWN_CHARTS = "charts.json"
 MANIFEST = "ledgers.json"
 STATS = "stats.json"
 

@@ -1,4 +1,7 @@
-"""Render docs/data-contract.md from the contract and the metric catalogue, so they never drift."""
+"""Render docs/data-contract.md from the contract and the metric catalogue, so they never drift.
+
+In the report layer: it states each ledger's figures (the catalogue) with the report's number
+formatting."""
 
 from __future__ import annotations
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from markupsafe import Markup
 
 from helpers import config, progress
-from helpers.build.outdir import check_out_dir
-from helpers.build.provenance import shown
 from helpers.errors import ReportError
-from helpers.report.params import read_mapping
+from helpers.provenance import shown
+from helpers.runs.outdir import check_out_dir
+from helpers.yamlfile import read_mapping
 
 
 def _title(run: YearRun) -> str:
