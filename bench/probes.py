@@ -185,9 +185,9 @@ def _probe_notebook_work(a: dict, clock: _Clock) -> dict:
 def _probe_floor(a: dict, clock: _Clock) -> dict:
     """Floor (2): the same ledgers, metrics, narrative and charts, as a plain script."""
     from helpers.figures import breakdowns as b
-    from helpers.report.document import year_figures
     from helpers.ledgers.load import load_ledgers
     from helpers.report import charts
+    from helpers.report.document import year_figures
     from helpers.report.narrative import Narrative
     from helpers.report.params import load_params
     from helpers.report.session import is_synthetic

@@ -193,14 +193,16 @@ def checked_passages(value: dict[str, str], keys: dict[str, str], report: str,
         from helpers.report.shape import known_passages
 
         required, known = shape.passages(), set(keys) | known_passages(report, shape.bureau)
+    # A passage no section reads is let be (a section the notebook left out, another bureau's
+    # template); one that is missing is named with its section, and any unread key offered as
+    # the misspelling it may be.
     unknown = sorted(str(k) for k in value if k not in known)
     missing = [k for k in required if k not in value]
-    if unknown:
-        raise ValueError(f"未知的段落键 / unknown passage key: {', '.join(unknown)}")
     if missing:
         where = "" if shape is None else "".join(
             f"（{k}：章节 {shape.section_of(k)}）" for k in missing)  # fmt: skip
-        raise ValueError(f"缺少段落键 / missing passage key: {', '.join(missing)}{where}")
+        hint = f"；文件中未被读取的键：{', '.join(unknown)}" if unknown else ""
+        raise ValueError(f"缺少段落键 / missing passage key: {', '.join(missing)}{where}{hint}")
     empty = [k for k, v in value.items() if not str(v).strip()]
     if empty:
         raise ValueError(f"段落不能为空 / empty passage: {', '.join(empty)}")

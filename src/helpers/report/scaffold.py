@@ -58,6 +58,10 @@ def _dump(data: object, indent: int = 0) -> str:
     return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
 
 
+# What a passage read only by the bureau's own template is said to be.
+OWN_PASSAGE = "本机关自有模板读取的段落 / read by the bureau's own template"
+
+
 def _render(data: dict, year: int, origin: str, confirmed: list[str], source_year: int) -> str:
     """The new file, written section by section so that it carries the rules and, at each key, what
     it is for: yaml.dump alone would drop every comment."""
@@ -72,7 +76,7 @@ def _render(data: dict, year: int, origin: str, confirmed: list[str], source_yea
         note = f"  # {metric.name}（单位：{metric.unit}）" if metric else ""
         figures += f"  {yaml.safe_dump(key).splitlines()[0]}:{note}\n"
     passages = "".join(
-        f"  # {PASSAGE_KEYS[key]}\n" + _dump({key: text}, 2) + "\n"
+        f"  # {PASSAGE_KEYS.get(key, OWN_PASSAGE)}\n" + _dump({key: text}, 2) + "\n"
         for key, text in data["passages"].items()
     )
     reused_hint = f"（{source_year} 年确认沿用的：{', '.join(confirmed)}）" if confirmed else ""
@@ -122,7 +126,9 @@ def _disclosure(section: dict | None) -> str:
         for key in section["manual_figures"]
     )
     passages = "".join(
-        f"    # {DISCLOSURE_PASSAGE_KEYS[key]}\n" + _dump({key: _mark(text)}, 4) + "\n"
+        f"    # {DISCLOSURE_PASSAGE_KEYS.get(key, OWN_PASSAGE)}\n"
+        + _dump({key: _mark(text)}, 4)
+        + "\n"
         for key, text in section["passages"].items()
     )
     return ("\n# 政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）的段落和人工填报数字。\n"

@@ -215,9 +215,7 @@ class ReportSession:
     def _show(self, name: str, title: str, figure, frames: list[pd.DataFrame]) -> None:
         self._charts_shown += 1
         label = f"图{self._charts_shown}　{title}"
-        drawn = list(dict.fromkeys(
-            id for frame in frames for ids in frame.attrs["ids"].values() for id in ids
-            if id is not None))  # fmt: skip
+        drawn = list(dict.fromkeys(id for frame in frames for id in breakdowns.frame_ids(frame)))
         self._charts[name] = {"number": self._charts_shown, "caption": label, "metrics": drawn,
                               "frames": frames}  # fmt: skip
         self._hand_charts_back()

@@ -40,7 +40,9 @@ def notebook_path(kind: str, bureau: str = config.DEFAULT_BUREAU) -> Path:
     """The bureau's own notebook (notebooks/<bureau>/report.ipynb) where it has one, else the
     package's."""
     own = config.NOTEBOOKS_DIR / bureau / NOTEBOOK_NAMES[kind]
-    return own if own.is_file() else config.NOTEBOOKS_DIR / NOTEBOOK_NAMES[kind]
+    if own.is_file():
+        return own
+    return config.DISCLOSURE_NOTEBOOK if kind == DISCLOSURE else config.REPORT_NOTEBOOK
 
 
 def _calls(notebook: Path, method: str) -> list[tuple[str, str | None]]:

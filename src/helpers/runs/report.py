@@ -380,7 +380,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
             # The work paper needs only the ledgers and the figures: with ledgers of modest size
             # it is written while the kernel runs the notebook (on the other core); at larger
             # sizes after it, when the kernel's memory is given back.
-            alongside = _work_paper_alongside(ledgers, staging / "evidence.xlsx", stats, timings)
+            alongside = _work_paper_alongside(ledgers, staging / "evidence.xlsx", stats)
             if alongside is None:
                 ledgers = _released(ledgers)
             with timings.stage("execute"):
@@ -426,7 +426,8 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
                 with timings.stage("evidence"):
                     write_evidence(staging / "evidence.xlsx", stats, ledgers)
             else:
-                alongside.result()
+                with timings.stage("evidence"):  # what is left of it, once the editions are out
+                    alongside.result()
             (staging / "stats.json").write_text(to_json(stats), encoding="utf-8")
             (staging / "manifest.json").write_text(
                 to_json(_manifest(request, inputs)), encoding="utf-8"
@@ -534,7 +535,7 @@ def _reply_status(content: dict) -> str:
 ALONGSIDE_ROWS_BELOW = 500_000
 
 
-def _work_paper_alongside(ledgers, path: Path, stats: dict, timings: Timings):
+def _work_paper_alongside(ledgers, path: Path, stats: dict):
     """The work paper written in a thread while the kernel runs, or None if the ledgers are too
     large to hold twice; `.result()` waits for it and raises what it raised."""
     if sum(len(frame) for frame in ledgers.frames.values()) >= ALONGSIDE_ROWS_BELOW:
@@ -542,9 +543,7 @@ def _work_paper_alongside(ledgers, path: Path, stats: dict, timings: Timings):
     from concurrent.futures import ThreadPoolExecutor
 
     def write() -> None:
-        started = time.perf_counter()
         write_evidence(path, stats, ledgers)
-        timings.stages["evidence"] = round(time.perf_counter() - started, 3)
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="work-paper")
     future = pool.submit(write)
