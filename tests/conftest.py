@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -105,3 +106,11 @@ def workpaper_2021(ledgers, figures_2021, tmp_path_factory) -> Path:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         write_evidence(path, figures_2021, ledgers)
     return path
+
+
+def pytest_collection_finish(session):
+    """The collected tests and the modules they import live as long as the session: move them out
+    of the garbage collector's reach. The loader collects garbage after every load, and with the
+    whole suite collected each full collection walked all of it, in each of hundreds of tests."""
+    gc.collect()
+    gc.freeze()
