@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import gc
+import json
+import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -74,18 +80,76 @@ def report_ledgers_dir(sample_ledgers_dir, tmp_path_factory) -> Path:
 EPOCH = "1643500800"
 
 
+def shared_path(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name`, made by `make(folder)` once per test run and shared by every worker.
+
+    pytest-xdist runs the suite in several processes, and a session fixture is made once in each.
+    A fixture that builds a report calls this instead: the first worker to ask builds it under the
+    run's temporary root while holding a lock on it; a worker asking meanwhile waits for it, one
+    asking later finds it built. Without xdist the root is the session's own temporary folder. A
+    build that fails leaves no folder and raises in the worker that made it; the next worker to
+    ask tries again, and fails in its own tests as it would have alone."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's popen-gw<N>
+    folder = root / "shared" / name
+    folder.parent.mkdir(exist_ok=True)
+    done = folder.with_name(f"{name}.done")
+    with open(folder.with_name(f"{name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, or the worker dies
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            done.touch()
+    return folder
+
+
+def build_shared_report(tmp_path_factory, name: str, request_for, epoch: str = EPOCH) -> Path:
+    """A report built by `build_report` once per test run (see `shared_path`) with the letter
+    dated `epoch`; `request_for(out_dir)` gives its ReportRequest. Returns its final folder."""
+    from helpers.runs.report import build_report
+
+    def make(out_dir: Path) -> None:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("SOURCE_DATE_EPOCH", epoch)
+            build_report(request_for(out_dir), log=lambda *_: None)
+
+    return request_for(shared_path(tmp_path_factory, name, make)).final_dir
+
+
 @pytest.fixture(scope="session")
 def report_dir(tmp_path_factory) -> Path:
     """The sample bureau's 2021 report, built once for every module that reads its outputs.
     Do not modify it."""
-    from helpers.runs.report import ReportRequest, build_report
+    from helpers.runs.report import ReportRequest
 
-    request = ReportRequest(2021, config.DATA_DIR, tmp_path_factory.mktemp("out"),
-                            config.params_path(2021))  # fmt: skip
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        build_report(request, log=lambda *_: None)
-    return request.final_dir
+    def request_for(out_dir: Path) -> ReportRequest:
+        return ReportRequest(2021, config.DATA_DIR, out_dir, config.params_path(2021))
+
+    return build_shared_report(tmp_path_factory, "report-2021", request_for)
+
+
+@pytest.fixture(scope="session")
+def disclosure_cli_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """`python -m helpers report --year 2021 --kind disclosure` as a user runs it, once per test
+    run (see `shared_path`): what the command returned, and its OUT_DIR. Do not modify it."""
+    command = [sys.executable, "-m", "helpers", "report", "--year", "2021", "--kind", "disclosure"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+
+    def make(folder: Path) -> None:
+        done = subprocess.run([*command, "--out-dir", str(folder / "out")], cwd=config.PROJECT_ROOT,
+                              env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
+        result = {"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+        (folder / "result.json").write_text(json.dumps(result), encoding="utf-8")
+
+    folder = shared_path(tmp_path_factory, "disclosure-2021-cli", make)
+    result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    return subprocess.CompletedProcess(command, **result), folder / "out"
 
 
 @pytest.fixture(scope="session")

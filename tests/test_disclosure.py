@@ -5,10 +5,8 @@ rule-of-law report, and the tables as the three editions draw them."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 import zipfile
 
 import pandas as pd
@@ -200,18 +198,14 @@ def test_grid_layout_continues_merged_cells_down():
     assert [(c, cont) for c, _, cont in layout[1]] == [(0, True), (1, False), (2, False)]
 
 
-def test_cli_builds_the_disclosure_report(tmp_path):
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    done = subprocess.run([sys.executable, "-m", "helpers", "report", "--year", "2021", "--kind",
-                           "disclosure", "--out-dir", str(tmp_path)],
-                          cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)  # fmt: skip
+def test_cli_builds_the_disclosure_report(disclosure_cli_run):
+    done, out_dir = disclosure_cli_run  # run once per test run, shared with test_review.py
     assert done.returncode == 0, done.stderr
-    folder = tmp_path / "2021-disclosure"
+    folder = out_dir / "2021-disclosure"
     for name in ("report.html", "review.html", "report.pdf", "report.docx", "report.ipynb",
                  "evidence.xlsx", "stats.json", "manifest.json"):  # fmt: skip
         assert (folder / name).is_file(), name
-    assert not (tmp_path / "2021").exists()  # the rule-of-law folder is not touched
+    assert not (out_dir / "2021").exists()  # the rule-of-law folder is not touched
     reader = (folder / "report.html").read_text(encoding="utf-8")
     assert reader.count('class="national-table"') == 3 and 'rowspan="22"' in reader
     review = (folder / "review.html").read_text(encoding="utf-8")

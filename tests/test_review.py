@@ -9,24 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from helpers import config
-from helpers.figures.catalogue import CATALOGUE, DISCLOSURE
+from helpers.figures.catalogue import CATALOGUE
 from helpers.report.narrative import base_metric
 
-EPOCH = "1700000000"
 _VOID = {"br", "img", "meta", "link", "hr", "input", "col", "wbr", "source", "area", "base"}
 
 
 @pytest.fixture(scope="module")
-def disclosure_dir(tmp_path_factory) -> Path:
-    from helpers.runs.report import ReportRequest, build_report
-
-    request = ReportRequest(2021, config.DATA_DIR, tmp_path_factory.mktemp("out"),
-                            config.params_path(2021), kind=DISCLOSURE)  # fmt: skip
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        build_report(request, log=lambda *_: None)
-    return request.final_dir
+def disclosure_dir(disclosure_cli_run) -> Path:
+    """The 2021 disclosure report as `python -m helpers report --kind disclosure` built it (the
+    run test_disclosure checks)."""
+    return disclosure_cli_run[1] / "2021-disclosure"
 
 
 @pytest.fixture(params=["rule_of_law", "disclosure"])
