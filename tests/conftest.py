@@ -178,3 +178,32 @@ def pytest_collection_finish(session):
     whole suite collected each full collection walked all of it, in each of hundreds of tests."""
     gc.collect()
     gc.freeze()
+
+
+# The files that take longest, longest first, with the CPU seconds each took in a whole run on two
+# cores. pytest-xdist hands a worker a whole file at a time, in collection order (pyproject.toml
+# turns off its own re-sorting by number of tests): started first, the long files share out between
+# the two workers and the short ones fill in at the end, rather than one worker running a long
+# file alone after the other has finished. A file not listed keeps its place after these; list one
+# here once it takes half a minute or so.
+LONGEST_FIRST = (
+    "test_mutations.py",  # 160: every mutation of every ledger, and a build for the CLI cases
+    "test_report.py",  # 130: four reports in parallel, a rerun, a failed run
+    "test_trust.py",  # 115: three builds killed mid-stage and rerun
+    "test_properties.py",  # 75: random ledgers through the loaders and every figure
+    "test_evidence.py",  # 55
+    "test_cli.py",  # 55
+    "test_charts.py",  # 40
+    "test_columnar.py",  # 32
+    "test_bureau.py",  # 32
+    "test_sentences.py",  # 31
+    "test_generate.py",  # 26
+    "test_workpaper.py",  # 25
+    "test_session.py",  # 25
+    "test_progress.py",  # 24
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files stay whole
