@@ -13,10 +13,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from helpers import config
 from helpers.ledgers.contract import LEDGERS
 from helpers.ledgers.load import load_ledgers
+
+# Hypothesis profiles, chosen with `pytest --hypothesis-profile=NAME`: `make test` runs "suite";
+# "thorough" draws five times as many examples of each property (see test_properties.py), for a
+# change to the loaders or the figures.
+settings.register_profile("suite", max_examples=40)
+settings.register_profile("thorough", max_examples=200)
+settings.load_profile("suite")
 
 # The two high-volume ledgers are cut to a head of this many data rows; any valid subset of
 # a valid ledger is still valid, and the loader tests run in a fraction of the time.
