@@ -356,6 +356,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
     from helpers.render.docx import write_docx
     from helpers.render.html import contract_html, reader_html, review_html
     from helpers.render.pdf import write_pdf
+    from helpers.runs.kernel import ENGINE
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
     with _naming(request.out_dir), _year_lock(request, log):
@@ -393,6 +394,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
                         cwd=str(request.notebook.parent), progress_bar=False, log_output=False,
                         kernel_name="python3",
                         kernel_manager_class="helpers.runs.kernel.LocalKernelManager",
+                        engine_name=ENGINE,
                         km=kernel.manager(),
                     )  # fmt: skip
                 except OSError:
