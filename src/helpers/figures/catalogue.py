@@ -87,9 +87,11 @@ class Result:
     def makeup(self) -> str:
         """The rows counted, by role: "分子 3903 + 分母 4055"."""
         counts: dict[str, int] = {}
-        for part in self.rows:
-            for role, n in part.roles().value_counts(sort=False).items():
-                counts[role] = counts.get(role, 0) + int(n)
+        for part in self.rows:  # as `roles()` marks them, counted without building the marks
+            repeats = 0 if part.key is None else int(part.frame[part.key].duplicated().sum())
+            for role, n in ((part.role, len(part.frame) - repeats), (REPEAT, repeats)):
+                if n:
+                    counts[role] = counts.get(role, 0) + n
         return " + ".join(f"{role} {n}" for role, n in counts.items())
 
 
