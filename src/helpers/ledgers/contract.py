@@ -624,6 +624,11 @@ def ledgers_for(profile: BureauProfile | None = None) -> dict[str, LedgerSpec]:
     """The contract as one bureau's ledgers must meet it: each column that takes its allowed
     values from the profile gets that bureau's names (the sample bureau's when none is given)."""
     profile = profile or default_profile()
+    known = _RESOLVED.get(id(profile))
+    if known is not None and known[0] is profile:
+        return dict(known[1])
+    if len(_RESOLVED) >= 8:
+        _RESOLVED.clear()
 
     def resolved(spec: LedgerSpec) -> LedgerSpec:
         columns = tuple(
@@ -633,7 +638,14 @@ def ledgers_for(profile: BureauProfile | None = None) -> dict[str, LedgerSpec]:
         court = profile.organisations.arbitration_court if spec.name == "disputes" else ""
         return replace(spec, columns=columns, arbitration_court=court)
 
-    return {name: resolved(spec) for name, spec in LEDGERS.items()} | local_ledgers(profile)
+    specs = {name: resolved(spec) for name, spec in LEDGERS.items()} | local_ledgers(profile)
+    _RESOLVED[id(profile)] = (profile, specs)
+    return dict(specs)
+
+
+# The specs resolved for a profile, by its identity (a profile is read once and not changed):
+# each card of the review edition asks for them again.
+_RESOLVED: dict[int, tuple[BureauProfile, dict[str, LedgerSpec]]] = {}
 
 
 def local_ledgers(profile: BureauProfile) -> dict[str, LedgerSpec]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from jinja2 import Environment, nodes
@@ -54,25 +54,31 @@ def _calls(notebook: Path, method: str) -> list[tuple[str, str | None]]:
         raise ParamsError(
             f"{notebook}: 无法读取笔记本 / cannot read the notebook: {error}"
         ) from None
-    found: list[str] = []
+    found: list[tuple[str, str | None]] = []
     for cell in cells:
-        if cell.get("cell_type") != "code":
-            continue
-        source = "".join(cell.get("source", []))
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue  # IPython magics: not a section call, and the kernel will say what is wrong
-        for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == method and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)):  # fmt: skip
-                given = next((k.value.value for k in node.keywords if k.arg == "template"
-                              and isinstance(k.value, ast.Constant)
-                              and isinstance(k.value.value, str)), None)  # fmt: skip
-                found.append((node.args[0].value, given))
+        if cell.get("cell_type") == "code":
+            found += _calls_in("".join(cell.get("source", [])), method)
     return found
+
+
+@cache  # the notebook is read for its sections, its tables and its figures, in each process
+def _calls_in(source: str, method: str) -> tuple[tuple[str, str | None], ...]:
+    found: list[tuple[str, str | None]] = []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ()  # IPython magics: not a section call, and the kernel will say what is wrong
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == method and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):  # fmt: skip
+            continue
+        given = next((k.value.value for k in node.keywords if k.arg == "template"
+                          and isinstance(k.value, ast.Constant)
+                          and isinstance(k.value.value, str)), None)  # fmt: skip
+        found.append((node.args[0].value, given))
+    return tuple(found)
 
 
 def _template_names(folder: Path) -> set[str]:
@@ -158,6 +164,11 @@ def template_passages(path: Path) -> list[str]:
 
 
 def source_passages(source: str) -> list[str]:
+    return list(_passages_in(source))
+
+
+@cache  # a build asks for the same templates' keys several times (params, shape, scaffold)
+def _passages_in(source: str) -> tuple[str, ...]:
     tree = _PARSER.parse(source)
     keys: list[str] = []
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
@@ -167,7 +178,7 @@ def source_passages(source: str) -> list[str]:
             elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
                 keys.append(node.arg.value)
     # find_all walks depth-first in source order; a key read twice is one passage
-    return list(dict.fromkeys(keys))
+    return tuple(dict.fromkeys(keys))
 
 
 def shape_for(kind: str, bureau: str = config.DEFAULT_BUREAU,
