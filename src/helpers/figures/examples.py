@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pandera.errors
 
 from helpers.errors import ParamsError
 from helpers.figures.catalogue import Example, Metric, Value, example_names
@@ -38,7 +37,7 @@ def typed_frame(spec: c.LedgerSpec, rows: list[dict[str, str]]) -> pd.DataFrame:
                               f"unparsable cell")  # fmt: skip
     try:
         frame = c.schema_of(spec).select_columns(list(frame.columns)).validate(frame)
-    except pandera.errors.SchemaError as error:
+    except _schema_error() as error:  # pandera is loaded by then (schema_of)
         raise ParamsError(f"{spec.name}: {error}") from None
     for column in frame:
         if spec.column(column).kind == "flag":
@@ -61,3 +60,9 @@ def example_ledgers(example: Example, profile) -> Ledgers:
 
 def example_value(metric: Metric, example: Example, profile) -> Value:
     return metric.compute(example_ledgers(example, profile), example.year)
+
+
+def _schema_error() -> type[Exception]:
+    from pandera.errors import SchemaError
+
+    return SchemaError

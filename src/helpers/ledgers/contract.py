@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.engines import pandas_engine
 
 from helpers.bureau import BureauProfile, default_profile
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # Accepted spellings are normalised to ISO before parsing (see cells.parse_dates).
 DATE_FORMAT = "%Y-%m-%d"
@@ -524,10 +526,14 @@ KIND_EXPECTED = {
     "flag": "“是”或“否” / 是 or 否",
 }
 
-_DATE = pandas_engine.DateTime(to_datetime_kwargs={"format": DATE_FORMAT})
+# pandera is imported by the functions that build schemas: a process that only reads the
+# contract (the notebook's kernel, which gets validated ledgers) does not pay for its import.
 
 
 def _column(spec: ColumnSpec) -> pa.Column:
+    import pandera.pandas as pa
+    from pandera.engines import pandas_engine
+
     checks: list[pa.Check] = []
     dtype: object = str
     if spec.repeated:
@@ -539,7 +545,7 @@ def _column(spec: ColumnSpec) -> pa.Column:
             # contract's order: one byte a row, and the same categories in every file.
             dtype = pd.CategoricalDtype(list(spec.allowed))
     elif spec.kind == "date":
-        dtype = _DATE
+        dtype = pandas_engine.DateTime(to_datetime_kwargs={"format": DATE_FORMAT})
     elif spec.kind == "int":
         dtype = "Int64"
         checks.append(pa.Check.ge(spec.minimum))
@@ -565,6 +571,8 @@ def _has(df: pd.DataFrame, *columns: str) -> bool:
 
 
 def _date_order_check(order: DateOrder) -> pa.Check:
+    import pandera.pandas as pa
+
     def check(df: pd.DataFrame) -> pd.Series:
         if not _has(df, order.earlier, order.later):
             return pd.Series(True, index=df.index)
@@ -579,6 +587,7 @@ def _date_order_check(order: DateOrder) -> pa.Check:
 
 def _paired_check(first: str, second: str) -> pa.Check:
     """Both filled or both empty (a closing date needs an outcome, and back)."""
+    import pandera.pandas as pa
 
     def check(df: pd.DataFrame) -> pd.Series:
         if not _has(df, first, second):
@@ -589,6 +598,8 @@ def _paired_check(first: str, second: str) -> pa.Check:
 
 
 def _dispute_outcome_check() -> pa.Check:
+    import pandera.pandas as pa
+
     def check(df: pd.DataFrame) -> pd.Series:
         if not _has(df, "body_type", "outcome"):
             return pd.Series(True, index=df.index)
@@ -602,6 +613,7 @@ def _dispute_outcome_check() -> pa.Check:
 
 def _court_name_check(court: str) -> pa.Check:
     """A case the arbitration court handled names the court as the bureau's profile does."""
+    import pandera.pandas as pa
 
     def check(df: pd.DataFrame) -> pd.Series:
         if not _has(df, "body_type", "body_name"):
@@ -672,6 +684,8 @@ def schema_for(name: str, profile: BureauProfile | None = None) -> pa.DataFrameS
 @functools.lru_cache(maxsize=64)
 def schema_of(spec: LedgerSpec) -> pa.DataFrameSchema:
     """The pandera schema of a ledger spec whose profile names are filled in (ledgers_for)."""
+    import pandera.pandas as pa
+
     name = spec.name
     checks = [_date_order_check(o) for o in spec.date_orders]
     checks += [_paired_check(a, b) for a, b in _PAIRS.get(name, [])]
