@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import uuid
 from pathlib import Path
@@ -12,6 +13,7 @@ from traitlets import default
 
 from helpers import config
 from helpers.runs.scratch import KERNEL_LOG
+from helpers.runs.warm import ForkedProcess, WarmServer, kernel_argv
 
 
 class LocalKernelManager(KernelManager):
@@ -36,16 +38,37 @@ class LocalKernelManager(KernelManager):
     def _connection_file_in_scratch(self) -> str:
         return self._base() + ".json"
 
+    # Kernels are forked from this process's warm server (runs/warm.py) rather than started
+    # afresh; a test or a caller may turn it off.
+    warm = True
+
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         """The kernel's own messages (e.g. "KeyboardInterrupt caught in kernel" when a Ctrl-C
         interrupts it while idle) go to a log in the run's scratch folder, not to the analyst's
         terminal; a failed run keeps the log beside its notebook."""
         folder = config.scratch_dir()
+        argv = kernel_argv(kernel_cmd) if self.warm and "stderr" not in kw else None
+        if argv is not None:
+            return self._fork_kernel(argv, kw, None if folder is None else folder / KERNEL_LOG)
         if folder is None or "stderr" in kw:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         with (folder / KERNEL_LOG).open("ab") as log:  # the kernel holds its own copy
             kw["stdout"] = kw["stderr"] = log
             return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    def _fork_kernel(self, argv: list[str], kw: dict, log: Path | None) -> None:
+        """The kernel forked by the warm server, handed to the provisioner as if it had
+        launched it (it signals, polls and waits for it by its id)."""
+        server = WarmServer.get()
+        env = {**(kw.get("env") or os.environ), "JPY_PARENT_PID": str(server.pid)}
+        cwd = str(kw.get("cwd") or Path.cwd())
+        pid = server.fork([*argv, f"--IPKernelApp.parent_handle={server.pid}"], env, cwd,
+                          None if log is None else str(log))  # fmt: skip
+        provisioner = self.provisioner
+        provisioner.process = ForkedProcess(pid)
+        provisioner.pid = provisioner.pgid = pid  # the kernel leads a session of its own
+        provisioner.cwd = cwd
+        self._reconcile_connection_info(provisioner.connection_info)
 
 
 class _SavedAtTheEnd(NotebookExecutionManager):
