@@ -402,7 +402,9 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
                 except Exception as error:  # a failing cell, a dead kernel, a timeout
                     raise _execution_error(error, executed, request) from None
                 finally:
-                    kernel.close()  # its memory is given back before the work paper is made
+                    # With the work paper to write after it, its memory is given back first;
+                    # else it ends while the editions are rendered.
+                    kernel.close(wait=alongside is None)
             # The charts as the notebook showed them (its own among them, numbered in order).
             charts_file = handed / SHOWN_CHARTS
             if charts_file.is_file():
@@ -463,6 +465,7 @@ class _Kernel:
     def __init__(self) -> None:
         self._manager = None
         self._given = None
+        self._ending: threading.Thread | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._start, daemon=True)
         self.preloaded: str | None = None
@@ -511,17 +514,29 @@ class _Kernel:
         self._given = manager
         return manager if manager is not None and manager.is_alive() else None
 
-    def close(self, now: bool = False) -> None:
+    def close(self, now: bool = False, wait: bool = True) -> None:
+        """Shut the kernel down; `wait=False` lets it end in a thread (joined at the next close)."""
         if now:
             self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
-        for manager in (self._manager, getattr(self, "_given", None)):
-            if manager is not None:
+        managers = [m for m in (self._manager, self._given) if m is not None]
+        self._manager = self._given = None
+
+        def shut() -> None:
+            for manager in managers:
                 with contextlib.suppress(Exception):
                     if manager.has_kernel:
                         manager.shutdown_kernel(now=now)
-        self._manager = self._given = None
+
+        if self._ending is not None:
+            self._ending.join()
+            self._ending = None
+        if wait:
+            shut()
+        else:
+            self._ending = threading.Thread(target=shut, daemon=True)
+            self._ending.start()
 
 
 def _reply_status(content: dict) -> str:
