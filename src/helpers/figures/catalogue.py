@@ -52,9 +52,18 @@ class Rows:
         # the distinct key, the summed column): a figure over millions of rows holds no copy of
         # columns nobody reads.
         wanted = [c.LEDGERS[self.ledger].key, *self.columns, self.key, self.summed]
-        keep = [col for col in dict.fromkeys(wanted) if col is not None and col in self.frame]
+        position = {col: i for i, col in enumerate(self.frame.columns)}
+        keep = [col for col in dict.fromkeys(wanted) if col is not None and col in position]
         if len(keep) < self.frame.shape[1]:
-            object.__setattr__(self, "frame", self.frame[keep])
+            # By position, as `frame[keep]` takes them once it has looked the labels up: on a
+            # figure's few rows the look-up costs more than the copy. Repeated labels (each
+            # stands for all its columns) are left to pandas.
+            frame = self.frame
+            if len(position) == frame.shape[1]:
+                frame = frame.take([position[col] for col in keep], axis=1)
+            else:
+                frame = frame[keep]
+            object.__setattr__(self, "frame", frame)
 
     def roles(self) -> pd.Series:
         """Each row's role; in a distinct count the first row of each key counts, later ones not."""
