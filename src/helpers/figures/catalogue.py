@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -52,9 +53,18 @@ class Rows:
         # the distinct key, the summed column): a figure over millions of rows holds no copy of
         # columns nobody reads.
         wanted = [c.LEDGERS[self.ledger].key, *self.columns, self.key, self.summed]
-        keep = [col for col in dict.fromkeys(wanted) if col is not None and col in self.frame]
+        position = {col: i for i, col in enumerate(self.frame.columns)}
+        keep = [col for col in dict.fromkeys(wanted) if col is not None and col in position]
         if len(keep) < self.frame.shape[1]:
-            object.__setattr__(self, "frame", self.frame[keep])
+            # By position, as `frame[keep]` takes them once it has looked the labels up: on a
+            # figure's few rows the look-up costs more than the copy. Repeated labels (each
+            # stands for all its columns) are left to pandas.
+            frame = self.frame
+            if len(position) == frame.shape[1]:
+                frame = frame.take([position[col] for col in keep], axis=1)
+            else:
+                frame = frame[keep]
+            object.__setattr__(self, "frame", frame)
 
     def roles(self) -> pd.Series:
         """Each row's role; in a distinct count the first row of each key counts, later ones not."""
@@ -357,6 +367,23 @@ def once_per_ledgers(L: Ledgers, year: int, make: Callable[[Ledgers, int], objec
     return value
 
 
+# What many figures of one report cut from the same selection (a table's row, one per column),
+# made once while `compute` evaluates them and dropped when it returns; a thread has its own.
+_SHARED: ContextVar[dict | None] = ContextVar("shared_selections", default=None)
+
+
+def shared(make: Callable, source: object, *args):
+    """`make(source, *args)` (`source` the ledgers or a frame), made once per `compute` (anew on
+    every call outside one): the ~200 cells of a table re-select the same rows per column."""
+    made = _SHARED.get()
+    if made is None:
+        return make(source, *args)
+    key = (make, id(source), *args)  # the entry holds `source`: nothing else can take its id
+    if key not in made:
+        made[key] = (source, make(source, *args))
+    return made[key][1]
+
+
 _NO_ROWS = np.array([], dtype=np.intp)
 
 
@@ -429,6 +456,15 @@ def compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None
             previous_manual: dict[str, Value] | None = None,
             report: str = RULE_OF_LAW) -> dict[str, dict]:  # fmt: skip
     """Every metric of one report for `year`, with last year's value where the data hold it."""
+    scope = _SHARED.set({})
+    try:
+        return _compute(L, year, manual_values, previous_manual, report)
+    finally:
+        _SHARED.reset(scope)
+
+
+def _compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None,
+             previous_manual: dict[str, Value] | None, report: str) -> dict[str, dict]:  # fmt: skip
     manual_values = manual_values or {}
     previous_manual = previous_manual or {}
     results: dict[str, dict] = {}

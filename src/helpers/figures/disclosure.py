@@ -20,12 +20,14 @@ from helpers.figures.catalogue import (
     Cell,
     Example,
     Result,
+    Split,
     _register,
     by_year,
     counted,
     examples,
     manual,
     round_half_up,
+    shared,
     summed,
 )
 from helpers.figures.rule_of_law import disclosure_lawsuits, disclosure_reconsiderations
@@ -95,13 +97,6 @@ RESULT_ROWS: list[tuple[str, str, str, str]] = [
 assert [r[3] for r in RESULT_ROWS] == c.DISCLOSURE_RESULTS, "one row per contract category"
 
 
-def _applicants(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    kind = dict((key, value) for key, _, value in REQUEST_COLUMNS)[column]
-    if kind is None:
-        return frame, ()
-    return frame[frame["applicant_type"] == kind], ("applicant_type",)
-
-
 def _received(d: pd.DataFrame, year: int):
     return by_year(d, "received_date", year), ("received_date",)
 
@@ -122,10 +117,15 @@ def _answered(d: pd.DataFrame, year: int):
     return by_year(d, "reply_date", year), ("reply_date",)
 
 
+def _by_result(d: pd.DataFrame, year: int) -> Split:
+    answered = by_year(d, "reply_date", year)
+    return Split(answered, answered["result"])
+
+
 def _answered_as(category: str):
     def rows(d: pd.DataFrame, year: int):
-        answered = by_year(d, "reply_date", year)
-        return answered[answered["result"] == category], ("reply_date", "result")
+        # The year's answers, grouped by result once for the rows of every category.
+        return shared(_by_result, d, year).rows(category), ("reply_date", "result")
 
     return rows
 
@@ -146,11 +146,32 @@ REQUEST_ROWS: list[tuple[str, str, Selector, str]] = [
 ]  # fmt: skip
 
 
+def _row_requests(L, select: Selector, year: int) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    rows, columns = select(L["disclosure_requests"], year)
+    # Only the columns a cell's rows show (as `Rows` keeps them), taken once for the row's cells.
+    shown = [c.LEDGERS["disclosure_requests"].key, *columns, "applicant_type"]
+    return rows[[col for col in dict.fromkeys(shown) if col in rows]], columns
+
+
+def _by_applicant(L, select: Selector, year: int) -> tuple[Split, tuple[str, ...]]:
+    rows, columns = shared(_row_requests, L, select, year)
+    return Split(rows, rows["applicant_type"]), columns
+
+
+def _applicants(L, select: Selector, year: int, column: str):
+    """A cell's requests: its row's, all or one applicant type's. The row's are selected once
+    for its seven cells, and grouped by applicant type once for its six types."""
+    kind = dict((key, value) for key, _, value in REQUEST_COLUMNS)[column]
+    if kind is None:
+        return shared(_row_requests, L, select, year)
+    rows, columns = shared(_by_applicant, L, select, year)
+    return rows.rows(kind), (*columns, "applicant_type")
+
+
 def _request_rule(select: Selector, column: str):
     def rule(L, year: int) -> Result:
-        rows, columns = select(L["disclosure_requests"], year)
-        rows, more = _applicants(rows, column)
-        return counted("disclosure_requests", rows, *columns, *more)
+        rows, columns = _applicants(L, select, year, column)
+        return counted("disclosure_requests", rows, *columns)
 
     return rule
 
@@ -269,9 +290,9 @@ def _challenge_rule(row: str, column: str):
         # The rule-of-law report's "复议诉讼" figure counts these very cases.
         columns: tuple[str, ...] = ("action_type", "received_date")
         if family == "reconsideration":
-            d = disclosure_reconsiderations(L, year)
+            d = shared(disclosure_reconsiderations, L, year)
         else:
-            d = disclosure_lawsuits(L, year)
+            d = shared(disclosure_lawsuits, L, year)
             d = d[d["after_reconsideration"] == (row != "litigation_direct")]
             columns += ("stage", "after_reconsideration")
         if column == "total":
