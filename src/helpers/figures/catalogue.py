@@ -452,19 +452,26 @@ def covers(L: Ledgers, metric: Metric, year: int) -> bool:
     return all(year in ledger_years(L, name) for name in metric.ledgers)
 
 
+# Each rule run by `compute`, by (rule, year), with the rows behind its value.
+Kept = dict[tuple[object, int], Result]
+
+
 def compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None,
             previous_manual: dict[str, Value] | None = None,
-            report: str = RULE_OF_LAW) -> dict[str, dict]:  # fmt: skip
-    """Every metric of one report for `year`, with last year's value where the data hold it."""
+            report: str = RULE_OF_LAW, kept: Kept | None = None) -> dict[str, dict]:  # fmt: skip
+    """Every metric of one report for `year`, with last year's value where the data hold it.
+    Given `kept`, each rule's Result is put there too (the work paper's rows, at sizes where
+    holding every figure's rows at once costs little)."""
     scope = _SHARED.set({})
     try:
-        return _compute(L, year, manual_values, previous_manual, report)
+        return _compute(L, year, manual_values, previous_manual, report, kept)
     finally:
         _SHARED.reset(scope)
 
 
 def _compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None,
-             previous_manual: dict[str, Value] | None, report: str) -> dict[str, dict]:  # fmt: skip
+             previous_manual: dict[str, Value] | None, report: str,
+             kept: Kept | None) -> dict[str, dict]:  # fmt: skip
     manual_values = manual_values or {}
     previous_manual = previous_manual or {}
     results: dict[str, dict] = {}
@@ -478,6 +485,8 @@ def _compute(L: Ledgers, year: int, manual_values: dict[str, Value] | None,
         if key not in seen:
             result = metric.rule(L, when)  # type: ignore[misc]
             seen[key] = (result.value, result.makeup(), result.reads())
+            if kept is not None:
+                kept[key] = result
         return seen[key][0]
 
     for metric in figures_for(L, year, report):
@@ -513,8 +522,9 @@ def _change(value: Value, previous: Value) -> float | int | None:
 
 def figures_document(L: Ledgers, year: int, manual_values: dict[str, Value] | None = None,
                      previous_manual: dict[str, Value] | None = None,
-                     report: str = RULE_OF_LAW) -> dict:  # fmt: skip
-    return {"year": year, "metrics": compute(L, year, manual_values, previous_manual, report)}
+                     report: str = RULE_OF_LAW, kept: Kept | None = None) -> dict:  # fmt: skip
+    return {"year": year,
+            "metrics": compute(L, year, manual_values, previous_manual, report, kept)}  # fmt: skip
 
 
 class Evaluated(Mapping[str, Result]):

@@ -679,12 +679,36 @@ class _Merged:
         return pc.binary_join_element_wise(*pieces, "")
 
 
-def write_evidence(path: Path, stats: dict, ledgers: Ledgers) -> dict[str, int]:
-    """The year's work paper, from the same rules that computed `stats`."""
+def write_evidence(path: Path, stats: dict, ledgers: Ledgers,
+                   kept: catalogue.Kept | None = None) -> dict[str, int]:  # fmt: skip
+    """The year's work paper, from the same rules that computed `stats`; with `kept` (what
+    `catalogue.compute` ran, see there), from their very results rather than running them
+    again."""
     report = stats.get("report", catalogue.RULE_OF_LAW)
+    if kept is not None:
+        results = _kept_results(kept, ledgers, stats["year"], report)
+        metrics = stats["metrics"]
+        earlier = _kept_results(kept, ledgers, stats["year"], report, last_year=True)
+        previous = {i: earlier[i] for i in results
+                    if metrics.get(i, {}).get("previous") is not None}  # as last_year_results  # fmt: skip
+        return write_workbook(path, stats, results, ledgers, previous=previous)
     if sum(len(frame) for frame in ledgers.frames.values()) > KEEP_ROWS_BELOW:
         # Millions of rows: each figure is evaluated twice rather than all held at once.
         results: Mapping[str, Result] = catalogue.Evaluated(ledgers, stats["year"], report)
     else:
         results = catalogue.evaluate(ledgers, stats["year"], report)
     return write_workbook(path, stats, results, ledgers)
+
+
+def _kept_results(kept: catalogue.Kept, ledgers: Ledgers, year: int, report: str,
+                  last_year: bool = False) -> dict[str, Result]:  # fmt: skip
+    """The results `catalogue.evaluate` (or, last year's, `LastYear`) would give, from `kept`:
+    each ledger figure's rule in its own year (or the year before, where compute ran it)."""
+    out = {}
+    for metric in catalogue.figures_for(ledgers, year, report):
+        if metric.is_manual:
+            continue
+        key = (metric.rule, _own_year(metric, year) - (1 if last_year else 0))
+        if key in kept:
+            out[metric.id] = kept[key]
+    return out

@@ -11,7 +11,13 @@ from helpers import config
 from helpers.bureau import BureauProfile
 from helpers.errors import LedgerError, Problem
 from helpers.figures.breakdowns import chart_index
-from helpers.figures.catalogue import DISCLOSURE, RULE_OF_LAW, figures_document, ledger_years
+from helpers.figures.catalogue import (
+    DISCLOSURE,
+    RULE_OF_LAW,
+    Kept,
+    figures_document,
+    ledger_years,
+)
 from helpers.figures.disclosure import stats_tables
 from helpers.ledgers.load import Ledgers, load_ledgers
 from helpers.report.params import manual_provenance, manual_values, read_if_present
@@ -28,7 +34,7 @@ def _sibling_params(params: Path, year: int) -> Path:
 
 def year_figures(year: int, data_dir: Path, params: Path | None = None,
                  ledgers: Ledgers | None = None, profile: BureauProfile | None = None,
-                 report: str = RULE_OF_LAW) -> dict:  # fmt: skip
+                 report: str = RULE_OF_LAW, kept: Kept | None = None) -> dict:  # fmt: skip
     """Figures of one report of `year`; manual figures come from the params file (default: the
     sample bureau's params/<bureau>/<year>.yaml). The ledgers are checked against `profile`'s
     names. The disclosure report's document also holds its three tables (figures.disclosure); the
@@ -41,6 +47,7 @@ def year_figures(year: int, data_dir: Path, params: Path | None = None,
     document = figures_document(
         ledgers, year, manual_values(current, report),
         manual_values(read_if_present(_sibling_params(params, year - 1)), report), report,
+        kept,
     )  # fmt: skip
     # A manual figure's card shows where it comes from in place of ledger rows.
     for metric_id, provenance in manual_provenance(current, report).items():

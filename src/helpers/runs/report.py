@@ -337,8 +337,11 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
     # The inputs are good: the notebook's kernel starts meanwhile (a ledger error never pays for it).
     kernel.begin()
     with timings.stage("metrics"):
+        # At modest sizes each rule's rows are kept for the work paper, which then runs no rule
+        # again (see ALONGSIDE_ROWS_BELOW).
+        kept = {} if _rows(ledgers) < ALONGSIDE_ROWS_BELOW else None
         stats = year_figures(request.year, request.data_dir, request.params, ledgers,
-                             report=request.kind)  # fmt: skip
+                             report=request.kind, kept=kept)  # fmt: skip
         if request.kind == DISCLOSURE:
             _require_format_checks(stats, ledgers, request)
         built = (
@@ -381,7 +384,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
             # The work paper needs only the ledgers and the figures: with ledgers of modest size
             # it is written while the kernel runs the notebook (on the other core); at larger
             # sizes after it, when the kernel's memory is given back.
-            alongside = _work_paper_alongside(ledgers, staging / "evidence.xlsx", stats)
+            alongside = _work_paper_alongside(ledgers, staging / "evidence.xlsx", stats, kept)
             if alongside is None:
                 ledgers = _released(ledgers)
             with timings.stage("execute"):
@@ -552,15 +555,20 @@ def _reply_status(content: dict) -> str:
 ALONGSIDE_ROWS_BELOW = 500_000
 
 
-def _work_paper_alongside(ledgers, path: Path, stats: dict):
-    """The work paper written in a thread while the kernel runs, or None if the ledgers are too
-    large to hold twice; `.result()` waits for it and raises what it raised."""
-    if sum(len(frame) for frame in ledgers.frames.values()) >= ALONGSIDE_ROWS_BELOW:
+def _rows(ledgers) -> int:
+    return sum(len(frame) for frame in ledgers.frames.values())
+
+
+def _work_paper_alongside(ledgers, path: Path, stats: dict, kept):
+    """The work paper written in a thread while the kernel runs, from the rules' results `kept`
+    by the figures' computation, or None if the ledgers are too large to hold twice;
+    `.result()` waits for it and raises what it raised."""
+    if kept is None or _rows(ledgers) >= ALONGSIDE_ROWS_BELOW:
         return None
     from concurrent.futures import ThreadPoolExecutor
 
     def write() -> None:
-        write_evidence(path, stats, ledgers)
+        write_evidence(path, stats, ledgers, kept)
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="work-paper")
     future = pool.submit(write)
