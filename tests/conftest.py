@@ -169,15 +169,18 @@ def figures_2021(ledgers) -> dict:
 
 
 @pytest.fixture(scope="session")
-def workpaper_2021(ledgers, figures_2021, tmp_path_factory) -> Path:
-    """The 2021 work paper as the build writes it, written once for every module that reads it."""
+def workpaper_2021(request, tmp_path_factory) -> Path:
+    """The 2021 work paper as the build writes it, written once per test run (see `shared_path`)
+    for every module that reads it. Do not modify it."""
     from helpers.render.workpaper import write_evidence
 
-    path = tmp_path_factory.mktemp("workpaper") / "evidence.xlsx"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        write_evidence(path, figures_2021, ledgers)
-    return path
+    def make(folder: Path) -> None:
+        figures = request.getfixturevalue("figures_2021")
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+            write_evidence(folder / "evidence.xlsx", figures, request.getfixturevalue("ledgers"))
+
+    return shared_path(tmp_path_factory, "workpaper-2021", make) / "evidence.xlsx"
 
 
 def pytest_collection_finish(session):

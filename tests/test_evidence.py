@@ -3,6 +3,8 @@ columns a rule declares are the only ones it reads."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from helpers.figures import catalogue
@@ -100,15 +102,11 @@ def read_sheets(path) -> dict[str, list[list[object]]]:
     text, whole numbers as int, dates as datetime, blanks None."""
     import python_calamine
 
-    def value(cell: object) -> object:
-        if cell == "":
-            return None
-        if isinstance(cell, float) and cell.is_integer():
-            return int(cell)
-        return cell
-
     book = python_calamine.CalamineWorkbook.from_path(str(path))
-    return {name: [[value(cell) for cell in row]
+    # The conversion is written inline, not as a function: it runs on millions of cells.
+    return {name: [[None if cell == "" else
+                    int(cell) if isinstance(cell, float) and cell.is_integer() else cell
+                    for cell in row]
                    for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
             for name in book.sheet_names}  # fmt: skip
 
@@ -164,11 +162,11 @@ def linked_rows(sheets, links, n: int, column: str) -> tuple[list[dict[str, obje
     A trend's last-year point links to its figure's 上年 rows, which are the same rows."""
     head = sheets["汇总"][0]
     sheet, line = links[f"{xlsx.column_letter(head.index(column) + 1)}{n}"][1:].split("'!A")
-    header, *rows = sheets[sheet]
-    start = int(line) - 2
+    table = sheets[sheet]  # indexed in place: a ledger sheet holds hundreds of thousands of rows
+    header, start = table[0], int(line) - 1
     block = []
-    for row in rows[start:]:
-        if row[0] != rows[start][0]:
+    for row in itertools.islice(table, start, None):
+        if row[0] != table[start][0]:
             break
         block.append(dict(zip(header, row, strict=False)))
     return block, ("上年" if "（上年）" in sheet else "")

@@ -40,7 +40,9 @@ def reference(sample_ledgers_dir) -> dict[str, pd.DataFrame]:
 def same_values(frame: pd.DataFrame, expected: pd.DataFrame, offset: int = 0) -> None:
     """Identical columns, dtypes and values; the index (file lines) shifted by `offset` lines
     put above the header."""
-    assert_frame_equal(frame.reset_index(drop=True), expected.reset_index(drop=True))
+    assert_frame_equal(
+        frame.reset_index(drop=True), expected.reset_index(drop=True), check_exact=True
+    )
     assert list(frame.index) == [line + offset for line in expected.index]
 
 
@@ -116,7 +118,7 @@ def test_chinese_labels_as_headers_load_every_ledger(ledger_dir, reference):
         write_rows(ledger_dir / f"{name}.csv", [labels[c] for c in header], rows)
     frames = load_ledgers(ledger_dir, keep_personal=True).frames
     for name, frame in frames.items():
-        assert_frame_equal(frame, reference[name], obj=name)
+        assert_frame_equal(frame, reference[name], check_exact=True, obj=name)
 
 
 def test_shuffled_columns_load_in_contract_order(ledger_dir, reference):
@@ -128,7 +130,7 @@ def test_shuffled_columns_load_in_contract_order(ledger_dir, reference):
                    [[row[i] for i in order] for row in rows])  # fmt: skip
     frames = load_ledgers(ledger_dir, keep_personal=True).frames
     for name, frame in frames.items():
-        assert_frame_equal(frame, reference[name], obj=name)
+        assert_frame_equal(frame, reference[name], check_exact=True, obj=name)
 
 
 def test_headers_ignore_blanks_width_and_ascii_case(ledger_dir, reference):
@@ -485,7 +487,9 @@ def test_whitespace_only_lines_are_ignored(ledger_dir, reference, blank):
     lines.insert(5, blank)
     path.write_text("\n".join(lines) + blank + "\n" + blank, encoding="utf-8")
     frame = load(ledger_dir)
-    assert_frame_equal(frame.reset_index(drop=True), reference[DISPUTES].reset_index(drop=True))
+    assert_frame_equal(
+        frame.reset_index(drop=True), reference[DISPUTES].reset_index(drop=True), check_exact=True
+    )
     assert frame.index[3] == 5 and frame.index[4] == 7  # the blank line is line 6
 
 
@@ -496,7 +500,9 @@ def test_blank_and_whitespace_rows_in_a_workbook_are_ignored(ledger_dir, referen
     write_workbook(ledger_dir / "disputes.xlsx", {"Sheet1": [*table, ["\u3000"]]})
     (ledger_dir / DISPUTES_FILE).unlink()
     frame = load(ledger_dir)
-    assert_frame_equal(frame.reset_index(drop=True), reference[DISPUTES].reset_index(drop=True))
+    assert_frame_equal(
+        frame.reset_index(drop=True), reference[DISPUTES].reset_index(drop=True), check_exact=True
+    )
     assert frame.index[3] == 5 and frame.index[4] == 8
 
 

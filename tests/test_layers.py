@@ -13,6 +13,7 @@ import ast
 import importlib
 import importlib.util
 import pkgutil
+from functools import cache
 from pathlib import Path
 
 import helpers
@@ -30,17 +31,16 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )  # fmt: skip
 
 
-def _modules() -> dict[str, Path]:
-    """Every module of the package by name, with its source file."""
+@cache
+def modules() -> dict[str, Path]:
+    """Every module of the package by name, with its source file. Found when a test first asks,
+    not at import: walking the package imports it, and every worker collects this file."""
     found = {"helpers": Path(helpers.__file__)}
     for info in pkgutil.walk_packages(helpers.__path__, prefix="helpers."):
         spec = importlib.util.find_spec(info.name)
         assert spec is not None and spec.origin is not None, info.name
         found[info.name] = Path(spec.origin)
     return found
-
-
-MODULES = _modules()
 
 
 def _imported(name: str, source: str, is_package: bool = False) -> set[str]:
@@ -57,23 +57,26 @@ def _imported(name: str, source: str, is_package: bool = False) -> set[str]:
                 package = package[: len(package) - node.level + 1]
                 base = ".".join([*package, *([base] if base else [])])
             # `from package import module` imports the module; `from module import name`, the module.
-            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
+            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules() else base
                        for alias in node.names]  # fmt: skip
         else:
             continue
         for target in targets:
             # `import helpers.ledgers.load` names the module itself, else its nearest package.
-            while target and target not in MODULES:
+            while target and target not in modules():
                 target = target.rpartition(".")[0]
             if target and target != name:
                 out.add(target)
     return out
 
 
-GRAPH = {
-    name: _imported(name, path.read_text(encoding="utf-8"), path.name == "__init__.py")
-    for name, path in MODULES.items()
-}
+@cache
+def graph() -> dict[str, set[str]]:
+    """Each module of the package with the package's modules it imports."""
+    return {
+        name: _imported(name, path.read_text(encoding="utf-8"), path.name == "__init__.py")
+        for name, path in modules().items()
+    }
 
 
 def layer_of(module: str) -> int:
@@ -86,13 +89,13 @@ def layer_of(module: str) -> int:
 
 
 def test_every_module_imports():
-    for name in MODULES:
+    for name in modules():
         if not name.endswith(".__main__"):  # runs the command line when imported
             importlib.import_module(name)
 
 
 def test_every_module_has_a_layer():
-    for name in MODULES:
+    for name in modules():
         layer_of(name)
 
 
@@ -132,9 +135,9 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_no_import_cycle():
-    cycles = _cycles(GRAPH)
+    cycles = _cycles(graph())
     shown = [
-        ", ".join(f"{a} → {b}" for a in cycle for b in sorted(GRAPH[a]) if b in cycle)
+        ", ".join(f"{a} → {b}" for a in cycle for b in sorted(graph()[a]) if b in cycle)
         for cycle in cycles
     ]
     assert not cycles, "modules importing each other, directly or in a loop:\n" + "\n".join(shown)
@@ -143,7 +146,7 @@ def test_no_import_cycle():
 def test_imports_go_down_the_layers():
     upward = sorted(
         f"{source} (layer {layer_of(source)}) imports {target} (layer {layer_of(target)})"
-        for source, targets in GRAPH.items()
+        for source, targets in graph().items()
         for target in targets
         if layer_of(target) > layer_of(source)
     )

@@ -423,7 +423,7 @@ def test_encodings_and_line_ends_load_identical_frames(ledger_dir, reference_led
     frames = load_ledgers(ledger_dir, keep_personal=True).frames
     assert list(frames) == list(reference_ledgers)
     for name, frame in frames.items():
-        assert_frame_equal(frame, reference_ledgers[name], obj=name)
+        assert_frame_equal(frame, reference_ledgers[name], check_exact=True, obj=name)
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -456,7 +456,7 @@ def test_xlsx_loads_identical_frame(ledger_dir, reference_ledgers, name, cells):
     source.to_excel(ledger_dir / f"{name}.xlsx", index=False, engine="openpyxl")
     path.unlink()
     frame = load_ledger(ledger_dir, name, keep_personal=True)
-    assert_frame_equal(frame, reference_ledgers[name])
+    assert_frame_equal(frame, reference_ledgers[name], check_exact=True)
 
 
 def test_xlsx_problem_names_the_workbook_row(ledger_dir):
@@ -482,7 +482,7 @@ def test_other_date_spellings_are_accepted(ledger_dir, reference_ledgers, form):
                 row[position] = form.format(y=day.year, m=day.month, d=day.day)
     write_rows(path, header, rows)
     frame = load_ledger(ledger_dir, DISPUTES, keep_personal=True)
-    assert_frame_equal(frame, reference_ledgers[DISPUTES])
+    assert_frame_equal(frame, reference_ledgers[DISPUTES], check_exact=True)
 
 
 def test_personal_columns_dropped_by_default_and_kept_on_request(sample_ledgers_dir):

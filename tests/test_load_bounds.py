@@ -311,7 +311,9 @@ def test_a_copy_beside_the_ledger_stops_the_load(ledger_dir, variant):
 def test_unrelated_files_are_not_candidates(ledger_dir, sample_ledgers_dir, other):
     shutil.copy(ledger_dir / DISPUTES_FILE, ledger_dir / other)
     frame = load_ledger(ledger_dir, DISPUTES, keep_personal=True)
-    assert_frame_equal(frame, load_ledger(sample_ledgers_dir, DISPUTES, keep_personal=True))
+    assert_frame_equal(
+        frame, load_ledger(sample_ledgers_dir, DISPUTES, keep_personal=True), check_exact=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -338,7 +340,9 @@ def test_the_ledger_file_is_found_in_any_letter_case(ledger_dir, sample_ledgers_
     (ledger_dir / DISPUTES_FILE).rename(ledger_dir / other_case)
     assert find_ledger_file(ledger_dir, DISPUTES) == ledger_dir / other_case
     frame = load_ledger(ledger_dir, DISPUTES, keep_personal=True)
-    assert_frame_equal(frame, load_ledger(sample_ledgers_dir, DISPUTES, keep_personal=True))
+    assert_frame_equal(
+        frame, load_ledger(sample_ledgers_dir, DISPUTES, keep_personal=True), check_exact=True
+    )
 
 
 def test_missing_ledger_does_not_suggest_lock_files(ledger_dir):

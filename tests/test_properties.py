@@ -275,7 +275,7 @@ def test_encoding_line_ends_and_row_order_give_identical_frames(generated, rng):
         for variant, content in respellings(ledger).items():
             path.write_bytes(content)
             frame = load_ledgers(Path(folder), names, keep_personal=True)[ledger.name]
-            assert_frame_equal(frame, reference, obj=f"{ledger.name} {variant}")
+            assert_frame_equal(frame, reference, check_exact=True, obj=f"{ledger.name} {variant}")
         order = list(range(len(ledger.cells)))
         rng.shuffle(order)
         ledger.write(Path(folder), order=order)
@@ -284,6 +284,7 @@ def test_encoding_line_ends_and_row_order_give_identical_frames(generated, rng):
     assert_frame_equal(
         shuffled.sort_values(key).reset_index(drop=True),
         reference.sort_values(key).reset_index(drop=True),
+        check_exact=True,
         obj=f"{ledger.name} shuffled",
     )
 
@@ -295,7 +296,7 @@ def test_quoting_every_cell_gives_identical_frames(generated):
     reference = load(generated)
     quoted = load(generated, quoting=csv.QUOTE_ALL)
     for name, frame in quoted.items():
-        assert_frame_equal(frame, reference[name], obj=name)
+        assert_frame_equal(frame, reference[name], check_exact=True, obj=name)
 
 
 # -- the metrics -------------------------------------------------------------------------------

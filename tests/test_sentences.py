@@ -27,7 +27,7 @@ from helpers.ledgers.contract import LEDGERS
 from helpers.ledgers.load import Ledgers, load_ledgers
 from helpers.report.document import year_figures
 from helpers.report.narrative import Narrative, base_metric
-from helpers.report.params import load_params, require_disclosure
+from helpers.report.params import Params, load_params, require_disclosure
 from helpers.report.shape import shapes_for
 
 KINDS = {"rule_of_law": "narrative", "disclosure": "disclosure"}
@@ -63,9 +63,15 @@ class Reading(dict):
         return super().__getitem__(key)
 
 
+@cache
+def _params(params_file: Path, year: int, bureau: str) -> Params:
+    """A params file read and checked once: a test renders hundreds of scenarios with it, and
+    rendering does not change it."""
+    return load_params(params_file, year, profile_for(bureau))
+
+
 def narrative(stats: dict, params_file: Path, bureau: str, kind: str) -> Narrative:
-    profile = profile_for(bureau)
-    params = load_params(params_file, stats["year"], profile)
+    params = _params(params_file, stats["year"], bureau)
     n = Narrative(stats, params, synthetic=True, template_dir=config.TEMPLATES_DIR / KINDS[kind],
                   overrides=shapes_for(bureau)[kind].overrides)  # fmt: skip
     if kind == "disclosure":
@@ -193,6 +199,15 @@ def sample_ledgers(bureau: str) -> Ledgers:
     return load_ledgers(config.data_dir(bureau), profile=profile_for(bureau))
 
 
+@cache
+def sample_figures(bureau: str, year: int, kind: str) -> dict:
+    """A sample bureau-year's figures, its notebook's own figures defined, computed once for the
+    tests below that read them. Do not modify: copy it first."""
+    define_from_notebook(shapes_for(bureau)[kind].notebook, bureau, profile_for(bureau))
+    params = config.params_path(year, bureau)
+    return year_figures(year, config.data_dir(bureau), params, sample_ledgers(bureau), report=kind)
+
+
 def _ids(ledgers: Ledgers, metric: str, year: int) -> set[str]:
     result = CATALOGUE[metric].evaluate(ledgers, year)
     return {
@@ -238,8 +253,7 @@ def check_claims(html: dict[str, str], ledgers: Ledgers, year: int) -> list[str]
 def test_sample_bureau_years_read_right(bureau, year, kind):
     ledgers = sample_ledgers(bureau)
     define_from_notebook(shapes_for(bureau)[kind].notebook, bureau, profile_for(bureau))
-    params = config.params_path(year, bureau)
-    stats = year_figures(year, config.data_dir(bureau), params, ledgers, report=kind)
+    stats = sample_figures(bureau, year, kind)
     html = _render(stats, kind, bureau, year)
     wrong = {name: p for name, section in html.items() if (p := problems(section, stats))}
     assert wrong == {}
@@ -328,8 +342,7 @@ def test_a_bureaus_own_templates_read_right_with_its_figures_at_a_level(level):
     among them) at 0, at 1 and at many: the same rules as the package's templates."""
     bureau, year, kind = "qinglan", 2022, "rule_of_law"
     define_from_notebook(shapes_for(bureau)[kind].notebook, bureau, profile_for(bureau))
-    stats = copy.deepcopy(year_figures(year, config.data_dir(bureau), config.params_path(year, bureau),
-                                       sample_ledgers(bureau), report=kind))  # fmt: skip
+    stats = copy.deepcopy(sample_figures(bureau, year, kind))
     for entry in stats["metrics"].values():
         entry["value"] = at_level(entry, level)
     own = shapes_for(bureau)[kind].own_sections()
