@@ -111,3 +111,20 @@ def test_a_kernel_can_be_interrupted_and_the_server_survives_its_end(warm_server
         manager.shutdown_kernel(now=True)
     assert not manager.is_alive()
     assert WarmServer.get() is warm_server  # still serving
+
+
+def test_a_forked_process_starts_its_own_server(warm_server):
+    """A worker pool's process does not write to its parent's server."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover — the child reports through the pipe
+        try:
+            os.write(write, str(WarmServer.get().pid).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        theirs = int(answer.read())
+    os.waitpid(child, 0)
+    assert theirs != warm_server.pid
+    assert WarmServer.get() is warm_server

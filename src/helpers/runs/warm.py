@@ -88,6 +88,21 @@ class WarmServer:
                 self._process.stdin.close()
             self._process.wait(timeout=10)
 
+    @classmethod
+    def _forget_in_child(cls) -> None:
+        """A forked process (a worker pool's) starts its own server when it needs one: its
+        copy of the parent's pipes is closed, so the parent's server still ends with it."""
+        instance, cls._instance = cls._instance, None
+        if instance is not None:
+            for stream in (instance._process.stdin, instance._process.stdout):
+                with contextlib.suppress(Exception):
+                    if stream is not None:
+                        stream.close()
+        cls._guard = threading.Lock()
+
+
+os.register_at_fork(after_in_child=WarmServer._forget_in_child)
+
 
 class ForkedProcess:
     """The parts of `subprocess.Popen` jupyter_client's provisioner uses, for a kernel this
