@@ -128,3 +128,17 @@ def test_a_forked_process_starts_its_own_server(warm_server):
     os.waitpid(child, 0)
     assert theirs != warm_server.pid
     assert WarmServer.get() is warm_server
+
+
+def test_without_a_server_a_kernel_is_started_afresh(monkeypatch):
+    def gone(cls):
+        raise RuntimeError("warm kernel server stopped")
+
+    monkeypatch.setattr(WarmServer, "get", classmethod(gone))
+    manager, client = _kernel()
+    try:
+        seen = _run(client, "import os", parent="os.getppid()")
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert seen["parent"] == os.getpid()  # launched by this process, as jupyter_client does

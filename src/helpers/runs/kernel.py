@@ -49,7 +49,10 @@ class LocalKernelManager(KernelManager):
         folder = config.scratch_dir()
         argv = kernel_argv(kernel_cmd) if self.warm and "stderr" not in kw else None
         if argv is not None:
-            return self._fork_kernel(argv, kw, None if folder is None else folder / KERNEL_LOG)
+            try:
+                return self._fork_kernel(argv, kw, None if folder is None else folder / KERNEL_LOG)
+            except (OSError, RuntimeError, ValueError):
+                pass  # the server could not be started or has gone: a kernel started afresh
         if folder is None or "stderr" in kw:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         with (folder / KERNEL_LOG).open("ab") as log:  # the kernel holds its own copy
