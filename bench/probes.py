@@ -215,16 +215,22 @@ def _probe_floor(a: dict, clock: _Clock) -> dict:
     return out
 
 
-def _probe_html(a: dict, clock: _Clock) -> dict:
+def _executed(a: dict):
+    """The executed notebook a rendering probe renders, its params and the report's title."""
     import nbformat
 
-    from helpers.render.html import reader_html, review_html
     from helpers.report.params import load_params
 
-    out = {"import_s": clock.lap()}
-    nb = nbformat.read(a["executed"], as_version=4)
     params = load_params(Path(a["params"]), a["year"])
     title = f"{params.bureau.name}{a['year']}年度法治政府建设情况报告"
+    return nbformat.read(a["executed"], as_version=4), params, title
+
+
+def _probe_html(a: dict, clock: _Clock) -> dict:
+    from helpers.render.html import reader_html, review_html
+
+    out = {"import_s": clock.lap()}
+    nb, params, title = _executed(a)
     clock.lap()
     reader = reader_html(nb, title)
     out["reader_s"] = clock.lap()
@@ -236,15 +242,10 @@ def _probe_html(a: dict, clock: _Clock) -> dict:
 
 
 def _probe_pdf(a: dict, clock: _Clock) -> dict:
-    import nbformat
-
     from helpers.render.pdf import write_pdf
-    from helpers.report.params import load_params
 
     out = {"import_s": clock.lap()}
-    nb = nbformat.read(a["executed"], as_version=4)
-    params = load_params(Path(a["params"]), a["year"])
-    title = f"{params.bureau.name}{a['year']}年度法治政府建设情况报告"
+    nb, params, title = _executed(a)
     clock.lap()
     write_pdf(nb, Path(a["out"]), title, params.bureau.signature)
     out["seconds"] = clock.lap()

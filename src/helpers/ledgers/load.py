@@ -69,6 +69,11 @@ class Ledgers:
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
 
+    @property
+    def rows(self) -> int:
+        """Data rows of all ledgers: what decides how a run holds them."""
+        return sum(len(frame) for frame in self.frames.values())
+
 
 SYNTHETIC_MARKER = "SYNTHETIC"
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -472,13 +472,17 @@ def _give_back_after(metric_id: str, results: Mapping[str, Result]) -> None:
         give_back()
 
 
+def _with_previous(stats: dict, ids: Iterable[str]) -> list[str]:
+    """The figures among `ids` whose previous value stats holds: those with rows of last year."""
+    metrics = stats["metrics"]
+    return [i for i in ids if metrics.get(i, {}).get("previous") is not None]
+
+
 def last_year_results(stats: dict, results: Mapping[str, Result],
                       ledgers: Ledgers) -> Mapping[str, Result]:  # fmt: skip
     """The figures of `results` whose previous value stats holds, for the year before: kept
     (a dict) or lazy (`LastYear`) as `results` is."""
-    metrics = stats["metrics"]
-    ids = [i for i in results if metrics.get(i, {}).get("previous") is not None]
-    earlier = LastYear(ledgers, stats["year"], ids)
+    earlier = LastYear(ledgers, stats["year"], _with_previous(stats, results))
     return earlier if _lazy(results) else dict(earlier.items())
 
 
@@ -687,12 +691,10 @@ def write_evidence(path: Path, stats: dict, ledgers: Ledgers,
     report = stats.get("report", catalogue.RULE_OF_LAW)
     if kept is not None:
         results = _kept_results(kept, ledgers, stats["year"], report)
-        metrics = stats["metrics"]
         earlier = _kept_results(kept, ledgers, stats["year"], report, last_year=True)
-        previous = {i: earlier[i] for i in results
-                    if metrics.get(i, {}).get("previous") is not None}  # as last_year_results  # fmt: skip
+        previous = {i: earlier[i] for i in _with_previous(stats, results)}
         return write_workbook(path, stats, results, ledgers, previous=previous)
-    if sum(len(frame) for frame in ledgers.frames.values()) > KEEP_ROWS_BELOW:
+    if ledgers.rows > KEEP_ROWS_BELOW:
         # Millions of rows: each figure is evaluated twice rather than all held at once.
         results: Mapping[str, Result] = catalogue.Evaluated(ledgers, stats["year"], report)
     else:

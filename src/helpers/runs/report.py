@@ -339,7 +339,7 @@ def _build(request: ReportRequest, timings: Timings, log: Callable[[str], None],
     with timings.stage("metrics"):
         # At modest sizes each rule's rows are kept for the work paper, which then runs no rule
         # again (see ALONGSIDE_ROWS_BELOW).
-        kept = {} if _rows(ledgers) < ALONGSIDE_ROWS_BELOW else None
+        kept = {} if ledgers.rows < ALONGSIDE_ROWS_BELOW else None
         stats = year_figures(request.year, request.data_dir, request.params, ledgers,
                              report=request.kind, kept=kept)  # fmt: skip
         if request.kind == DISCLOSURE:
@@ -555,15 +555,11 @@ def _reply_status(content: dict) -> str:
 ALONGSIDE_ROWS_BELOW = 500_000
 
 
-def _rows(ledgers) -> int:
-    return sum(len(frame) for frame in ledgers.frames.values())
-
-
 def _work_paper_alongside(ledgers, path: Path, stats: dict, kept):
     """The work paper written in a thread while the kernel runs, from the rules' results `kept`
     by the figures' computation, or None if the ledgers are too large to hold twice;
     `.result()` waits for it and raises what it raised."""
-    if kept is None or _rows(ledgers) >= ALONGSIDE_ROWS_BELOW:
+    if kept is None or ledgers.rows >= ALONGSIDE_ROWS_BELOW:
         return None
     from concurrent.futures import ThreadPoolExecutor
 
